@@ -1,0 +1,2795 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "tm-json"
+
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <glib/gi18n-lib.h>
+#include <glib/gstdio.h>
+#include <math.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "tm-json.h"
+
+G_DEFINE_QUARK (tm-json-error-quark, tm_json_error)
+
+/* Limits of the format (docs/data-format.md). */
+#define MAX_MONEY_FEN     G_GINT64_CONSTANT (1000000000000000)   /* 10^15 fen */
+#define MAX_COUNT         G_GINT64_CONSTANT (1000000000000000)
+#define MAX_FOLLOWERS     G_GINT64_CONSTANT (10000000000)        /* 10^10 */
+#define MAX_NAME_CHARS    100
+#define MAX_TAG_CHARS     32
+#define MAX_HANDLE_CHARS  64
+#define MAX_NOTES_CHARS   10000
+#define MAX_TEXT_CHARS    2000
+#define MAX_URL_BYTES     2000
+#define MAX_DESCRIPTION_CHARS 10000
+#define AUDIENCE_TOLERANCE 0.01
+
+/* ------------------------------------------------------------------ */
+/* Numbers as text                                                      */
+/* ------------------------------------------------------------------ */
+
+/* The shortest of %.15g, %.16g, %.17g that reads back as the same double:
+ * 0.1 stays "0.1" instead of json-glib's "0.10000000000000001". */
+static void
+format_double (char   *buf,
+               gsize   size,
+               double  value)
+{
+  static const char * const formats[] = { "%.15g", "%.16g", "%.17g" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (formats); i++)
+    {
+      g_ascii_formatd (buf, size, formats[i], value);
+      if (g_ascii_strtod (buf, NULL) == value)
+        return;
+    }
+}
+
+/* ------------------------------------------------------------------ */
+/* Pre-scan: strict RFC 8259 over the raw bytes, before json-glib        */
+/* ------------------------------------------------------------------ */
+
+typedef struct {
+  const char *start;
+  const char *p;
+  const char *end;
+  const char *line_start;
+  guint       line;
+  const char *name;
+} Scan;
+
+static guint
+column_at (const char *line_start,
+           const char *p)
+{
+  guint col = 1;
+
+  /* Count characters, not bytes, as editors do. */
+  for (const char *q = line_start; q < p; q++)
+    if (((guchar) *q & 0xC0) != 0x80)
+      col++;
+  return col;
+}
+
+static gboolean scan_fail (Scan        *s,
+                           const char  *at,
+                           int          code,
+                           GError     **error,
+                           const char  *format,
+                           ...) G_GNUC_PRINTF (5, 6);
+
+static gboolean
+scan_fail (Scan        *s,
+           const char  *at,
+           int          code,
+           GError     **error,
+           const char  *format,
+           ...)
+{
+  g_autofree char *problem = NULL;
+  va_list args;
+
+  va_start (args, format);
+  problem = g_strdup_vprintf (format, args);
+  va_end (args);
+
+  /* Translators: FILE:LINE:COLUMN: problem */
+  g_set_error (error, TM_JSON_ERROR, code, _("%s:%u:%u: %s"),
+               s->name, s->line, column_at (s->line_start, at), problem);
+  return FALSE;
+}
+
+/* The character at @p for messages: itself when printable, else U+XXXX. */
+static char *
+describe_char (const char *p,
+               const char *end)
+{
+  gunichar c = g_utf8_get_char_validated (p, end - p);
+
+  if (c == (gunichar) -1 || c == (gunichar) -2)
+    return g_strdup_printf ("0x%02X", (guchar) *p);
+  if (g_unichar_isgraph (c))
+    {
+      char buf[8] = { 0 };
+      g_unichar_to_utf8 (c, buf);
+      return g_strdup_printf ("“%s”", buf);
+    }
+  return g_strdup_printf ("U+%04X", c);
+}
+
+static inline void
+scan_skip_ws (Scan *s)
+{
+  while (s->p < s->end)
+    {
+      char c = *s->p;
+
+      if (c == '\n')
+        {
+          s->line++;
+          s->line_start = s->p + 1;
+        }
+      else if (c != ' ' && c != '\t' && c != '\r')
+        return;
+      s->p++;
+    }
+}
+
+static int
+hex_value (char c)
+{
+  if (c >= '0' && c <= '9')
+    return c - '0';
+  if (c >= 'a' && c <= 'f')
+    return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F')
+    return c - 'A' + 10;
+  return -1;
+}
+
+static gboolean
+read_hex4 (const char *p,
+           const char *end,
+           gunichar   *out)
+{
+  gunichar v = 0;
+
+  if (end - p < 4)
+    return FALSE;
+  for (int i = 0; i < 4; i++)
+    {
+      int h = hex_value (p[i]);
+      if (h < 0)
+        return FALSE;
+      v = (v << 4) | (gunichar) h;
+    }
+  *out = v;
+  return TRUE;
+}
+
+/* Scans a string starting at the opening quote.  When @decoded is given,
+ * the string's value (escapes resolved) is appended to it; used for object
+ * keys, to find the same key given twice. */
+static gboolean
+scan_string (Scan     *s,
+             GString  *decoded,
+             GError  **error)
+{
+  const char *open = s->p;
+  const char *run;
+
+  s->p++;
+  run = s->p;
+  while (s->p < s->end)
+    {
+      guchar c = (guchar) *s->p;
+
+      if (c == '"')
+        {
+          if (decoded)
+            g_string_append_len (decoded, run, s->p - run);
+          s->p++;
+          return TRUE;
+        }
+      if (c == '\\')
+        {
+          const char *esc = s->p;
+          char e;
+
+          if (decoded)
+            g_string_append_len (decoded, run, s->p - run);
+          if (s->p + 1 >= s->end)
+            break;
+          e = s->p[1];
+          if (e == 'u')
+            {
+              gunichar u, low;
+
+              if (!read_hex4 (s->p + 2, s->end, &u))
+                return scan_fail (s, esc, TM_JSON_ERROR_SYNTAX, error,
+                                  _("“\\u” must be followed by four hexadecimal digits"));
+              s->p += 6;
+              if (u == 0)
+                return scan_fail (s, esc, TM_JSON_ERROR_SYNTAX, error,
+                                  _("a string contains a NUL character (\\u0000)"));
+              if (u >= 0xDC00 && u <= 0xDFFF)
+                return scan_fail (s, esc, TM_JSON_ERROR_ENCODING, error,
+                                  _("unpaired UTF-16 surrogate \\u%04X in a string"), u);
+              if (u >= 0xD800 && u <= 0xDBFF)
+                {
+                  if (s->end - s->p < 6 || s->p[0] != '\\' || s->p[1] != 'u' ||
+                      !read_hex4 (s->p + 2, s->end, &low) || low < 0xDC00 || low > 0xDFFF)
+                    return scan_fail (s, esc, TM_JSON_ERROR_ENCODING, error,
+                                      _("unpaired UTF-16 surrogate \\u%04X in a string"), u);
+                  s->p += 6;
+                  u = 0x10000 + ((u - 0xD800) << 10) + (low - 0xDC00);
+                }
+              if (decoded)
+                g_string_append_unichar (decoded, u);
+            }
+          else
+            {
+              static const char escapes[] = "\"\\/bfnrt";
+              static const char values[] = "\"\\/\b\f\n\r\t";
+              const char *found = memchr (escapes, e, sizeof escapes - 1);
+
+              if (found == NULL)
+                {
+                  if (g_ascii_isgraph (e))
+                    return scan_fail (s, esc, TM_JSON_ERROR_SYNTAX, error,
+                                      _("“\\%c” is not a JSON escape"), e);
+                  return scan_fail (s, esc, TM_JSON_ERROR_SYNTAX, error,
+                                    _("a backslash in a string must start an escape such as \\n"));
+                }
+              if (decoded)
+                g_string_append_c (decoded, values[found - escapes]);
+              s->p += 2;
+            }
+          run = s->p;
+          continue;
+        }
+      if (c < 0x20)
+        {
+          if (c == '\n' || c == '\r')
+            return scan_fail (s, open, TM_JSON_ERROR_SYNTAX, error,
+                              _("a string is not closed before the end of the line "
+                                "(write a line break inside a string as \\n)"));
+          return scan_fail (s, s->p, TM_JSON_ERROR_SYNTAX, error,
+                            _("control character U+%04X inside a string; write it as an escape"),
+                            c);
+        }
+      s->p++;
+    }
+
+  return scan_fail (s, open, TM_JSON_ERROR_SYNTAX, error,
+                    _("a string is not closed; the data ends inside it"));
+}
+
+static gboolean
+is_word_char (char c)
+{
+  return g_ascii_isalnum (c) || c == '_';
+}
+
+/* Words that are not JSON: NaN, Infinity, unquoted strings, Python's
+ * True/None.  Called with s->p at the word. */
+static gboolean
+scan_word (Scan     *s,
+           GError  **error)
+{
+  const char *w = s->p;
+  const char *e = w;
+  g_autofree char *word = NULL;
+
+  while (e < s->end && is_word_char (*e) && e - w < 40)
+    e++;
+  word = g_strndup (w, e - w);
+
+  if (g_str_equal (word, "true") || g_str_equal (word, "false") || g_str_equal (word, "null"))
+    {
+      s->p = e;
+      return TRUE;
+    }
+  if (g_str_equal (word, "NaN") || g_str_equal (word, "Infinity") ||
+      g_str_equal (word, "inf") || g_str_equal (word, "nan"))
+    return scan_fail (s, w, TM_JSON_ERROR_NUMBER, error,
+                      _("%s is not a number JSON allows; leave an unknown value out"), word);
+  return scan_fail (s, w, TM_JSON_ERROR_SYNTAX, error,
+                    _("unexpected word “%s”; text must be in double quotes, "
+                      "and only true, false and null are written bare"), word);
+}
+
+static gboolean
+scan_number (Scan     *s,
+             GError  **error)
+{
+  const char *n = s->p;
+  const char *p = s->p;
+  gboolean integer = TRUE;
+  gsize len;
+
+  if (*p == '-')
+    {
+      p++;
+      if (p < s->end && (*p == 'I' || *p == 'N' || *p == 'i' || *p == 'n'))
+        {
+          s->p = p;
+          if (!scan_word (s, error))
+            {
+              /* Report at the minus sign. */
+              return FALSE;
+            }
+          return scan_fail (s, n, TM_JSON_ERROR_SYNTAX, error, _("“-” must be followed by digits"));
+        }
+    }
+  if (p >= s->end || !g_ascii_isdigit (*p))
+    return scan_fail (s, n, TM_JSON_ERROR_SYNTAX, error, _("“-” must be followed by digits"));
+  if (*p == '0' && p + 1 < s->end && g_ascii_isdigit (p[1]))
+    return scan_fail (s, n, TM_JSON_ERROR_SYNTAX, error,
+                      _("numbers must not start with a zero (leading zeros are not JSON)"));
+  while (p < s->end && g_ascii_isdigit (*p))
+    p++;
+  if (p < s->end && *p == '.')
+    {
+      integer = FALSE;
+      p++;
+      if (p >= s->end || !g_ascii_isdigit (*p))
+        return scan_fail (s, n, TM_JSON_ERROR_SYNTAX, error,
+                          _("a number needs digits after the decimal point"));
+      while (p < s->end && g_ascii_isdigit (*p))
+        p++;
+    }
+  if (p < s->end && (*p == 'e' || *p == 'E'))
+    {
+      integer = FALSE;
+      p++;
+      if (p < s->end && (*p == '+' || *p == '-'))
+        p++;
+      if (p >= s->end || !g_ascii_isdigit (*p))
+        return scan_fail (s, n, TM_JSON_ERROR_SYNTAX, error,
+                          _("a number needs digits after the exponent"));
+      while (p < s->end && g_ascii_isdigit (*p))
+        p++;
+    }
+
+  len = p - n;
+  if (integer)
+    {
+      /* json-glib wraps integers past 64 bits without a word. */
+      const char *d = n + (*n == '-');
+      guint64 limit = *n == '-' ? (guint64) G_MAXINT64 + 1 : (guint64) G_MAXINT64;
+      guint64 v = 0;
+      gboolean overflow = FALSE;
+
+      for (; d < p && !overflow; d++)
+        {
+          guint digit = *d - '0';
+          if (v > (limit - digit) / 10)
+            overflow = TRUE;
+          else
+            v = v * 10 + digit;
+        }
+      if (overflow)
+        {
+          g_autofree char *shown = g_strndup (n, MIN (len, 40));
+          return scan_fail (s, n, TM_JSON_ERROR_NUMBER, error,
+                            _("the integer %s%s is too large (more than 64 bits)"),
+                            shown, len > 40 ? "…" : "");
+        }
+    }
+  else
+    {
+      g_autofree char *text = g_strndup (n, len);
+      double v = g_ascii_strtod (text, NULL);
+
+      if (!isfinite (v))
+        {
+          if (len > 40)
+            text[40] = '\0';
+          return scan_fail (s, n, TM_JSON_ERROR_NUMBER, error,
+                            _("the number %s%s is too large to represent"),
+                            text, len > 40 ? "…" : "");
+        }
+    }
+  s->p = p;
+  return TRUE;
+}
+
+/* Something that cannot start a value: say what it is when it is a known
+ * non-JSON habit. */
+static gboolean
+scan_unexpected (Scan        *s,
+                 const char  *expected,
+                 GError     **error)
+{
+  char c = *s->p;
+  g_autofree char *what = NULL;
+
+  if (c == '/' && s->p + 1 < s->end && (s->p[1] == '/' || s->p[1] == '*'))
+    return scan_fail (s, s->p, TM_JSON_ERROR_SYNTAX, error,
+                      _("comments are not allowed in JSON"));
+  if (c == '\'')
+    return scan_fail (s, s->p, TM_JSON_ERROR_SYNTAX, error,
+                      _("single quotes are not JSON; use double quotes"));
+  if (c == '#')
+    return scan_fail (s, s->p, TM_JSON_ERROR_SYNTAX, error,
+                      _("comments are not allowed in JSON"));
+  what = describe_char (s->p, s->end);
+  /* Translators: "unexpected “x”; expected a value" */
+  return scan_fail (s, s->p, TM_JSON_ERROR_SYNTAX, error,
+                    _("unexpected %s; expected %s"), what, expected);
+}
+
+enum {
+  STATE_VALUE,  /* a value must come next */
+  STATE_KEY,    /* an object key must come next */
+  STATE_AFTER,  /* a value just ended */
+};
+
+gboolean
+tm_json_prescan (const char  *data,
+                 gsize        length,
+                 guint        max_depth,
+                 const char  *display_name,
+                 GError     **error)
+{
+  Scan s;
+  const char *bad;
+  g_autofree guint8 *stack = NULL;      /* TRUE for objects */
+  g_autofree GHashTable **keys = NULL;  /* keys seen, per open object */
+  g_autoptr(GString) key = NULL;
+  guint depth = 0;
+  int state = STATE_VALUE;
+  gboolean ok = FALSE;
+
+  g_return_val_if_fail (data != NULL || length == 0, FALSE);
+  g_return_val_if_fail (max_depth > 0, FALSE);
+
+  if (display_name == NULL)
+    display_name = _("(data)");
+
+  if (length > TM_JSON_MAX_SIZE)
+    {
+      g_autofree char *size = g_format_size (length);
+      g_autofree char *limit = g_format_size (TM_JSON_MAX_SIZE);
+      g_set_error (error, TM_JSON_ERROR, TM_JSON_ERROR_TOO_LARGE,
+                   _("%s: the data is %s; at most %s is read"), display_name, size, limit);
+      return FALSE;
+    }
+
+  s.start = s.p = s.line_start = data;
+  s.end = data + length;
+  s.line = 1;
+  s.name = display_name;
+
+  /* A UTF-8 byte order mark is harmless; editors on Windows add one. */
+  if (length >= 3 && memcmp (data, "\xEF\xBB\xBF", 3) == 0)
+    s.p = s.line_start = data + 3;
+
+  if (!g_utf8_validate_len (s.p, s.end - s.p, &bad))
+    {
+      /* Find the line of the bad byte only now: the common case pays nothing. */
+      for (const char *q = s.p; q < bad; q++)
+        if (*q == '\n')
+          {
+            s.line++;
+            s.line_start = q + 1;
+          }
+      if (*bad == '\0')
+        return scan_fail (&s, bad, TM_JSON_ERROR_ENCODING, error,
+                          _("the data contains a NUL byte; it is not a UTF-8 text file"));
+      return scan_fail (&s, bad, TM_JSON_ERROR_ENCODING, error,
+                        _("invalid UTF-8 (byte 0x%02X); save the file as UTF-8"),
+                        (guchar) *bad);
+    }
+
+  scan_skip_ws (&s);
+  if (s.p == s.end)
+    {
+      g_set_error (error, TM_JSON_ERROR, TM_JSON_ERROR_EMPTY,
+                   _("%s: the file is empty (no JSON data at all)"), display_name);
+      return FALSE;
+    }
+
+  stack = g_new (guint8, max_depth);
+  keys = g_new0 (GHashTable *, max_depth);
+  key = g_string_new (NULL);
+
+  for (;;)
+    {
+      if (state == STATE_VALUE)
+        {
+          char c;
+
+          scan_skip_ws (&s);
+          if (s.p == s.end)
+            {
+              scan_fail (&s, s.p, TM_JSON_ERROR_SYNTAX, error,
+                         _("the data ends where a value is expected (is the file cut short?)"));
+              goto out;
+            }
+          c = *s.p;
+          if (c == '{' || c == '[')
+            {
+              if (depth >= max_depth)
+                {
+                  /* Stop at once: json-glib recurses and would crash. */
+                  scan_fail (&s, s.p, TM_JSON_ERROR_NESTING, error,
+                             _("nested more than %u levels deep"), max_depth);
+                  goto out;
+                }
+              stack[depth] = c == '{';
+              if (keys[depth])
+                g_hash_table_remove_all (keys[depth]);
+              depth++;
+              s.p++;
+              scan_skip_ws (&s);
+              if (s.p < s.end && *s.p == (c == '{' ? '}' : ']'))
+                {
+                  s.p++;
+                  depth--;
+                  state = STATE_AFTER;
+                }
+              else
+                state = c == '{' ? STATE_KEY : STATE_VALUE;
+            }
+          else if (c == '"')
+            {
+              if (!scan_string (&s, NULL, error))
+                goto out;
+              state = STATE_AFTER;
+            }
+          else if (c == '-' || g_ascii_isdigit (c))
+            {
+              if (!scan_number (&s, error))
+                goto out;
+              state = STATE_AFTER;
+            }
+          else if (g_ascii_isalpha (c))
+            {
+              if (!scan_word (&s, error))
+                goto out;
+              state = STATE_AFTER;
+            }
+          else if (c == ']' && depth > 0 && !stack[depth - 1])
+            {
+              scan_fail (&s, s.p, TM_JSON_ERROR_SYNTAX, error,
+                         _("a comma before “]” (trailing commas are not JSON)"));
+              goto out;
+            }
+          else
+            {
+              scan_unexpected (&s, _("a value"), error);
+              goto out;
+            }
+        }
+      else if (state == STATE_KEY)
+        {
+          const char *at;
+
+          scan_skip_ws (&s);
+          if (s.p == s.end)
+            {
+              scan_fail (&s, s.p, TM_JSON_ERROR_SYNTAX, error,
+                         _("the data ends inside an object (is the file cut short?)"));
+              goto out;
+            }
+          at = s.p;
+          if (*s.p == '}')
+            {
+              scan_fail (&s, s.p, TM_JSON_ERROR_SYNTAX, error,
+                         _("a comma before “}” (trailing commas are not JSON)"));
+              goto out;
+            }
+          if (*s.p != '"')
+            {
+              if (g_ascii_isalpha (*s.p) || *s.p == '_')
+                scan_fail (&s, s.p, TM_JSON_ERROR_SYNTAX, error,
+                           _("object keys must be in double quotes"));
+              else
+                scan_unexpected (&s, _("a key in double quotes"), error);
+              goto out;
+            }
+          g_string_truncate (key, 0);
+          if (!scan_string (&s, key, error))
+            goto out;
+          /* json-glib keeps the last of two equal keys without a word. */
+          if (keys[depth - 1] == NULL)
+            keys[depth - 1] = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+          if (!g_hash_table_add (keys[depth - 1], g_strdup (key->str)))
+            {
+              scan_fail (&s, at, TM_JSON_ERROR_DUPLICATE, error,
+                         _("the key “%s” appears twice in the same object"), key->str);
+              goto out;
+            }
+          scan_skip_ws (&s);
+          if (s.p == s.end || *s.p != ':')
+            {
+              if (s.p == s.end)
+                scan_fail (&s, s.p, TM_JSON_ERROR_SYNTAX, error,
+                           _("the data ends inside an object (is the file cut short?)"));
+              else
+                scan_unexpected (&s, _("“:” after the key"), error);
+              goto out;
+            }
+          s.p++;
+          state = STATE_VALUE;
+        }
+      else /* STATE_AFTER */
+        {
+          char c;
+
+          scan_skip_ws (&s);
+          if (depth == 0)
+            {
+              if (s.p == s.end)
+                break;
+              if (*s.p == '/' || *s.p == '#')
+                scan_unexpected (&s, _("the end of the data"), error);
+              else
+                scan_fail (&s, s.p, TM_JSON_ERROR_SYNTAX, error,
+                           _("more data after the end of the JSON value "
+                             "(a file holds exactly one value)"));
+              goto out;
+            }
+          if (s.p == s.end)
+            {
+              scan_fail (&s, s.p, TM_JSON_ERROR_SYNTAX, error,
+                         stack[depth - 1]
+                         ? _("the data ends inside an object (is the file cut short?)")
+                         : _("the data ends inside an array (is the file cut short?)"));
+              goto out;
+            }
+          c = *s.p;
+          if (c == ',')
+            {
+              s.p++;
+              state = stack[depth - 1] ? STATE_KEY : STATE_VALUE;
+            }
+          else if (c == (stack[depth - 1] ? '}' : ']'))
+            {
+              s.p++;
+              depth--;
+            }
+          else
+            {
+              scan_unexpected (&s, stack[depth - 1] ? _("“,” or “}”") : _("“,” or “]”"), error);
+              goto out;
+            }
+        }
+    }
+  ok = TRUE;
+
+out:
+  for (guint i = 0; i < max_depth; i++)
+    g_clear_pointer (&keys[i], g_hash_table_unref);
+  return ok;
+}
+
+/* ------------------------------------------------------------------ */
+/* Reading: the context that names where a problem is                   */
+/* ------------------------------------------------------------------ */
+
+typedef struct {
+  const char  *file;
+  const char  *section;   /* "brands", ... or NULL at the top level */
+  guint        index;
+  const char  *id;        /* the record's id once known */
+  GString     *path;      /* position inside the record: "audience.age" */
+  GError     **error;
+} Ctx;
+
+static gboolean ctx_fail (Ctx        *ctx,
+                          int         code,
+                          const char *key,
+                          const char *format,
+                          ...) G_GNUC_PRINTF (4, 5);
+
+/* "FILE: streamers[12] (id “s-13”): audience.age: problem" */
+static gboolean
+ctx_fail (Ctx        *ctx,
+          int         code,
+          const char *key,
+          const char *format,
+          ...)
+{
+  g_autoptr(GString) msg = g_string_new (ctx->file);
+  g_autofree char *problem = NULL;
+  va_list args;
+
+  va_start (args, format);
+  problem = g_strdup_vprintf (format, args);
+  va_end (args);
+
+  if (ctx->section)
+    {
+      g_string_append (msg, ": ");
+      if (ctx->id)
+        /* Translators: a record, e.g. streamers[12] (id “s-00013”) */
+        g_string_append_printf (msg, _("%s[%u] (id “%s”)"), ctx->section, ctx->index, ctx->id);
+      else
+        g_string_append_printf (msg, "%s[%u]", ctx->section, ctx->index);
+    }
+  if (ctx->path->len > 0 || key != NULL)
+    {
+      g_string_append (msg, ": ");
+      g_string_append (msg, ctx->path->str);
+      if (ctx->path->len > 0 && key != NULL && key[0] != '[')
+        g_string_append_c (msg, '.');
+      if (key)
+        g_string_append (msg, key);
+    }
+  g_string_append (msg, ": ");
+  g_string_append (msg, problem);
+
+  g_set_error_literal (ctx->error, TM_JSON_ERROR, code, msg->str);
+  return FALSE;
+}
+
+static gsize
+ctx_push (Ctx        *ctx,
+          const char *key)
+{
+  gsize old = ctx->path->len;
+
+  if (old > 0 && key[0] != '[')
+    g_string_append_c (ctx->path, '.');
+  g_string_append (ctx->path, key);
+  return old;
+}
+
+static gsize
+ctx_push_index (Ctx        *ctx,
+                const char *key,
+                guint       index)
+{
+  gsize old = ctx_push (ctx, key);
+
+  g_string_append_printf (ctx->path, "[%u]", index);
+  return old;
+}
+
+static void
+ctx_pop (Ctx   *ctx,
+         gsize  old)
+{
+  g_string_truncate (ctx->path, old);
+}
+
+static const char *
+node_kind (JsonNode *node)
+{
+  switch (JSON_NODE_TYPE (node))
+    {
+    case JSON_NODE_OBJECT:
+      return _("an object");
+    case JSON_NODE_ARRAY:
+      return _("an array");
+    case JSON_NODE_NULL:
+      return _("null");
+    case JSON_NODE_VALUE:
+    default:
+      break;
+    }
+  switch (json_node_get_value_type (node))
+    {
+    case G_TYPE_STRING:
+      return _("a string");
+    case G_TYPE_BOOLEAN:
+      return _("true or false");
+    case G_TYPE_INT64:
+    case G_TYPE_DOUBLE:
+    default:
+      return _("a number");
+    }
+}
+
+/* A member, with null treated as absent (some exporters write null for
+ * unknown values). */
+static JsonNode *
+get_member (JsonObject *obj,
+            const char *key)
+{
+  JsonNode *node = json_object_get_member (obj, key);
+
+  if (node != NULL && JSON_NODE_HOLDS_NULL (node))
+    return NULL;
+  return node;
+}
+
+static gboolean
+fail_missing (Ctx        *ctx,
+              const char *key)
+{
+  return ctx_fail (ctx, TM_JSON_ERROR_INVALID, key, _("required field is missing"));
+}
+
+static gboolean
+fail_type (Ctx        *ctx,
+           const char *key,
+           const char *expected,
+           JsonNode   *node)
+{
+  /* Translators: "must be a string, not a number" */
+  return ctx_fail (ctx, TM_JSON_ERROR_INVALID, key, _("must be %s, not %s"),
+                   expected, node_kind (node));
+}
+
+/* Unknown keys are errors: a misspelt field would otherwise be lost. */
+static gboolean
+check_keys (Ctx               *ctx,
+            JsonObject        *obj,
+            const char * const *allowed)
+{
+  JsonObjectIter iter;
+  const char *name;
+
+  json_object_iter_init_ordered (&iter, obj);
+  while (json_object_iter_next_ordered (&iter, &name, NULL))
+    {
+      if (!g_strv_contains (allowed, name))
+        {
+          g_autofree char *known = g_strjoinv (", ", (char **) allowed);
+          return ctx_fail (ctx, TM_JSON_ERROR_INVALID, NULL,
+                           _("unknown field “%s” (known fields: %s)"), name, known);
+        }
+    }
+  return TRUE;
+}
+
+static gboolean
+read_object (Ctx         *ctx,
+             JsonObject  *obj,
+             const char  *key,
+             gboolean     required,
+             JsonObject **out)
+{
+  JsonNode *node = get_member (obj, key);
+
+  *out = NULL;
+  if (node == NULL)
+    return required ? fail_missing (ctx, key) : TRUE;
+  if (!JSON_NODE_HOLDS_OBJECT (node))
+    return fail_type (ctx, key, _("an object"), node);
+  *out = json_node_get_object (node);
+  return TRUE;
+}
+
+static gboolean
+read_array (Ctx        *ctx,
+            JsonObject *obj,
+            const char *key,
+            gboolean    required,
+            JsonArray **out)
+{
+  JsonNode *node = get_member (obj, key);
+
+  *out = NULL;
+  if (node == NULL)
+    return required ? fail_missing (ctx, key) : TRUE;
+  if (!JSON_NODE_HOLDS_ARRAY (node))
+    return fail_type (ctx, key, _("an array"), node);
+  *out = json_node_get_array (node);
+  return TRUE;
+}
+
+typedef enum {
+  TEXT_LINE = 0,         /* one line: no control characters at all */
+  TEXT_MULTILINE = 1,    /* line breaks and tabs allowed */
+} TextKind;
+
+static gboolean
+check_text (Ctx        *ctx,
+            const char *key,
+            const char *text,
+            guint       min_chars,
+            guint       max_chars,
+            TextKind    kind)
+{
+  glong n = g_utf8_strlen (text, -1);
+  gboolean blank = TRUE;
+
+  if (n < (glong) min_chars)
+    return ctx_fail (ctx, TM_JSON_ERROR_INVALID, key, _("must not be empty"));
+  if (n > (glong) max_chars)
+    return ctx_fail (ctx, TM_JSON_ERROR_INVALID, key,
+                     _("is %ld characters long; at most %u are allowed"), n, max_chars);
+  for (const char *p = text; *p; p = g_utf8_next_char (p))
+    {
+      gunichar c = g_utf8_get_char (p);
+
+      if (g_unichar_iscntrl (c) && !(kind == TEXT_MULTILINE && (c == '\n' || c == '\t' || c == '\r')))
+        return ctx_fail (ctx, TM_JSON_ERROR_INVALID, key,
+                         _("contains the control character U+%04X"), c);
+      if (!g_unichar_isspace (c))
+        blank = FALSE;
+    }
+  if (min_chars > 0 && blank)
+    return ctx_fail (ctx, TM_JSON_ERROR_INVALID, key, _("must not be blank"));
+  return TRUE;
+}
+
+static gboolean
+read_string (Ctx        *ctx,
+             JsonObject *obj,
+             const char *key,
+             gboolean    required,
+             guint       min_chars,
+             guint       max_chars,
+             TextKind    kind,
+             char      **out)
+{
+  JsonNode *node = get_member (obj, key);
+  const char *text;
+
+  if (node == NULL)
+    return required ? fail_missing (ctx, key) : TRUE;
+  if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
+    return fail_type (ctx, key, _("a string"), node);
+  text = json_node_get_string (node);
+  if (!check_text (ctx, key, text, min_chars, max_chars, kind))
+    return FALSE;
+  g_free (*out);
+  *out = g_strdup (text);
+  return TRUE;
+}
+
+static gboolean
+string_element (Ctx         *ctx,
+                JsonNode    *node,
+                const char **out)
+{
+  if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
+    return fail_type (ctx, NULL, _("a string"), node);
+  *out = json_node_get_string (node);
+  return TRUE;
+}
+
+static gboolean
+check_id (Ctx        *ctx,
+          const char *key,
+          const char *id)
+{
+  if (!tm_id_is_valid (id))
+    return ctx_fail (ctx, TM_JSON_ERROR_INVALID, key,
+                     _("“%s” is not a valid id (1–64 letters, digits, “.”, “_”, “:” or “-”)"),
+                     id);
+  return TRUE;
+}
+
+static gboolean
+read_id (Ctx        *ctx,
+         JsonObject *obj,
+         const char *key,
+         gboolean    required,
+         char      **out)
+{
+  JsonNode *node = get_member (obj, key);
+  const char *text;
+
+  if (node == NULL)
+    return required ? fail_missing (ctx, key) : TRUE;
+  if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
+    return fail_type (ctx, key, _("a string (an id)"), node);
+  text = json_node_get_string (node);
+  if (!check_id (ctx, key, text))
+    return FALSE;
+  g_free (*out);
+  *out = g_strdup (text);
+  return TRUE;
+}
+
+static gboolean
+check_category (Ctx        *ctx,
+                const char *key,
+                const char *code)
+{
+  if (!tm_category_code_is_valid (code))
+    return ctx_fail (ctx, TM_JSON_ERROR_INVALID, key,
+                     _("“%s” is not a category code (lower-case letters, digits and “_”, "
+                       "at most 32, starting with a letter, e.g. “beauty”)"), code);
+  return TRUE;
+}
+
+static gboolean
+read_category (Ctx        *ctx,
+               JsonObject *obj,
+               const char *key,
+               gboolean    required,
+               char      **out)
+{
+  JsonNode *node = get_member (obj, key);
+  const char *text;
+
+  if (node == NULL)
+    return required ? fail_missing (ctx, key) : TRUE;
+  if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
+    return fail_type (ctx, key, _("a string (a category code)"), node);
+  text = json_node_get_string (node);
+  if (!check_category (ctx, key, text))
+    return FALSE;
+  g_free (*out);
+  *out = g_strdup (text);
+  return TRUE;
+}
+
+static gboolean
+read_int (Ctx        *ctx,
+          JsonObject *obj,
+          const char *key,
+          gboolean    required,
+          gint64      min,
+          gint64      max,
+          gint64     *out)
+{
+  JsonNode *node = get_member (obj, key);
+  gint64 v;
+
+  if (node == NULL)
+    return required ? fail_missing (ctx, key) : TRUE;
+  if (!JSON_NODE_HOLDS_VALUE (node) ||
+      (json_node_get_value_type (node) != G_TYPE_INT64 &&
+       json_node_get_value_type (node) != G_TYPE_DOUBLE))
+    return fail_type (ctx, key, _("a number"), node);
+  if (json_node_get_value_type (node) == G_TYPE_DOUBLE)
+    {
+      char buf[G_ASCII_DTOSTR_BUF_SIZE + 2];
+      double d = json_node_get_double (node);
+
+      format_double (buf, sizeof buf - 2, d);
+      /* 100.0 reads back as the double 100: show it as a fraction. */
+      if (strpbrk (buf, ".e") == NULL)
+        strcat (buf, ".0");
+      return ctx_fail (ctx, TM_JSON_ERROR_INVALID, key,
+                       _("must be a whole number written without a decimal point or "
+                         "exponent, not %s"), buf);
+    }
+  v = json_node_get_int (node);
+  if (v < min || v > max)
+    {
+      if (min == 0 && v < 0)
+        return ctx_fail (ctx, TM_JSON_ERROR_INVALID, key,
+                         _("%" G_GINT64_FORMAT " is negative; it must be between 0 and %" G_GINT64_FORMAT),
+                         v, max);
+      return ctx_fail (ctx, TM_JSON_ERROR_INVALID, key,
+                       _("%" G_GINT64_FORMAT " is not between %" G_GINT64_FORMAT " and %" G_GINT64_FORMAT),
+                       v, min, max);
+    }
+  *out = v;
+  return TRUE;
+}
+
+static gboolean
+read_number (Ctx        *ctx,
+             JsonObject *obj,
+             const char *key,
+             gboolean    required,
+             double      min,
+             double      max,
+             double     *out)
+{
+  JsonNode *node = get_member (obj, key);
+  double v;
+
+  if (node == NULL)
+    return required ? fail_missing (ctx, key) : TRUE;
+  if (!JSON_NODE_HOLDS_VALUE (node))
+    return fail_type (ctx, key, _("a number"), node);
+  if (json_node_get_value_type (node) == G_TYPE_INT64)
+    v = (double) json_node_get_int (node);
+  else if (json_node_get_value_type (node) == G_TYPE_DOUBLE)
+    v = json_node_get_double (node);
+  else
+    return fail_type (ctx, key, _("a number"), node);
+  if (!isfinite (v) || v < min || v > max)
+    {
+      char vb[G_ASCII_DTOSTR_BUF_SIZE], lo[G_ASCII_DTOSTR_BUF_SIZE], hi[G_ASCII_DTOSTR_BUF_SIZE];
+      format_double (vb, sizeof vb, v);
+      format_double (lo, sizeof lo, min);
+      format_double (hi, sizeof hi, max);
+      return ctx_fail (ctx, TM_JSON_ERROR_INVALID, key, _("%s is not between %s and %s"),
+                       vb, lo, hi);
+    }
+  *out = v;
+  return TRUE;
+}
+
+static gboolean
+read_bool (Ctx        *ctx,
+           JsonObject *obj,
+           const char *key,
+           gboolean    required,
+           gboolean   *out)
+{
+  JsonNode *node = get_member (obj, key);
+
+  if (node == NULL)
+    return required ? fail_missing (ctx, key) : TRUE;
+  if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_BOOLEAN)
+    return fail_type (ctx, key, _("true or false"), node);
+  *out = json_node_get_boolean (node);
+  return TRUE;
+}
+
+static gboolean
+read_date (Ctx        *ctx,
+           JsonObject *obj,
+           const char *key,
+           gboolean    required,
+           TmDate     *out)
+{
+  JsonNode *node = get_member (obj, key);
+  const char *text;
+
+  if (node == NULL)
+    return required ? fail_missing (ctx, key) : TRUE;
+  if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
+    return fail_type (ctx, key, _("a date string (\"YYYY-MM-DD\")"), node);
+  text = json_node_get_string (node);
+  if (!tm_date_parse (text, out))
+    return ctx_fail (ctx, TM_JSON_ERROR_INVALID, key,
+                     _("“%s” is not a real date written YYYY-MM-DD between 1970-01-01 and 2100-12-31"),
+                     text);
+  return TRUE;
+}
+
+typedef int (*FromCodeFunc) (const char *code);
+typedef const char *(*ToCodeFunc) (int value);
+
+static gboolean
+read_code (Ctx          *ctx,
+           JsonObject   *obj,
+           const char   *key,
+           gboolean      required,
+           FromCodeFunc  from_code,
+           ToCodeFunc    to_code,
+           int           n_codes,
+           int          *out)
+{
+  JsonNode *node = get_member (obj, key);
+  const char *text;
+  int v;
+
+  if (node == NULL)
+    return required ? fail_missing (ctx, key) : TRUE;
+  if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
+    return fail_type (ctx, key, _("a string (a code)"), node);
+  text = json_node_get_string (node);
+  v = from_code (text);
+  if (v < 0 || v >= n_codes)
+    {
+      g_autoptr(GString) known = g_string_new (NULL);
+      for (int i = 0; i < n_codes; i++)
+        g_string_append_printf (known, "%s%s", i ? ", " : "", to_code (i));
+      return ctx_fail (ctx, TM_JSON_ERROR_INVALID, key, _("“%s” is not one of %s"),
+                       text, known->str);
+    }
+  *out = v;
+  return TRUE;
+}
+
+#define READ_CODE(ctx, obj, key, required, name, N, out)                       \
+  read_code (ctx, obj, key, required, (FromCodeFunc) tm_##name##_from_code,    \
+             (ToCodeFunc) tm_##name##_code, N, out)
+
+/* ------------------------------------------------------------------ */
+/* Shared parts of records                                              */
+/* ------------------------------------------------------------------ */
+
+static gboolean
+read_provenance_fields (Ctx          *ctx,
+                        JsonObject   *obj,
+                        gboolean      required,
+                        TmProvenance *p)
+{
+  static const char * const keys[] = { "source", "observed", "basis", NULL };
+  int v;
+
+  if (!check_keys (ctx, obj, keys))
+    return FALSE;
+  v = p->source;
+  if (!READ_CODE (ctx, obj, "source", required, source, TM_N_SOURCES, &v))
+    return FALSE;
+  p->source = v;
+  if (!read_date (ctx, obj, "observed", required, &p->observed))
+    return FALSE;
+  v = p->basis;
+  if (!READ_CODE (ctx, obj, "basis", FALSE, basis, TM_N_BASES, &v))
+    return FALSE;
+  p->basis = v;
+  return TRUE;
+}
+
+static gboolean
+read_provenance (Ctx          *ctx,
+                 JsonObject   *record,
+                 TmProvenance *p)
+{
+  JsonObject *obj;
+  gsize old;
+  gboolean ok;
+
+  if (!read_object (ctx, record, "provenance", TRUE, &obj))
+    return FALSE;
+  p->basis = TM_BASIS_OBSERVED;
+  old = ctx_push (ctx, "provenance");
+  ok = read_provenance_fields (ctx, obj, TRUE, p);
+  ctx_pop (ctx, old);
+  return ok;
+}
+
+static gboolean
+read_figure_provenance (Ctx                *ctx,
+                        JsonObject         *record,
+                        const TmProvenance *base,
+                        const char * const *figures,
+                        GArray             *out)
+{
+  JsonObject *obj;
+  JsonObjectIter iter;
+  const char *name;
+  JsonNode *node;
+  gsize old;
+
+  if (!read_object (ctx, record, "figure_provenance", FALSE, &obj))
+    return FALSE;
+  if (obj == NULL)
+    return TRUE;
+
+  old = ctx_push (ctx, "figure_provenance");
+  json_object_iter_init_ordered (&iter, obj);
+  while (json_object_iter_next_ordered (&iter, &name, &node))
+    {
+      TmFigureProvenance fp = { NULL, *base };
+      gsize old2;
+
+      if (!g_strv_contains (figures, name))
+        {
+          g_autofree char *known = g_strjoinv (", ", (char **) figures);
+          ctx_fail (ctx, TM_JSON_ERROR_INVALID, NULL,
+                    _("“%s” is not a figure of this kind of record (figures: %s)"), name, known);
+          ctx_pop (ctx, old);
+          return FALSE;
+        }
+      old2 = ctx_push (ctx, name);
+      if (!JSON_NODE_HOLDS_OBJECT (node))
+        {
+          fail_type (ctx, NULL, _("an object"), node);
+          ctx_pop (ctx, old);
+          return FALSE;
+        }
+      if (!read_provenance_fields (ctx, json_node_get_object (node), FALSE, &fp.provenance))
+        {
+          ctx_pop (ctx, old);
+          return FALSE;
+        }
+      ctx_pop (ctx, old2);
+      fp.field = g_strdup (name);
+      g_array_append_val (out, fp);
+    }
+  ctx_pop (ctx, old);
+  return TRUE;
+}
+
+static gboolean
+read_style_tags (Ctx        *ctx,
+                 JsonObject *record,
+                 GArray     *out)
+{
+  static const char * const keys[] = { "tag", "weight", NULL };
+  JsonArray *array;
+  g_autoptr(GHashTable) seen = NULL;
+
+  if (!read_array (ctx, record, "style_tags", FALSE, &array))
+    return FALSE;
+  if (array == NULL)
+    return TRUE;
+
+  seen = g_hash_table_new (g_str_hash, g_str_equal);
+  for (guint i = 0; i < json_array_get_length (array); i++)
+    {
+      JsonNode *node = json_array_get_element (array, i);
+      TmStyleTag tag = { NULL, 0 };
+      gsize old = ctx_push_index (ctx, "style_tags", i);
+      JsonObject *obj;
+      gpointer first;
+
+      if (!JSON_NODE_HOLDS_OBJECT (node))
+        return fail_type (ctx, NULL, _("an object with “tag” and “weight”"), node);
+      obj = json_node_get_object (node);
+      if (!check_keys (ctx, obj, keys) ||
+          !read_string (ctx, obj, "tag", TRUE, 1, MAX_TAG_CHARS, TEXT_LINE, &tag.tag) ||
+          !read_number (ctx, obj, "weight", TRUE, 0, 1, &tag.weight))
+        {
+          g_free (tag.tag);
+          return FALSE;
+        }
+      if (g_hash_table_lookup_extended (seen, tag.tag, NULL, &first))
+        {
+          ctx_fail (ctx, TM_JSON_ERROR_DUPLICATE, "tag",
+                    _("the tag “%s” is already given in style_tags[%u]"),
+                    tag.tag, GPOINTER_TO_UINT (first));
+          g_free (tag.tag);
+          return FALSE;
+        }
+      g_array_append_val (out, tag);
+      g_hash_table_insert (seen, tag.tag, GUINT_TO_POINTER (i));
+      ctx_pop (ctx, old);
+    }
+  return TRUE;
+}
+
+typedef const char *(*BucketCodeFunc) (int bucket);
+
+static gboolean
+read_shares (Ctx            *ctx,
+             JsonObject     *audience,
+             const char     *key,
+             BucketCodeFunc  code,
+             int             n,
+             double         *out)
+{
+  JsonObject *obj;
+  const char *keys[8];
+  double sum = 0;
+  gsize old;
+
+  g_assert (n < (int) G_N_ELEMENTS (keys));
+  if (!read_object (ctx, audience, key, TRUE, &obj))
+    return FALSE;
+  for (int i = 0; i < n; i++)
+    keys[i] = code (i);
+  keys[n] = NULL;
+
+  old = ctx_push (ctx, key);
+  if (!check_keys (ctx, obj, keys))
+    return FALSE;
+  for (int i = 0; i < n; i++)
+    {
+      if (!read_number (ctx, obj, keys[i], TRUE, 0, 1, &out[i]))
+        return FALSE;
+      sum += out[i];
+    }
+  if (fabs (sum - 1.0) > AUDIENCE_TOLERANCE)
+    {
+      char buf[G_ASCII_DTOSTR_BUF_SIZE];
+      g_ascii_formatd (buf, sizeof buf, "%.4g", sum);
+      return ctx_fail (ctx, TM_JSON_ERROR_INVALID, NULL,
+                       _("the shares add up to %s, not 1"), buf);
+    }
+  ctx_pop (ctx, old);
+  return TRUE;
+}
+
+static gboolean
+read_audience (Ctx        *ctx,
+               JsonObject *record,
+               TmAudience *audience)
+{
+  static const char * const keys[] = { "age", "gender", "region", NULL };
+  JsonObject *obj;
+  gsize old;
+
+  if (!read_object (ctx, record, "audience", FALSE, &obj))
+    return FALSE;
+  if (obj == NULL)
+    return TRUE;
+  old = ctx_push (ctx, "audience");
+  if (!check_keys (ctx, obj, keys) ||
+      !read_shares (ctx, obj, "age", (BucketCodeFunc) tm_age_code, TM_N_AGES, audience->age) ||
+      !read_shares (ctx, obj, "gender", (BucketCodeFunc) tm_gender_code, TM_N_GENDERS, audience->gender) ||
+      !read_shares (ctx, obj, "region", (BucketCodeFunc) tm_region_code, TM_N_REGIONS, audience->region))
+    return FALSE;
+  ctx_pop (ctx, old);
+  audience->present = TRUE;
+  return TRUE;
+}
+
+/* An array of strings, each checked by @check. */
+static gboolean
+read_string_list (Ctx        *ctx,
+                  JsonObject *obj,
+                  const char *key,
+                  gboolean    (*check) (Ctx *, const char *, const char *),
+                  gboolean    no_duplicates,
+                  GPtrArray  *out)
+{
+  JsonArray *array;
+
+  if (!read_array (ctx, obj, key, FALSE, &array))
+    return FALSE;
+  if (array == NULL)
+    return TRUE;
+  for (guint i = 0; i < json_array_get_length (array); i++)
+    {
+      gsize old = ctx_push_index (ctx, key, i);
+      const char *text = NULL;
+
+      if (!string_element (ctx, json_array_get_element (array, i), &text) ||
+          !check (ctx, NULL, text))
+        return FALSE;
+      if (no_duplicates)
+        {
+          for (guint j = 0; j < out->len; j++)
+            if (g_str_equal (g_ptr_array_index (out, j), text))
+              return ctx_fail (ctx, TM_JSON_ERROR_DUPLICATE, NULL,
+                               _("“%s” is already given in %s[%u]"), text, key, j);
+        }
+      g_ptr_array_add (out, g_strdup (text));
+      ctx_pop (ctx, old);
+    }
+  return TRUE;
+}
+
+static gboolean
+check_competitor_brand (Ctx        *ctx,
+                        const char *key,
+                        const char *text)
+{
+  return check_text (ctx, key, text, 1, MAX_NAME_CHARS, TEXT_LINE);
+}
+
+/* ------------------------------------------------------------------ */
+/* Records                                                              */
+/* ------------------------------------------------------------------ */
+
+static const char * const brand_figures[] = {
+  "audience", "typical_order_price_fen", "budget_fen", NULL
+};
+static const char * const streamer_figures[] = {
+  "accounts", "credit", "engagement_rate", "avg_live_viewers", "reviews",
+  "reviews.fake_share", "dispute_resolution_rate", "repeat_buyer_rate",
+  "price_range_fen", "audience", NULL
+};
+static const char * const cooperation_figures[] = {
+  "gmv_fen", "orders", "fee_fen", "commission_fen", "conversion_rate",
+  "return_rate", "complaints", "rating", NULL
+};
+static const char * const incident_figures[] = {
+  "severity", NULL
+};
+
+/* Reads "id" first so that every later message can name the record. */
+static gboolean
+read_record_id (Ctx        *ctx,
+                JsonObject *obj,
+                char      **out)
+{
+  if (!read_id (ctx, obj, "id", TRUE, out))
+    return FALSE;
+  ctx->id = *out;
+  return TRUE;
+}
+
+static gboolean
+read_constraints (Ctx        *ctx,
+                  JsonObject *record,
+                  TmBrand    *brand)
+{
+  static const char * const keys[] = {
+    "min_credit_score", "blacklist", "competitor_brands", "competitor_categories",
+    "exclusivity_days", NULL
+  };
+  JsonObject *obj;
+  gint64 days = 0;
+  gsize old;
+
+  if (!read_object (ctx, record, "constraints", FALSE, &obj))
+    return FALSE;
+  if (obj == NULL)
+    return TRUE;
+  old = ctx_push (ctx, "constraints");
+  if (!check_keys (ctx, obj, keys) ||
+      !read_number (ctx, obj, "min_credit_score", FALSE, 0, 100, &brand->min_credit_score) ||
+      !read_string_list (ctx, obj, "blacklist", check_id, TRUE, brand->blacklist) ||
+      !read_string_list (ctx, obj, "competitor_brands", check_competitor_brand, TRUE,
+                         brand->competitor_brands) ||
+      !read_string_list (ctx, obj, "competitor_categories", check_category, TRUE,
+                         brand->competitor_categories) ||
+      !read_int (ctx, obj, "exclusivity_days", FALSE, 0, 3650, &days))
+    return FALSE;
+  brand->exclusivity_days = (gint32) days;
+  ctx_pop (ctx, old);
+  return TRUE;
+}
+
+static TmBrand *
+read_brand (Ctx        *ctx,
+            JsonObject *obj)
+{
+  static const char * const keys[] = {
+    "id", "name", "category", "style_tags", "audience", "price_tier",
+    "typical_order_price_fen", "budget_fen", "constraints", "notes",
+    "provenance", "figure_provenance", NULL
+  };
+  g_autoptr(TmBrand) brand = tm_brand_new ();
+  int tier = TM_PRICE_TIER_MID;
+
+  if (!read_record_id (ctx, obj, &brand->id) ||
+      !check_keys (ctx, obj, keys) ||
+      !read_string (ctx, obj, "name", TRUE, 1, MAX_NAME_CHARS, TEXT_LINE, &brand->name) ||
+      !read_category (ctx, obj, "category", TRUE, &brand->category) ||
+      !read_style_tags (ctx, obj, brand->style_tags) ||
+      !read_audience (ctx, obj, &brand->audience) ||
+      !READ_CODE (ctx, obj, "price_tier", TRUE, price_tier, TM_N_PRICE_TIERS, &tier) ||
+      !read_int (ctx, obj, "typical_order_price_fen", TRUE, 0, MAX_MONEY_FEN,
+                 &brand->typical_order_price_fen) ||
+      !read_int (ctx, obj, "budget_fen", FALSE, 0, MAX_MONEY_FEN, &brand->budget_fen) ||
+      !read_constraints (ctx, obj, brand) ||
+      !read_string (ctx, obj, "notes", FALSE, 0, MAX_NOTES_CHARS, TEXT_MULTILINE, &brand->notes) ||
+      !read_provenance (ctx, obj, &brand->provenance) ||
+      !read_figure_provenance (ctx, obj, &brand->provenance, brand_figures,
+                               brand->figure_provenance))
+    return NULL;
+  brand->price_tier = tier;
+  return g_steal_pointer (&brand);
+}
+
+static gboolean
+read_accounts (Ctx        *ctx,
+               JsonObject *record,
+               GArray     *out)
+{
+  static const char * const keys[] = { "platform", "handle", "followers", NULL };
+  JsonArray *array;
+
+  if (!read_array (ctx, record, "accounts", TRUE, &array))
+    return FALSE;
+  if (json_array_get_length (array) == 0)
+    return ctx_fail (ctx, TM_JSON_ERROR_INVALID, "accounts",
+                     _("at least one platform account is required"));
+
+  for (guint i = 0; i < json_array_get_length (array); i++)
+    {
+      JsonNode *node = json_array_get_element (array, i);
+      TmAccount account = { TM_PLATFORM_NONE, NULL, 0 };
+      gsize old = ctx_push_index (ctx, "accounts", i);
+      JsonObject *obj;
+      int platform = TM_PLATFORM_NONE;
+
+      if (!JSON_NODE_HOLDS_OBJECT (node))
+        return fail_type (ctx, NULL, _("an object"), node);
+      obj = json_node_get_object (node);
+      if (!check_keys (ctx, obj, keys) ||
+          !READ_CODE (ctx, obj, "platform", TRUE, platform, TM_N_PLATFORMS, &platform) ||
+          !read_string (ctx, obj, "handle", TRUE, 1, MAX_HANDLE_CHARS, TEXT_LINE, &account.handle) ||
+          !read_int (ctx, obj, "followers", TRUE, 0, MAX_FOLLOWERS, &account.followers))
+        {
+          g_free (account.handle);
+          return FALSE;
+        }
+      account.platform = platform;
+      for (guint j = 0; j < out->len; j++)
+        {
+          const TmAccount *other = &g_array_index (out, TmAccount, j);
+          if (other->platform == account.platform && g_str_equal (other->handle, account.handle))
+            {
+              ctx_fail (ctx, TM_JSON_ERROR_DUPLICATE, NULL,
+                        _("the %s account “%s” is already given in accounts[%u]"),
+                        tm_platform_code (account.platform), account.handle, j);
+              g_free (account.handle);
+              return FALSE;
+            }
+        }
+      g_array_append_val (out, account);
+      ctx_pop (ctx, old);
+    }
+  return TRUE;
+}
+
+static gboolean
+read_credit (Ctx        *ctx,
+             JsonObject *record,
+             TmStreamer *s)
+{
+  static const char * const keys[] = { "platform", "score", "scale", NULL };
+  JsonObject *obj;
+  int platform = TM_PLATFORM_NONE;
+  double score = NAN, scale = NAN;
+  gsize old;
+
+  if (!read_object (ctx, record, "credit", FALSE, &obj))
+    return FALSE;
+  if (obj == NULL)
+    return TRUE;
+  old = ctx_push (ctx, "credit");
+  if (!check_keys (ctx, obj, keys) ||
+      !READ_CODE (ctx, obj, "platform", TRUE, platform, TM_N_PLATFORMS, &platform) ||
+      !read_number (ctx, obj, "scale", TRUE, 0, 1000, &scale))
+    return FALSE;
+  if (scale <= 0)
+    return ctx_fail (ctx, TM_JSON_ERROR_INVALID, "scale",
+                     _("must be greater than 0 (the highest score on the platform's scale)"));
+  if (!read_number (ctx, obj, "score", TRUE, 0, scale, &score))
+    return FALSE;
+  ctx_pop (ctx, old);
+  s->credit_platform = platform;
+  s->credit_score = score;
+  s->credit_scale = scale;
+  return TRUE;
+}
+
+static gboolean
+read_reviews (Ctx        *ctx,
+              JsonObject *record,
+              TmStreamer *s)
+{
+  static const char * const keys[] = { "positive", "negative", "fake_share", NULL };
+  JsonObject *obj;
+  gsize old;
+  gboolean has_pos, has_neg;
+
+  if (!read_object (ctx, record, "reviews", FALSE, &obj))
+    return FALSE;
+  if (obj == NULL)
+    return TRUE;
+  old = ctx_push (ctx, "reviews");
+  if (!check_keys (ctx, obj, keys))
+    return FALSE;
+  /* The counts only mean something together; an estimated fake share may
+   * be known without them. */
+  has_pos = get_member (obj, "positive") != NULL;
+  has_neg = get_member (obj, "negative") != NULL;
+  if (has_pos != has_neg)
+    return fail_missing (ctx, has_pos ? "negative" : "positive");
+  if (!read_int (ctx, obj, "positive", FALSE, 0, MAX_COUNT, &s->reviews_positive) ||
+      !read_int (ctx, obj, "negative", FALSE, 0, MAX_COUNT, &s->reviews_negative) ||
+      !read_number (ctx, obj, "fake_share", FALSE, 0, 1, &s->fake_review_share))
+    return FALSE;
+  ctx_pop (ctx, old);
+  return TRUE;
+}
+
+static gboolean
+read_price_range (Ctx        *ctx,
+                  JsonObject *record,
+                  TmStreamer *s)
+{
+  static const char * const keys[] = { "low", "high", NULL };
+  JsonObject *obj;
+  gint64 low = 0, high = 0;
+  gsize old;
+
+  if (!read_object (ctx, record, "price_range_fen", FALSE, &obj))
+    return FALSE;
+  if (obj == NULL)
+    return TRUE;
+  old = ctx_push (ctx, "price_range_fen");
+  if (!check_keys (ctx, obj, keys) ||
+      !read_int (ctx, obj, "low", TRUE, 0, MAX_MONEY_FEN, &low) ||
+      !read_int (ctx, obj, "high", TRUE, 0, MAX_MONEY_FEN, &high))
+    return FALSE;
+  if (high < low)
+    return ctx_fail (ctx, TM_JSON_ERROR_INVALID, "high",
+                     _("%" G_GINT64_FORMAT " is below low (%" G_GINT64_FORMAT ")"), high, low);
+  ctx_pop (ctx, old);
+  s->price_low_fen = low;
+  s->price_high_fen = high;
+  return TRUE;
+}
+
+static TmStreamer *
+read_streamer (Ctx        *ctx,
+               JsonObject *obj)
+{
+  static const char * const keys[] = {
+    "id", "name", "accounts", "categories", "style_tags", "audience", "credit",
+    "verification", "engagement_rate", "avg_live_viewers", "reviews",
+    "dispute_resolution_rate", "repeat_buyer_rate", "price_range_fen",
+    "provenance", "figure_provenance", NULL
+  };
+  g_autoptr(TmStreamer) s = tm_streamer_new ();
+  int verification = TM_VERIFICATION_UNVERIFIED;
+
+  if (!read_record_id (ctx, obj, &s->id) ||
+      !check_keys (ctx, obj, keys) ||
+      !read_string (ctx, obj, "name", TRUE, 1, MAX_NAME_CHARS, TEXT_LINE, &s->name) ||
+      !read_accounts (ctx, obj, s->accounts))
+    return NULL;
+  if (get_member (obj, "categories") == NULL)
+    {
+      fail_missing (ctx, "categories");
+      return NULL;
+    }
+  if (!read_string_list (ctx, obj, "categories", check_category, TRUE, s->categories))
+    return NULL;
+  if (s->categories->len == 0)
+    {
+      ctx_fail (ctx, TM_JSON_ERROR_INVALID, "categories", _("at least one category is required"));
+      return NULL;
+    }
+  if (!read_style_tags (ctx, obj, s->style_tags) ||
+      !read_audience (ctx, obj, &s->audience) ||
+      !read_credit (ctx, obj, s) ||
+      !READ_CODE (ctx, obj, "verification", FALSE, verification, TM_N_VERIFICATIONS, &verification) ||
+      !read_number (ctx, obj, "engagement_rate", FALSE, 0, 1, &s->engagement_rate) ||
+      !read_int (ctx, obj, "avg_live_viewers", FALSE, 0, MAX_FOLLOWERS, &s->avg_live_viewers) ||
+      !read_reviews (ctx, obj, s) ||
+      !read_number (ctx, obj, "dispute_resolution_rate", FALSE, 0, 1, &s->dispute_resolution_rate) ||
+      !read_number (ctx, obj, "repeat_buyer_rate", FALSE, 0, 1, &s->repeat_buyer_rate) ||
+      !read_price_range (ctx, obj, s) ||
+      !read_provenance (ctx, obj, &s->provenance) ||
+      !read_figure_provenance (ctx, obj, &s->provenance, streamer_figures, s->figure_provenance))
+    return NULL;
+  s->verification = verification;
+  return g_steal_pointer (&s);
+}
+
+static TmCooperation *
+read_cooperation (Ctx        *ctx,
+                  JsonObject *obj)
+{
+  static const char * const keys[] = {
+    "id", "streamer", "brand", "brand_name", "brand_category", "date", "format",
+    "platform", "gmv_fen", "orders", "fee_fen", "commission_fen",
+    "conversion_rate", "return_rate", "complaints", "rating", "notes",
+    "provenance", "figure_provenance", NULL
+  };
+  g_autoptr(TmCooperation) c = tm_cooperation_new ();
+  gboolean has_brand, has_name, has_category;
+  int format = TM_FORMAT_LIVE;
+  int platform = TM_PLATFORM_NONE;
+
+  if (!read_record_id (ctx, obj, &c->id) ||
+      !check_keys (ctx, obj, keys) ||
+      !read_id (ctx, obj, "streamer", TRUE, &c->streamer_id))
+    return NULL;
+
+  has_brand = get_member (obj, "brand") != NULL;
+  has_name = get_member (obj, "brand_name") != NULL;
+  has_category = get_member (obj, "brand_category") != NULL;
+  if (has_brand && (has_name || has_category))
+    {
+      ctx_fail (ctx, TM_JSON_ERROR_INVALID, "brand",
+                _("give either “brand” (a brand id) or “brand_name” and “brand_category”, not both"));
+      return NULL;
+    }
+  if (!has_brand && !has_name && !has_category)
+    {
+      ctx_fail (ctx, TM_JSON_ERROR_INVALID, "brand",
+                _("required field is missing (give “brand”, a brand id, "
+                  "or “brand_name” and “brand_category” for another brand)"));
+      return NULL;
+    }
+  if (!read_id (ctx, obj, "brand", FALSE, &c->brand_id) ||
+      !read_string (ctx, obj, "brand_name", has_category, 1, MAX_NAME_CHARS, TEXT_LINE, &c->brand_name) ||
+      !read_category (ctx, obj, "brand_category", has_name, &c->brand_category) ||
+      !read_date (ctx, obj, "date", TRUE, &c->date) ||
+      !READ_CODE (ctx, obj, "format", TRUE, format, TM_N_FORMATS, &format) ||
+      !READ_CODE (ctx, obj, "platform", FALSE, platform, TM_N_PLATFORMS, &platform) ||
+      !read_int (ctx, obj, "gmv_fen", TRUE, 0, MAX_MONEY_FEN, &c->gmv_fen) ||
+      !read_int (ctx, obj, "orders", TRUE, 0, MAX_COUNT, &c->orders) ||
+      !read_int (ctx, obj, "fee_fen", FALSE, 0, MAX_MONEY_FEN, &c->fee_fen) ||
+      !read_int (ctx, obj, "commission_fen", FALSE, 0, MAX_MONEY_FEN, &c->commission_fen) ||
+      !read_number (ctx, obj, "conversion_rate", FALSE, 0, 1, &c->conversion_rate) ||
+      !read_number (ctx, obj, "return_rate", TRUE, 0, 1, &c->return_rate) ||
+      !read_int (ctx, obj, "complaints", TRUE, 0, MAX_COUNT, &c->complaints) ||
+      !read_number (ctx, obj, "rating", FALSE, 0, 5, &c->rating) ||
+      !read_string (ctx, obj, "notes", FALSE, 0, MAX_NOTES_CHARS, TEXT_MULTILINE, &c->notes) ||
+      !read_provenance (ctx, obj, &c->provenance) ||
+      !read_figure_provenance (ctx, obj, &c->provenance, cooperation_figures, c->figure_provenance))
+    return NULL;
+  c->format = format;
+  c->platform = platform;
+  return g_steal_pointer (&c);
+}
+
+static gboolean
+check_url (Ctx        *ctx,
+           const char *key,
+           const char *url)
+{
+  gsize len = strlen (url);
+
+  if (!g_str_has_prefix (url, "http://") && !g_str_has_prefix (url, "https://"))
+    return ctx_fail (ctx, TM_JSON_ERROR_INVALID, key,
+                     _("“%s” is not a web address (it must start with http:// or https://)"), url);
+  if (len > MAX_URL_BYTES)
+    return ctx_fail (ctx, TM_JSON_ERROR_INVALID, key,
+                     _("is %" G_GSIZE_FORMAT " bytes long; at most %d are allowed"),
+                     len, MAX_URL_BYTES);
+  for (const char *p = url; *p; p = g_utf8_next_char (p))
+    {
+      gunichar c = g_utf8_get_char (p);
+      if (g_unichar_isspace (c) || g_unichar_iscntrl (c))
+        return ctx_fail (ctx, TM_JSON_ERROR_INVALID, key,
+                         _("“%s” contains a space or control character (U+%04X); "
+                           "encode it as %%20 and so on"), url, c);
+    }
+  return TRUE;
+}
+
+static TmIncident *
+read_incident (Ctx        *ctx,
+               JsonObject *obj)
+{
+  static const char * const keys[] = {
+    "id", "streamer", "date", "kind", "severity", "resolved", "resolution",
+    "description", "source_url", "provenance", "figure_provenance", NULL
+  };
+  g_autoptr(TmIncident) incident = tm_incident_new ();
+  int kind = 0;
+  gint64 severity = 1;
+
+  if (!read_record_id (ctx, obj, &incident->id) ||
+      !check_keys (ctx, obj, keys) ||
+      !read_id (ctx, obj, "streamer", TRUE, &incident->streamer_id) ||
+      !read_date (ctx, obj, "date", TRUE, &incident->date) ||
+      !READ_CODE (ctx, obj, "kind", TRUE, incident_kind, TM_N_INCIDENT_KINDS, &kind) ||
+      !read_int (ctx, obj, "severity", TRUE, 1, 5, &severity) ||
+      !read_bool (ctx, obj, "resolved", TRUE, &incident->resolved) ||
+      !read_string (ctx, obj, "resolution", FALSE, 0, MAX_TEXT_CHARS, TEXT_MULTILINE,
+                    &incident->resolution) ||
+      !read_string (ctx, obj, "description", TRUE, 1, MAX_TEXT_CHARS, TEXT_MULTILINE,
+                    &incident->description) ||
+      !read_string (ctx, obj, "source_url", FALSE, 1, MAX_URL_BYTES, TEXT_LINE,
+                    &incident->source_url) ||
+      (incident->source_url != NULL && !check_url (ctx, "source_url", incident->source_url)) ||
+      !read_provenance (ctx, obj, &incident->provenance) ||
+      !read_figure_provenance (ctx, obj, &incident->provenance, incident_figures,
+                               incident->figure_provenance))
+    return NULL;
+  incident->kind = kind;
+  incident->severity = (gint32) severity;
+  return g_steal_pointer (&incident);
+}
+
+typedef gpointer (*ReadRecordFunc) (Ctx *ctx, JsonObject *obj);
+
+static gboolean
+read_section (Ctx            *ctx,
+              JsonObject     *root,
+              const char     *section,
+              ReadRecordFunc  read_record,
+              GPtrArray      *out)
+{
+  JsonArray *array;
+  g_autoptr(GHashTable) ids = NULL;
+
+  if (!read_array (ctx, root, section, FALSE, &array))
+    return FALSE;
+  if (array == NULL)
+    return TRUE;
+
+  ids = g_hash_table_new (g_str_hash, g_str_equal);
+  ctx->section = section;
+  for (guint i = 0; i < json_array_get_length (array); i++)
+    {
+      JsonNode *node = json_array_get_element (array, i);
+      gpointer record;
+      const char *id;
+      gpointer first;
+
+      ctx->index = i;
+      ctx->id = NULL;
+      g_string_truncate (ctx->path, 0);
+      if (!JSON_NODE_HOLDS_OBJECT (node))
+        return fail_type (ctx, NULL, _("an object"), node);
+      record = read_record (ctx, json_node_get_object (node));
+      if (record == NULL)
+        return FALSE;
+      g_ptr_array_add (out, record);
+      /* Every record type starts with its id. */
+      id = *(char **) record;
+      ctx->id = id;
+      if (g_hash_table_lookup_extended (ids, id, NULL, &first))
+        return ctx_fail (ctx, TM_JSON_ERROR_DUPLICATE, "id",
+                         _("“%s” is already the id of %s[%u]"),
+                         id, section, GPOINTER_TO_UINT (first));
+      g_hash_table_insert (ids, (gpointer) id, GUINT_TO_POINTER (i));
+    }
+  ctx->section = NULL;
+  ctx->id = NULL;
+  return TRUE;
+}
+
+/* Each record struct starts with its id, which read_section relies on. */
+G_STATIC_ASSERT (G_STRUCT_OFFSET (TmBrand, id) == 0);
+G_STATIC_ASSERT (G_STRUCT_OFFSET (TmStreamer, id) == 0);
+G_STATIC_ASSERT (G_STRUCT_OFFSET (TmCooperation, id) == 0);
+G_STATIC_ASSERT (G_STRUCT_OFFSET (TmIncident, id) == 0);
+
+static TmDataset *
+dataset_from_root (JsonNode    *root,
+                   const char  *display_name,
+                   GError     **error)
+{
+  static const char * const keys[] = {
+    "format", "version", "synthetic", "description",
+    "brands", "streamers", "cooperations", "incidents", NULL
+  };
+  g_autoptr(GString) path = g_string_new (NULL);
+  g_autoptr(TmDataset) dataset = tm_dataset_new ();
+  Ctx ctx = { display_name, NULL, 0, NULL, path, error };
+  JsonObject *obj;
+  JsonNode *node;
+  gint64 version;
+
+  if (!JSON_NODE_HOLDS_OBJECT (root))
+    {
+      g_set_error (error, TM_JSON_ERROR, TM_JSON_ERROR_VERSION,
+                   _("%s: not a TrustMatch dataset (the data is %s, not an object "
+                     "with \"format\": \"%s\")"),
+                   display_name, node_kind (root), TM_DATASET_FORMAT);
+      return NULL;
+    }
+  obj = json_node_get_object (root);
+
+  /* Format and version before anything else: a newer file may well have
+   * fields this version does not know. */
+  node = get_member (obj, "format");
+  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) ||
+      json_node_get_value_type (node) != G_TYPE_STRING)
+    {
+      g_set_error (error, TM_JSON_ERROR, TM_JSON_ERROR_VERSION,
+                   _("%s: not a TrustMatch dataset (no \"format\": \"%s\")"),
+                   display_name, TM_DATASET_FORMAT);
+      return NULL;
+    }
+  if (!g_str_equal (json_node_get_string (node), TM_DATASET_FORMAT))
+    {
+      g_set_error (error, TM_JSON_ERROR, TM_JSON_ERROR_VERSION,
+                   _("%s: not a TrustMatch dataset (format: “%s”, expected “%s”)"),
+                   display_name, json_node_get_string (node), TM_DATASET_FORMAT);
+      return NULL;
+    }
+  node = get_member (obj, "version");
+  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) ||
+      json_node_get_value_type (node) != G_TYPE_INT64)
+    {
+      g_set_error (error, TM_JSON_ERROR, TM_JSON_ERROR_VERSION,
+                   _("%s: version: required, a whole number (this version reads version %d)"),
+                   display_name, TM_DATASET_VERSION);
+      return NULL;
+    }
+  version = json_node_get_int (node);
+  if (version > TM_DATASET_VERSION)
+    {
+      g_set_error (error, TM_JSON_ERROR, TM_JSON_ERROR_VERSION,
+                   _("%s: written by a newer TrustMatch (format version %" G_GINT64_FORMAT "); "
+                     "this version reads version %d"),
+                   display_name, version, TM_DATASET_VERSION);
+      return NULL;
+    }
+  if (version < 1)
+    {
+      g_set_error (error, TM_JSON_ERROR, TM_JSON_ERROR_VERSION,
+                   _("%s: version: %" G_GINT64_FORMAT " is not a format version "
+                     "(this version reads version %d)"),
+                   display_name, version, TM_DATASET_VERSION);
+      return NULL;
+    }
+
+  if (!check_keys (&ctx, obj, keys) ||
+      !read_bool (&ctx, obj, "synthetic", FALSE, &dataset->synthetic) ||
+      !read_string (&ctx, obj, "description", FALSE, 0, MAX_DESCRIPTION_CHARS, TEXT_MULTILINE,
+                    &dataset->description) ||
+      !read_section (&ctx, obj, "brands", (ReadRecordFunc) read_brand, dataset->brands) ||
+      !read_section (&ctx, obj, "streamers", (ReadRecordFunc) read_streamer, dataset->streamers) ||
+      !read_section (&ctx, obj, "cooperations", (ReadRecordFunc) read_cooperation,
+                     dataset->cooperations) ||
+      !read_section (&ctx, obj, "incidents", (ReadRecordFunc) read_incident, dataset->incidents))
+    return NULL;
+
+  return g_steal_pointer (&dataset);
+}
+
+TmDataset *
+tm_dataset_load_data (const char  *data,
+                      gsize        length,
+                      const char  *display_name,
+                      GError     **error)
+{
+  g_autoptr(JsonParser) parser = NULL;
+  g_autoptr(GError) local_error = NULL;
+
+  g_return_val_if_fail (data != NULL || length == 0, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  if (display_name == NULL)
+    display_name = _("(data)");
+
+  if (!tm_json_prescan (data, length, TM_JSON_MAX_DEPTH, display_name, error))
+    return NULL;
+
+  if (length >= 3 && memcmp (data, "\xEF\xBB\xBF", 3) == 0)
+    {
+      data += 3;
+      length -= 3;
+    }
+
+  parser = json_parser_new_immutable ();
+  if (!json_parser_load_from_data (parser, data, length, &local_error))
+    {
+      /* The pre-scan should have caught this; json-glib puts the position
+       * in its message as "<data>:LINE:COL: ...". */
+      const char *msg = local_error->message;
+      if (g_str_has_prefix (msg, "<data>"))
+        msg += strlen ("<data>");
+      else
+        msg = local_error->message;
+      g_set_error (error, TM_JSON_ERROR, TM_JSON_ERROR_SYNTAX, "%s%s%s",
+                   display_name, msg[0] == ':' ? "" : ": ", msg);
+      return NULL;
+    }
+
+  return dataset_from_root (json_parser_get_root (parser), display_name, error);
+}
+
+TmDataset *
+tm_dataset_load_file (const char  *path,
+                      GError     **error)
+{
+  g_autofree char *name = NULL;
+  g_autofree char *data = NULL;
+  struct stat st;
+  gsize allocated, length = 0;
+  int fd;
+
+  g_return_val_if_fail (path != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  name = g_filename_display_name (path);
+
+  fd = g_open (path, O_RDONLY | O_CLOEXEC, 0);
+  if (fd < 0)
+    {
+      int saved = errno;
+      g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (saved),
+                   _("Could not open “%s”: %s"), name, g_strerror (saved));
+      return NULL;
+    }
+  if (fstat (fd, &st) != 0)
+    {
+      int saved = errno;
+      close (fd);
+      g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (saved),
+                   _("Could not read “%s”: %s"), name, g_strerror (saved));
+      return NULL;
+    }
+  if (!S_ISREG (st.st_mode))
+    {
+      close (fd);
+      g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_INVAL,
+                   _("“%s” is not a regular file"), name);
+      return NULL;
+    }
+  /* Refuse before reading: a huge (or sparse) file would fill the memory. */
+  if ((guint64) st.st_size > TM_JSON_MAX_SIZE)
+    {
+      g_autofree char *size = g_format_size (st.st_size);
+      g_autofree char *limit = g_format_size (TM_JSON_MAX_SIZE);
+      close (fd);
+      g_set_error (error, TM_JSON_ERROR, TM_JSON_ERROR_TOO_LARGE,
+                   _("%s: the file is %s (%" G_GUINT64_FORMAT " bytes); files larger than %s "
+                     "are not read (split it into smaller files)"),
+                   name, size, (guint64) st.st_size, limit);
+      return NULL;
+    }
+
+  /* Read at most one byte past the limit, in case the file grows. */
+  allocated = (gsize) st.st_size + 1;
+  data = g_malloc (allocated);
+  for (;;)
+    {
+      gssize n;
+
+      if (length == allocated)
+        {
+          if (allocated > TM_JSON_MAX_SIZE)
+            {
+              g_autofree char *limit = g_format_size (TM_JSON_MAX_SIZE);
+              close (fd);
+              g_set_error (error, TM_JSON_ERROR, TM_JSON_ERROR_TOO_LARGE,
+                           _("%s: the file is larger than %s and is not read"), name, limit);
+              return NULL;
+            }
+          allocated = MIN (allocated * 2, TM_JSON_MAX_SIZE + 1);
+          data = g_realloc (data, allocated);
+        }
+      n = read (fd, data + length, allocated - length);
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n < 0)
+        {
+          int saved = errno;
+          close (fd);
+          g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (saved),
+                       _("Could not read “%s”: %s"), name, g_strerror (saved));
+          return NULL;
+        }
+      if (n == 0)
+        break;
+      length += n;
+    }
+  close (fd);
+
+  return tm_dataset_load_data (data, length, name, error);
+}
+
+/* ------------------------------------------------------------------ */
+/* References                                                           */
+/* ------------------------------------------------------------------ */
+
+static GHashTable *
+ids_of (GPtrArray *records)
+{
+  GHashTable *set = g_hash_table_new (g_str_hash, g_str_equal);
+
+  for (guint i = 0; i < records->len; i++)
+    g_hash_table_add (set, *(char **) g_ptr_array_index (records, i));
+  return set;
+}
+
+static gboolean
+is_known (GHashTable *own,
+          GHashTable *known,
+          const char *id)
+{
+  return g_hash_table_contains (own, id) || (known != NULL && g_hash_table_contains (known, id));
+}
+
+gboolean
+tm_dataset_check_references (const TmDataset *dataset,
+                             GHashTable      *known_streamers,
+                             GHashTable      *known_brands,
+                             const char      *display_name,
+                             GError         **error)
+{
+  g_autoptr(GHashTable) streamers = NULL;
+  g_autoptr(GHashTable) brands = NULL;
+  g_autoptr(GString) path = g_string_new (NULL);
+  Ctx ctx = { display_name ? display_name : _("(data)"), NULL, 0, NULL, path, error };
+
+  g_return_val_if_fail (dataset != NULL, FALSE);
+
+  streamers = ids_of (dataset->streamers);
+  brands = ids_of (dataset->brands);
+
+  ctx.section = "brands";
+  for (guint i = 0; i < dataset->brands->len; i++)
+    {
+      const TmBrand *b = g_ptr_array_index (dataset->brands, i);
+
+      ctx.index = i;
+      ctx.id = b->id;
+      for (guint j = 0; j < b->blacklist->len; j++)
+        {
+          const char *id = g_ptr_array_index (b->blacklist, j);
+          if (!is_known (streamers, known_streamers, id))
+            {
+              g_autofree char *key = g_strdup_printf ("constraints.blacklist[%u]", j);
+              return ctx_fail (&ctx, TM_JSON_ERROR_REFERENCE, key,
+                               _("no streamer with the id “%s” in this file or the store"), id);
+            }
+        }
+    }
+
+  ctx.section = "cooperations";
+  for (guint i = 0; i < dataset->cooperations->len; i++)
+    {
+      const TmCooperation *c = g_ptr_array_index (dataset->cooperations, i);
+
+      ctx.index = i;
+      ctx.id = c->id;
+      if (!is_known (streamers, known_streamers, c->streamer_id))
+        return ctx_fail (&ctx, TM_JSON_ERROR_REFERENCE, "streamer",
+                         _("no streamer with the id “%s” in this file or the store"),
+                         c->streamer_id);
+      if (c->brand_id != NULL && !is_known (brands, known_brands, c->brand_id))
+        return ctx_fail (&ctx, TM_JSON_ERROR_REFERENCE, "brand",
+                         _("no brand with the id “%s” in this file or the store "
+                           "(for a brand you do not track, give “brand_name” and “brand_category”)"),
+                         c->brand_id);
+    }
+
+  ctx.section = "incidents";
+  for (guint i = 0; i < dataset->incidents->len; i++)
+    {
+      const TmIncident *inc = g_ptr_array_index (dataset->incidents, i);
+
+      ctx.index = i;
+      ctx.id = inc->id;
+      if (!is_known (streamers, known_streamers, inc->streamer_id))
+        return ctx_fail (&ctx, TM_JSON_ERROR_REFERENCE, "streamer",
+                         _("no streamer with the id “%s” in this file or the store"),
+                         inc->streamer_id);
+    }
+  return TRUE;
+}
+
+/* ------------------------------------------------------------------ */
+/* Writing                                                              */
+/* ------------------------------------------------------------------ */
+
+static void
+set_string (JsonObject *obj,
+            const char *key,
+            const char *value)
+{
+  if (value != NULL)
+    json_object_set_string_member (obj, key, value);
+}
+
+static void
+set_double (JsonObject *obj,
+            const char *key,
+            double      value)
+{
+  if (isfinite (value))
+    json_object_set_double_member (obj, key, value);
+}
+
+static void
+set_int (JsonObject *obj,
+         const char *key,
+         gint64      value)
+{
+  if (value >= 0)
+    json_object_set_int_member (obj, key, value);
+}
+
+static void
+set_date (JsonObject *obj,
+          const char *key,
+          TmDate      date)
+{
+  if (date != TM_DATE_NONE)
+    {
+      g_autofree char *text = tm_date_format (date);
+      json_object_set_string_member (obj, key, text);
+    }
+}
+
+/* An enum code, only when the value is in range (a record built in code
+ * may hold anything). */
+#define SET_CODE(obj, key, name, N, value)                                   \
+  G_STMT_START {                                                             \
+    int v_ = (int) (value);                                                  \
+    if (v_ >= 0 && v_ < (N))                                                 \
+      json_object_set_string_member (obj, key, tm_##name##_code (v_));       \
+  } G_STMT_END
+
+static JsonNode *
+object_node (JsonObject *obj)
+{
+  JsonNode *node = json_node_new (JSON_NODE_OBJECT);
+
+  json_node_take_object (node, obj);
+  return node;
+}
+
+static void
+set_object (JsonObject *obj,
+            const char *key,
+            JsonObject *value)
+{
+  json_object_set_object_member (obj, key, value);
+}
+
+static void
+set_string_list (JsonObject      *obj,
+                 const char      *key,
+                 const GPtrArray *list,
+                 gboolean         even_empty)
+{
+  JsonArray *array;
+
+  if (list == NULL || (list->len == 0 && !even_empty))
+    return;
+  array = json_array_sized_new (list->len);
+  for (guint i = 0; i < list->len; i++)
+    json_array_add_string_element (array, g_ptr_array_index (list, i));
+  json_object_set_array_member (obj, key, array);
+}
+
+static JsonObject *
+provenance_object (const TmProvenance *p)
+{
+  JsonObject *obj = json_object_new ();
+
+  SET_CODE (obj, "source", source, TM_N_SOURCES, p->source);
+  set_date (obj, "observed", p->observed);
+  SET_CODE (obj, "basis", basis, TM_N_BASES, p->basis);
+  return obj;
+}
+
+static void
+set_provenance (JsonObject         *obj,
+                const TmProvenance *provenance,
+                const GArray       *figures)
+{
+  JsonObject *fp;
+
+  set_object (obj, "provenance", provenance_object (provenance));
+  if (figures == NULL || figures->len == 0)
+    return;
+  fp = json_object_new ();
+  for (guint i = 0; i < figures->len; i++)
+    {
+      const TmFigureProvenance *f = &g_array_index (figures, TmFigureProvenance, i);
+      if (f->field != NULL)
+        set_object (fp, f->field, provenance_object (&f->provenance));
+    }
+  set_object (obj, "figure_provenance", fp);
+}
+
+static void
+set_style_tags (JsonObject   *obj,
+                const GArray *tags)
+{
+  JsonArray *array;
+
+  if (tags == NULL || tags->len == 0)
+    return;
+  array = json_array_sized_new (tags->len);
+  for (guint i = 0; i < tags->len; i++)
+    {
+      const TmStyleTag *t = &g_array_index (tags, TmStyleTag, i);
+      JsonObject *o = json_object_new ();
+
+      set_string (o, "tag", t->tag);
+      set_double (o, "weight", t->weight);
+      json_array_add_object_element (array, o);
+    }
+  json_object_set_array_member (obj, "style_tags", array);
+}
+
+static void
+set_audience (JsonObject       *obj,
+              const TmAudience *a)
+{
+  JsonObject *audience, *age, *gender, *region;
+
+  if (!a->present)
+    return;
+  audience = json_object_new ();
+  age = json_object_new ();
+  for (int i = 0; i < TM_N_AGES; i++)
+    set_double (age, tm_age_code (i), a->age[i]);
+  gender = json_object_new ();
+  for (int i = 0; i < TM_N_GENDERS; i++)
+    set_double (gender, tm_gender_code (i), a->gender[i]);
+  region = json_object_new ();
+  for (int i = 0; i < TM_N_REGIONS; i++)
+    set_double (region, tm_region_code (i), a->region[i]);
+  set_object (audience, "age", age);
+  set_object (audience, "gender", gender);
+  set_object (audience, "region", region);
+  set_object (obj, "audience", audience);
+}
+
+JsonNode *
+tm_brand_to_json_node (const TmBrand *brand)
+{
+  JsonObject *obj;
+  JsonObject *constraints;
+
+  g_return_val_if_fail (brand != NULL, NULL);
+
+  obj = json_object_new ();
+  set_string (obj, "id", brand->id);
+  set_string (obj, "name", brand->name);
+  set_string (obj, "category", brand->category);
+  set_style_tags (obj, brand->style_tags);
+  set_audience (obj, &brand->audience);
+  SET_CODE (obj, "price_tier", price_tier, TM_N_PRICE_TIERS, brand->price_tier);
+  set_int (obj, "typical_order_price_fen", brand->typical_order_price_fen);
+  set_int (obj, "budget_fen", brand->budget_fen);
+
+  constraints = json_object_new ();
+  if (isfinite (brand->min_credit_score) && brand->min_credit_score > 0)
+    set_double (constraints, "min_credit_score", brand->min_credit_score);
+  set_string_list (constraints, "blacklist", brand->blacklist, FALSE);
+  set_string_list (constraints, "competitor_brands", brand->competitor_brands, FALSE);
+  set_string_list (constraints, "competitor_categories", brand->competitor_categories, FALSE);
+  if (brand->exclusivity_days > 0)
+    json_object_set_int_member (constraints, "exclusivity_days", brand->exclusivity_days);
+  if (json_object_get_size (constraints) > 0)
+    set_object (obj, "constraints", constraints);
+  else
+    json_object_unref (constraints);
+
+  set_string (obj, "notes", brand->notes);
+  set_provenance (obj, &brand->provenance, brand->figure_provenance);
+  return object_node (obj);
+}
+
+JsonNode *
+tm_streamer_to_json_node (const TmStreamer *s)
+{
+  JsonObject *obj;
+  JsonArray *accounts;
+
+  g_return_val_if_fail (s != NULL, NULL);
+
+  obj = json_object_new ();
+  set_string (obj, "id", s->id);
+  set_string (obj, "name", s->name);
+
+  accounts = json_array_new ();
+  for (guint i = 0; s->accounts != NULL && i < s->accounts->len; i++)
+    {
+      const TmAccount *a = &g_array_index (s->accounts, TmAccount, i);
+      JsonObject *o = json_object_new ();
+
+      SET_CODE (o, "platform", platform, TM_N_PLATFORMS, a->platform);
+      set_string (o, "handle", a->handle);
+      set_int (o, "followers", a->followers);
+      json_array_add_object_element (accounts, o);
+    }
+  json_object_set_array_member (obj, "accounts", accounts);
+  set_string_list (obj, "categories", s->categories, TRUE);
+  set_style_tags (obj, s->style_tags);
+  set_audience (obj, &s->audience);
+
+  if (isfinite (s->credit_score))
+    {
+      JsonObject *credit = json_object_new ();
+
+      SET_CODE (credit, "platform", platform, TM_N_PLATFORMS, s->credit_platform);
+      set_double (credit, "score", s->credit_score);
+      set_double (credit, "scale", s->credit_scale);
+      set_object (obj, "credit", credit);
+    }
+  SET_CODE (obj, "verification", verification, TM_N_VERIFICATIONS, s->verification);
+  set_double (obj, "engagement_rate", s->engagement_rate);
+  set_int (obj, "avg_live_viewers", s->avg_live_viewers);
+
+  if ((s->reviews_positive >= 0 && s->reviews_negative >= 0) || isfinite (s->fake_review_share))
+    {
+      JsonObject *reviews = json_object_new ();
+
+      if (s->reviews_positive >= 0 && s->reviews_negative >= 0)
+        {
+          json_object_set_int_member (reviews, "positive", s->reviews_positive);
+          json_object_set_int_member (reviews, "negative", s->reviews_negative);
+        }
+      set_double (reviews, "fake_share", s->fake_review_share);
+      set_object (obj, "reviews", reviews);
+    }
+  set_double (obj, "dispute_resolution_rate", s->dispute_resolution_rate);
+  set_double (obj, "repeat_buyer_rate", s->repeat_buyer_rate);
+  if (s->price_low_fen >= 0 && s->price_high_fen >= 0)
+    {
+      JsonObject *range = json_object_new ();
+
+      json_object_set_int_member (range, "low", s->price_low_fen);
+      json_object_set_int_member (range, "high", s->price_high_fen);
+      set_object (obj, "price_range_fen", range);
+    }
+  set_provenance (obj, &s->provenance, s->figure_provenance);
+  return object_node (obj);
+}
+
+JsonNode *
+tm_cooperation_to_json_node (const TmCooperation *c)
+{
+  JsonObject *obj;
+
+  g_return_val_if_fail (c != NULL, NULL);
+
+  obj = json_object_new ();
+  set_string (obj, "id", c->id);
+  set_string (obj, "streamer", c->streamer_id);
+  if (c->brand_id != NULL)
+    set_string (obj, "brand", c->brand_id);
+  else
+    {
+      set_string (obj, "brand_name", c->brand_name);
+      set_string (obj, "brand_category", c->brand_category);
+    }
+  set_date (obj, "date", c->date);
+  SET_CODE (obj, "format", format, TM_N_FORMATS, c->format);
+  SET_CODE (obj, "platform", platform, TM_N_PLATFORMS, c->platform);
+  set_int (obj, "gmv_fen", c->gmv_fen);
+  set_int (obj, "orders", c->orders);
+  set_int (obj, "fee_fen", c->fee_fen);
+  set_int (obj, "commission_fen", c->commission_fen);
+  set_double (obj, "conversion_rate", c->conversion_rate);
+  set_double (obj, "return_rate", c->return_rate);
+  set_int (obj, "complaints", c->complaints);
+  set_double (obj, "rating", c->rating);
+  set_string (obj, "notes", c->notes);
+  set_provenance (obj, &c->provenance, c->figure_provenance);
+  return object_node (obj);
+}
+
+JsonNode *
+tm_incident_to_json_node (const TmIncident *incident)
+{
+  JsonObject *obj;
+
+  g_return_val_if_fail (incident != NULL, NULL);
+
+  obj = json_object_new ();
+  set_string (obj, "id", incident->id);
+  set_string (obj, "streamer", incident->streamer_id);
+  set_date (obj, "date", incident->date);
+  SET_CODE (obj, "kind", incident_kind, TM_N_INCIDENT_KINDS, incident->kind);
+  json_object_set_int_member (obj, "severity", incident->severity);
+  json_object_set_boolean_member (obj, "resolved", incident->resolved);
+  set_string (obj, "resolution", incident->resolution);
+  set_string (obj, "description", incident->description);
+  set_string (obj, "source_url", incident->source_url);
+  set_provenance (obj, &incident->provenance, incident->figure_provenance);
+  return object_node (obj);
+}
+
+/* Our own writer: json-glib 1.6 prints 0.1 as 0.10000000000000001. */
+
+static void
+append_string (GString    *out,
+               const char *s)
+{
+  const char *run = s;
+
+  g_string_append_c (out, '"');
+  for (const char *p = s; *p; p++)
+    {
+      guchar c = (guchar) *p;
+
+      if (c != '"' && c != '\\' && c >= 0x20)
+        continue;
+      g_string_append_len (out, run, p - run);
+      switch (c)
+        {
+        case '"':  g_string_append (out, "\\\""); break;
+        case '\\': g_string_append (out, "\\\\"); break;
+        case '\n': g_string_append (out, "\\n"); break;
+        case '\r': g_string_append (out, "\\r"); break;
+        case '\t': g_string_append (out, "\\t"); break;
+        case '\b': g_string_append (out, "\\b"); break;
+        case '\f': g_string_append (out, "\\f"); break;
+        default:   g_string_append_printf (out, "\\u%04x", c); break;
+        }
+      run = p + 1;
+    }
+  g_string_append (out, run);
+  g_string_append_c (out, '"');
+}
+
+static void
+append_newline (GString *out,
+                int      level)
+{
+  g_string_append_c (out, '\n');
+  for (int i = 0; i < level; i++)
+    g_string_append (out, "  ");
+}
+
+static gboolean
+all_scalars (JsonArray *array)
+{
+  for (guint i = 0; i < json_array_get_length (array); i++)
+    {
+      JsonNodeType t = JSON_NODE_TYPE (json_array_get_element (array, i));
+      if (t == JSON_NODE_OBJECT || t == JSON_NODE_ARRAY)
+        return FALSE;
+    }
+  return TRUE;
+}
+
+static void
+append_node (GString  *out,
+             JsonNode *node,
+             gboolean  pretty,
+             int       level)
+{
+  switch (JSON_NODE_TYPE (node))
+    {
+    case JSON_NODE_OBJECT:
+      {
+        JsonObject *obj = json_node_get_object (node);
+        JsonObjectIter iter;
+        const char *key;
+        JsonNode *member;
+        gboolean first = TRUE;
+
+        g_string_append_c (out, '{');
+        json_object_iter_init_ordered (&iter, obj);
+        while (json_object_iter_next_ordered (&iter, &key, &member))
+          {
+            if (!first)
+              g_string_append_c (out, ',');
+            first = FALSE;
+            if (pretty)
+              append_newline (out, level + 1);
+            append_string (out, key);
+            g_string_append (out, pretty ? ": " : ":");
+            append_node (out, member, pretty, level + 1);
+          }
+        if (pretty && !first)
+          append_newline (out, level);
+        g_string_append_c (out, '}');
+      }
+      break;
+
+    case JSON_NODE_ARRAY:
+      {
+        JsonArray *array = json_node_get_array (node);
+        guint n = json_array_get_length (array);
+        /* Short lists of codes or ids read best on one line. */
+        gboolean inline_list = !pretty || all_scalars (array);
+
+        g_string_append_c (out, '[');
+        for (guint i = 0; i < n; i++)
+          {
+            if (i > 0)
+              g_string_append (out, inline_list && pretty ? ", " : ",");
+            if (!inline_list)
+              append_newline (out, level + 1);
+            append_node (out, json_array_get_element (array, i), pretty, level + 1);
+          }
+        if (!inline_list && n > 0)
+          append_newline (out, level);
+        g_string_append_c (out, ']');
+      }
+      break;
+
+    case JSON_NODE_NULL:
+      g_string_append (out, "null");
+      break;
+
+    case JSON_NODE_VALUE:
+    default:
+      switch (json_node_get_value_type (node))
+        {
+        case G_TYPE_INT64:
+          g_string_append_printf (out, "%" G_GINT64_FORMAT, json_node_get_int (node));
+          break;
+        case G_TYPE_DOUBLE:
+          {
+            char buf[G_ASCII_DTOSTR_BUF_SIZE];
+            double v = json_node_get_double (node);
+
+            /* JSON has no NaN or infinity; the reader leaves them out. */
+            if (!isfinite (v))
+              g_string_append (out, "null");
+            else
+              {
+                format_double (buf, sizeof buf, v);
+                g_string_append (out, buf);
+              }
+          }
+          break;
+        case G_TYPE_BOOLEAN:
+          g_string_append (out, json_node_get_boolean (node) ? "true" : "false");
+          break;
+        case G_TYPE_STRING:
+          append_string (out, json_node_get_string (node));
+          break;
+        default:
+          g_string_append (out, "null");
+          break;
+        }
+      break;
+    }
+}
+
+char *
+tm_json_node_serialize (JsonNode *node,
+                        gboolean  pretty,
+                        gsize    *length)
+{
+  GString *out;
+
+  g_return_val_if_fail (node != NULL, NULL);
+
+  out = g_string_new (NULL);
+  append_node (out, node, pretty, 0);
+  if (pretty)
+    g_string_append_c (out, '\n');
+  if (length)
+    *length = out->len;
+  return g_string_free (out, FALSE);
+}
+
+static void
+set_section (JsonObject *root,
+             const char *key,
+             GPtrArray  *records,
+             JsonNode *(*to_node) (gconstpointer))
+{
+  JsonArray *array;
+
+  if (records == NULL || records->len == 0)
+    return;
+  array = json_array_sized_new (records->len);
+  for (guint i = 0; i < records->len; i++)
+    json_array_add_element (array, to_node (g_ptr_array_index (records, i)));
+  json_object_set_array_member (root, key, array);
+}
+
+JsonNode *
+tm_dataset_to_json_node (const TmDataset *dataset)
+{
+  JsonObject *root;
+
+  g_return_val_if_fail (dataset != NULL, NULL);
+
+  root = json_object_new ();
+  json_object_set_string_member (root, "format", TM_DATASET_FORMAT);
+  json_object_set_int_member (root, "version", TM_DATASET_VERSION);
+  json_object_set_boolean_member (root, "synthetic", dataset->synthetic);
+  set_string (root, "description", dataset->description);
+  set_section (root, "brands", dataset->brands, (gpointer) tm_brand_to_json_node);
+  set_section (root, "streamers", dataset->streamers, (gpointer) tm_streamer_to_json_node);
+  set_section (root, "cooperations", dataset->cooperations, (gpointer) tm_cooperation_to_json_node);
+  set_section (root, "incidents", dataset->incidents, (gpointer) tm_incident_to_json_node);
+  return object_node (root);
+}
+
+char *
+tm_dataset_to_json (const TmDataset *dataset,
+                    gsize           *length)
+{
+  g_autoptr(JsonNode) root = NULL;
+
+  g_return_val_if_fail (dataset != NULL, NULL);
+
+  root = tm_dataset_to_json_node (dataset);
+  return tm_json_node_serialize (root, TRUE, length);
+}
+
+gboolean
+tm_dataset_save_file (const TmDataset  *dataset,
+                      const char       *path,
+                      GError          **error)
+{
+  g_autofree char *text = NULL;
+  gsize length;
+
+  g_return_val_if_fail (dataset != NULL, FALSE);
+  g_return_val_if_fail (path != NULL, FALSE);
+
+  text = tm_dataset_to_json (dataset, &length);
+  /* Written to a temporary file, synced, then renamed over the old one. */
+  return g_file_set_contents_full (path, text, length,
+                                   G_FILE_SET_CONTENTS_CONSISTENT | G_FILE_SET_CONTENTS_DURABLE,
+                                   0666, error);
+}
+
+static char *
+digest_node (JsonNode *node)
+{
+  g_autofree char *text = NULL;
+  gsize length;
+
+  text = tm_json_node_serialize (node, FALSE, &length);
+  json_node_unref (node);
+  return g_compute_checksum_for_data (G_CHECKSUM_SHA256, (const guchar *) text, length);
+}
+
+char *
+tm_brand_digest (const TmBrand *brand)
+{
+  g_return_val_if_fail (brand != NULL, NULL);
+  return digest_node (tm_brand_to_json_node (brand));
+}
+
+char *
+tm_streamer_digest (const TmStreamer *streamer)
+{
+  g_return_val_if_fail (streamer != NULL, NULL);
+  return digest_node (tm_streamer_to_json_node (streamer));
+}
+
+char *
+tm_cooperation_digest (const TmCooperation *coop)
+{
+  g_return_val_if_fail (coop != NULL, NULL);
+  return digest_node (tm_cooperation_to_json_node (coop));
+}
+
+char *
+tm_incident_digest (const TmIncident *incident)
+{
+  g_return_val_if_fail (incident != NULL, NULL);
+  return digest_node (tm_incident_to_json_node (incident));
+}

@@ -1,0 +1,140 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * tm-store-schema.h: the store's schema as forward-only migrations.
+ *
+ * migrations[i] takes a database from user_version i to i + 1.  Never edit
+ * a released migration; append a new one.  docs/data-model.md describes the
+ * tables.
+ *
+ * Encodings shared with the catalog loader (tm-catalog.c):
+ *  - dates are INTEGER days since 1970-01-01;
+ *  - enums are their stable text codes (tm_platform_code() ...);
+ *  - lists of ids or category codes are joined with '\n';
+ *  - style tags are "tag\tweight" lines joined with '\n';
+ *  - an audience is 13 numbers separated by one space (6 age buckets,
+ *    female, male, 5 region tiers), or NULL when unknown;
+ *  - figure provenance is "field\tsource\tobserved\tbasis" lines;
+ *  - optional numbers are NULL when unknown;
+ *  - digest is tm_*_digest() of the record, to skip unchanged rewrites;
+ *  - origin says who owns the row: 'import', 'feed' or 'local'.
+ */
+#pragma once
+
+static const char * const tm_store_migrations[] = {
+  /* 0 → 1: the first schema */
+  "CREATE TABLE brands ("
+  "  ix INTEGER PRIMARY KEY,"
+  "  id TEXT NOT NULL UNIQUE,"
+  "  name TEXT NOT NULL,"
+  "  category TEXT NOT NULL,"
+  "  style_tags TEXT NOT NULL DEFAULT '',"
+  "  audience TEXT,"
+  "  price_tier TEXT NOT NULL,"
+  "  typical_order_price_fen INTEGER NOT NULL CHECK (typical_order_price_fen >= 0),"
+  "  budget_fen INTEGER CHECK (budget_fen >= 0),"
+  "  min_credit_score REAL NOT NULL DEFAULT 0,"
+  "  blacklist TEXT NOT NULL DEFAULT '',"
+  "  competitor_brands TEXT NOT NULL DEFAULT '',"
+  "  competitor_categories TEXT NOT NULL DEFAULT '',"
+  "  exclusivity_days INTEGER NOT NULL DEFAULT 0,"
+  "  notes TEXT,"
+  "  prov_source TEXT NOT NULL,"
+  "  prov_observed INTEGER NOT NULL,"
+  "  prov_basis TEXT NOT NULL,"
+  "  figure_provenance TEXT NOT NULL DEFAULT '',"
+  "  origin TEXT NOT NULL DEFAULT 'import',"
+  "  digest TEXT NOT NULL"
+  ");"
+  "CREATE TABLE streamers ("
+  "  ix INTEGER PRIMARY KEY,"
+  "  id TEXT NOT NULL UNIQUE,"
+  "  name TEXT NOT NULL,"
+  "  categories TEXT NOT NULL DEFAULT '',"
+  "  style_tags TEXT NOT NULL DEFAULT '',"
+  "  audience TEXT,"
+  "  credit_platform TEXT,"
+  "  credit_score REAL,"
+  "  credit_scale REAL,"
+  "  verification TEXT NOT NULL,"
+  "  engagement_rate REAL,"
+  "  avg_live_viewers INTEGER,"
+  "  reviews_positive INTEGER,"
+  "  reviews_negative INTEGER,"
+  "  fake_review_share REAL,"
+  "  dispute_resolution_rate REAL,"
+  "  repeat_buyer_rate REAL,"
+  "  price_low_fen INTEGER,"
+  "  price_high_fen INTEGER,"
+  "  prov_source TEXT NOT NULL,"
+  "  prov_observed INTEGER NOT NULL,"
+  "  prov_basis TEXT NOT NULL,"
+  "  figure_provenance TEXT NOT NULL DEFAULT '',"
+  "  origin TEXT NOT NULL DEFAULT 'import',"
+  "  digest TEXT NOT NULL"
+  ");"
+  "CREATE TABLE accounts ("
+  "  streamer INTEGER NOT NULL REFERENCES streamers(ix) ON DELETE CASCADE,"
+  "  pos INTEGER NOT NULL,"
+  "  platform TEXT NOT NULL,"
+  "  handle TEXT NOT NULL,"
+  "  followers INTEGER NOT NULL CHECK (followers >= 0),"
+  "  PRIMARY KEY (streamer, pos)"
+  ") WITHOUT ROWID;"
+  "CREATE TABLE cooperations ("
+  "  ix INTEGER PRIMARY KEY,"
+  "  id TEXT NOT NULL UNIQUE,"
+  "  streamer INTEGER NOT NULL REFERENCES streamers(ix) ON DELETE CASCADE,"
+  "  brand INTEGER REFERENCES brands(ix) ON DELETE SET NULL,"
+  "  brand_name TEXT NOT NULL,"       /* copied from the brand when known */
+  "  brand_category TEXT NOT NULL,"
+  "  date INTEGER NOT NULL,"
+  "  format TEXT NOT NULL,"
+  "  platform TEXT,"
+  "  gmv_fen INTEGER NOT NULL CHECK (gmv_fen >= 0),"
+  "  orders INTEGER NOT NULL CHECK (orders >= 0),"
+  "  fee_fen INTEGER NOT NULL CHECK (fee_fen >= 0),"
+  "  commission_fen INTEGER NOT NULL CHECK (commission_fen >= 0),"
+  "  conversion_rate REAL,"
+  "  return_rate REAL NOT NULL,"
+  "  complaints INTEGER NOT NULL CHECK (complaints >= 0),"
+  "  rating REAL,"
+  "  notes TEXT,"
+  "  prov_source TEXT NOT NULL,"
+  "  prov_observed INTEGER NOT NULL,"
+  "  prov_basis TEXT NOT NULL,"
+  "  figure_provenance TEXT NOT NULL DEFAULT '',"
+  "  origin TEXT NOT NULL DEFAULT 'import',"
+  "  digest TEXT NOT NULL"
+  ");"
+  "CREATE INDEX cooperations_by_streamer ON cooperations (streamer, date);"
+  "CREATE INDEX cooperations_by_brand ON cooperations (brand, date);"
+  "CREATE TABLE incidents ("
+  "  ix INTEGER PRIMARY KEY,"
+  "  id TEXT NOT NULL UNIQUE,"
+  "  streamer INTEGER NOT NULL REFERENCES streamers(ix) ON DELETE CASCADE,"
+  "  date INTEGER NOT NULL,"
+  "  kind TEXT NOT NULL,"
+  "  severity INTEGER NOT NULL CHECK (severity BETWEEN 1 AND 5),"
+  "  resolved INTEGER NOT NULL,"
+  "  resolution TEXT,"
+  "  description TEXT NOT NULL,"
+  "  source_url TEXT,"
+  "  prov_source TEXT NOT NULL,"
+  "  prov_observed INTEGER NOT NULL,"
+  "  prov_basis TEXT NOT NULL,"
+  "  figure_provenance TEXT NOT NULL DEFAULT '',"
+  "  origin TEXT NOT NULL DEFAULT 'import',"
+  "  digest TEXT NOT NULL"
+  ");"
+  "CREATE INDEX incidents_by_streamer ON incidents (streamer, date);"
+  "CREATE TABLE imports ("
+  "  ix INTEGER PRIMARY KEY,"
+  "  at INTEGER NOT NULL,"          /* unix seconds, UTC */
+  "  files TEXT NOT NULL,"          /* '\n'-joined paths */
+  "  added INTEGER NOT NULL,"
+  "  updated INTEGER NOT NULL,"
+  "  unchanged INTEGER NOT NULL"
+  ");",
+};
+
+#define TM_STORE_SCHEMA_VERSION ((int) G_N_ELEMENTS (tm_store_migrations))

@@ -1,0 +1,2330 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "tm-store"
+
+#include "config.h"
+
+#include <errno.h>
+#include <glib/gi18n-lib.h>
+#include <glib/gstdio.h>
+#include <math.h>
+#include <string.h>
+
+#include "tm-json.h"
+#include "tm-store.h"
+#include "tm-store-schema.h"
+
+/*
+ * The connection is opened with SQLITE_OPEN_NOMUTEX: SQLite does no locking
+ * of its own around it, so one TmStore must only be used by one thread at a
+ * time (the GUI hands it to a worker thread for an import and takes it back
+ * when the task completes).  Other processes are kept out by SQLite's file
+ * locks and wait up to busy_timeout for them.
+ */
+
+struct _TmStore
+{
+  GObject  parent_instance;
+
+  sqlite3 *db;
+  char    *path;
+  int      schema_version;
+};
+
+G_DEFINE_FINAL_TYPE (TmStore, tm_store, G_TYPE_OBJECT)
+G_DEFINE_QUARK (tm-store-error-quark, tm_store_error)
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (sqlite3_stmt, sqlite3_finalize)
+
+static void
+tm_store_finalize (GObject *object)
+{
+  TmStore *self = TM_STORE (object);
+
+  if (self->db != NULL)
+    {
+      /* Statements are finalized where they are used, so a plain close
+       * succeeds; it also checkpoints and removes the -wal file. */
+      if (sqlite3_close (self->db) != SQLITE_OK)
+        g_warning ("Could not close %s: %s", self->path, sqlite3_errmsg (self->db));
+      self->db = NULL;
+    }
+  g_clear_pointer (&self->path, g_free);
+
+  G_OBJECT_CLASS (tm_store_parent_class)->finalize (object);
+}
+
+static void
+tm_store_class_init (TmStoreClass *klass)
+{
+  G_OBJECT_CLASS (klass)->finalize = tm_store_finalize;
+}
+
+static void
+tm_store_init (TmStore *self)
+{
+}
+
+/* Errors ---------------------------------------------------------------- */
+
+static void
+set_corrupt_error (GError     **error,
+                   const char  *path,
+                   const char  *detail)
+{
+  g_set_error (error, TM_STORE_ERROR, TM_STORE_ERROR_CORRUPT,
+               _("“%s” is not a TrustMatch database or is damaged (%s). "
+                 "Move the file somewhere else and start TrustMatch again to "
+                 "begin with a new database; TrustMatch will not overwrite it."),
+               path, detail);
+}
+
+/* Sets @error from the connection's last error, after a message saying
+ * what was being done.  Damage is reported as such, everything else
+ * (disk full, locked, constraint) as TM_STORE_ERROR_FAILED. */
+G_GNUC_PRINTF (3, 4) static void
+set_sqlite_error (TmStore    *self,
+                  GError    **error,
+                  const char *format,
+                  ...)
+{
+  g_autofree char *doing = NULL;
+  int code = sqlite3_extended_errcode (self->db) & 0xff;
+  const char *detail = sqlite3_errmsg (self->db);
+  va_list args;
+
+  va_start (args, format);
+  doing = g_strdup_vprintf (format, args);
+  va_end (args);
+
+  if (code == SQLITE_CORRUPT || code == SQLITE_NOTADB)
+    {
+      g_autofree char *both = g_strdup_printf ("%s: %s", doing, detail);
+      set_corrupt_error (error, self->path, both);
+      return;
+    }
+
+  /* TRANSLATORS: the first %s says what failed ("Could not save the
+   * brand “x”"), then the database file and SQLite's reason. */
+  g_set_error (error, TM_STORE_ERROR, TM_STORE_ERROR_FAILED,
+               _("%s in the database “%s”: %s"), doing, self->path, detail);
+}
+
+static gboolean
+exec_sql (TmStore     *self,
+          const char  *sql,
+          GError     **error)
+{
+  if (sqlite3_exec (self->db, sql, NULL, NULL, NULL) != SQLITE_OK)
+    {
+      set_sqlite_error (self, error, _("Could not run “%s”"), sql);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static sqlite3_stmt *
+prepare (TmStore     *self,
+         const char  *sql,
+         GError     **error)
+{
+  sqlite3_stmt *stmt = NULL;
+
+  if (sqlite3_prepare_v3 (self->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &stmt, NULL) != SQLITE_OK)
+    {
+      set_sqlite_error (self, error, _("Could not read the database"));
+      return NULL;
+    }
+  return stmt;
+}
+
+/* Ends the current transaction without hiding the error that led here. */
+static void
+rollback (TmStore *self)
+{
+  if (!sqlite3_get_autocommit (self->db))
+    {
+      if (sqlite3_exec (self->db, "ROLLBACK", NULL, NULL, NULL) != SQLITE_OK)
+        g_warning ("Could not roll back in %s: %s", self->path, sqlite3_errmsg (self->db));
+    }
+}
+
+static gboolean
+begin (TmStore     *self,
+       const char  *sql,
+       GError     **error)
+{
+  if (sqlite3_exec (self->db, sql, NULL, NULL, NULL) != SQLITE_OK)
+    {
+      set_sqlite_error (self, error, _("Could not start a transaction"));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+commit (TmStore  *self,
+        GError  **error)
+{
+  if (sqlite3_exec (self->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
+    {
+      set_sqlite_error (self, error, _("Could not save the changes"));
+      rollback (self);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* Column encodings (see tm-store-schema.h) ------------------------------ */
+
+/* The shortest decimal text that reads back as exactly @v, so that a dump
+ * reproduces every double bit for bit. */
+static void
+append_double (GString *out,
+               double   v)
+{
+  char buf[G_ASCII_DTOSTR_BUF_SIZE];
+
+  g_ascii_formatd (buf, sizeof buf, "%.15g", v);
+  if (g_ascii_strtod (buf, NULL) != v)
+    g_ascii_formatd (buf, sizeof buf, "%.16g", v);
+  if (g_ascii_strtod (buf, NULL) != v)
+    g_ascii_formatd (buf, sizeof buf, "%.17g", v);
+  g_string_append (out, buf);
+}
+
+/* The text encodings use '\n' and '\t' as separators, so those characters
+ * cannot appear inside the items; the JSON reader rejects control
+ * characters in codes and ids, this guards records built elsewhere. */
+static gboolean
+check_item (const char  *text,
+            const char  *record_kind,
+            const char  *record_id,
+            const char  *field,
+            GError     **error)
+{
+  if (text == NULL || strpbrk (text, "\t\n") != NULL)
+    {
+      g_set_error (error, TM_STORE_ERROR, TM_STORE_ERROR_FAILED,
+                   _("The %s “%s” cannot be stored: an entry of “%s” is "
+                     "missing or contains a tab or line break"),
+                   record_kind, record_id, field);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static char *
+encode_strv (const GPtrArray  *items,
+             const char       *record_kind,
+             const char       *record_id,
+             const char       *field,
+             GError          **error)
+{
+  GString *out = g_string_new (NULL);
+
+  for (guint i = 0; i < items->len; i++)
+    {
+      const char *item = g_ptr_array_index (items, i);
+
+      if (!check_item (item, record_kind, record_id, field, error) || item[0] == '\0')
+        {
+          if (error != NULL && *error == NULL)
+            g_set_error (error, TM_STORE_ERROR, TM_STORE_ERROR_FAILED,
+                         _("The %s “%s” cannot be stored: an entry of “%s” is empty"),
+                         record_kind, record_id, field);
+          g_string_free (out, TRUE);
+          return NULL;
+        }
+      if (i > 0)
+        g_string_append_c (out, '\n');
+      g_string_append (out, item);
+    }
+  return g_string_free (out, FALSE);
+}
+
+static GPtrArray *
+decode_strv (const char *text,
+             GPtrArray  *into)
+{
+  g_auto(GStrv) items = NULL;
+
+  if (text == NULL || text[0] == '\0')
+    return into;
+  items = g_strsplit (text, "\n", -1);
+  for (guint i = 0; items[i] != NULL; i++)
+    g_ptr_array_add (into, g_steal_pointer (&items[i]));
+  return into;
+}
+
+static char *
+encode_style_tags (const GArray  *tags,
+                   const char    *record_kind,
+                   const char    *record_id,
+                   GError       **error)
+{
+  GString *out = g_string_new (NULL);
+
+  for (guint i = 0; i < tags->len; i++)
+    {
+      const TmStyleTag *t = &g_array_index (tags, TmStyleTag, i);
+
+      if (!check_item (t->tag, record_kind, record_id, "style_tags", error))
+        {
+          g_string_free (out, TRUE);
+          return NULL;
+        }
+      if (i > 0)
+        g_string_append_c (out, '\n');
+      g_string_append (out, t->tag);
+      g_string_append_c (out, '\t');
+      append_double (out, t->weight);
+    }
+  return g_string_free (out, FALSE);
+}
+
+static gboolean
+decode_style_tags (const char  *text,
+                   GArray      *into)
+{
+  g_auto(GStrv) lines = NULL;
+
+  if (text == NULL || text[0] == '\0')
+    return TRUE;
+  lines = g_strsplit (text, "\n", -1);
+  for (guint i = 0; lines[i] != NULL; i++)
+    {
+      char *tab = strchr (lines[i], '\t');
+      char *end = NULL;
+      TmStyleTag t;
+
+      if (tab == NULL)
+        return FALSE;
+      t.tag = g_strndup (lines[i], tab - lines[i]);
+      t.weight = g_ascii_strtod (tab + 1, &end);
+      g_array_append_val (into, t);
+      if (end == tab + 1 || *end != '\0')
+        return FALSE;
+    }
+  return TRUE;
+}
+
+#define AUDIENCE_N_NUMBERS (TM_N_AGES + TM_N_GENDERS + TM_N_REGIONS)
+
+static char *
+encode_audience (const TmAudience *a)
+{
+  GString *out;
+
+  if (!a->present)
+    return NULL;
+
+  out = g_string_new (NULL);
+  for (guint i = 0; i < TM_N_AGES; i++)
+    {
+      append_double (out, a->age[i]);
+      g_string_append_c (out, ' ');
+    }
+  for (guint i = 0; i < TM_N_GENDERS; i++)
+    {
+      append_double (out, a->gender[i]);
+      g_string_append_c (out, ' ');
+    }
+  for (guint i = 0; i < TM_N_REGIONS; i++)
+    {
+      if (i > 0)
+        g_string_append_c (out, ' ');
+      append_double (out, a->region[i]);
+    }
+  return g_string_free (out, FALSE);
+}
+
+static gboolean
+decode_audience (const char *text,
+                 TmAudience *a)
+{
+  double v[AUDIENCE_N_NUMBERS];
+  const char *p = text;
+  guint k = 0;
+
+  memset (a, 0, sizeof *a);
+  if (text == NULL)
+    return TRUE;
+
+  for (k = 0; k < AUDIENCE_N_NUMBERS; k++)
+    {
+      char *end = NULL;
+
+      if (k > 0)
+        {
+          if (*p != ' ')
+            return FALSE;
+          p++;
+        }
+      v[k] = g_ascii_strtod (p, &end);
+      if (end == p)
+        return FALSE;
+      p = end;
+    }
+  if (*p != '\0')
+    return FALSE;
+
+  a->present = TRUE;
+  memcpy (a->age, v, sizeof a->age);
+  memcpy (a->gender, v + TM_N_AGES, sizeof a->gender);
+  memcpy (a->region, v + TM_N_AGES + TM_N_GENDERS, sizeof a->region);
+  return TRUE;
+}
+
+static char *
+encode_figure_provenance (const GArray  *fps,
+                          const char    *record_kind,
+                          const char    *record_id,
+                          GError       **error)
+{
+  GString *out = g_string_new (NULL);
+
+  for (guint i = 0; i < fps->len; i++)
+    {
+      const TmFigureProvenance *fp = &g_array_index (fps, TmFigureProvenance, i);
+
+      if (!check_item (fp->field, record_kind, record_id, "figure_provenance", error))
+        {
+          g_string_free (out, TRUE);
+          return NULL;
+        }
+      if (i > 0)
+        g_string_append_c (out, '\n');
+      g_string_append_printf (out, "%s\t%s\t%d\t%s",
+                              fp->field,
+                              tm_source_code (fp->provenance.source),
+                              (int) fp->provenance.observed,
+                              tm_basis_code (fp->provenance.basis));
+    }
+  return g_string_free (out, FALSE);
+}
+
+static gboolean
+decode_figure_provenance (const char *text,
+                          GArray     *into)
+{
+  g_auto(GStrv) lines = NULL;
+
+  if (text == NULL || text[0] == '\0')
+    return TRUE;
+  lines = g_strsplit (text, "\n", -1);
+  for (guint i = 0; lines[i] != NULL; i++)
+    {
+      g_auto(GStrv) parts = g_strsplit (lines[i], "\t", -1);
+      TmFigureProvenance fp;
+      gint64 observed;
+      char *end = NULL;
+      int source, basis;
+
+      if (g_strv_length (parts) != 4)
+        return FALSE;
+      source = tm_source_from_code (parts[1]);
+      basis = tm_basis_from_code (parts[3]);
+      observed = g_ascii_strtoll (parts[2], &end, 10);
+      if (source < 0 || basis < 0 || end == parts[2] || *end != '\0'
+          || observed < G_MININT32 || observed > G_MAXINT32)
+        return FALSE;
+      fp.field = g_steal_pointer (&parts[0]);
+      fp.provenance.source = source;
+      fp.provenance.observed = (TmDate) observed;
+      fp.provenance.basis = basis;
+      g_array_append_val (into, fp);
+    }
+  return TRUE;
+}
+
+/* Binding helpers: column numbers count up from 1 through *k. */
+
+static void
+bind_text (sqlite3_stmt *stmt,
+           int          *k,
+           const char   *text)
+{
+  if (text == NULL)
+    sqlite3_bind_null (stmt, (*k)++);
+  else
+    sqlite3_bind_text (stmt, (*k)++, text, -1, SQLITE_TRANSIENT);
+}
+
+static void
+bind_int (sqlite3_stmt *stmt,
+          int          *k,
+          gint64        value)
+{
+  sqlite3_bind_int64 (stmt, (*k)++, value);
+}
+
+static void
+bind_opt_int (sqlite3_stmt *stmt,
+              int          *k,
+              gint64        value)
+{
+  if (value == TM_UNKNOWN_INT)
+    sqlite3_bind_null (stmt, (*k)++);
+  else
+    sqlite3_bind_int64 (stmt, (*k)++, value);
+}
+
+static void
+bind_opt_double (sqlite3_stmt *stmt,
+                 int          *k,
+                 double        value)
+{
+  if (isnan (value))
+    sqlite3_bind_null (stmt, (*k)++);
+  else
+    sqlite3_bind_double (stmt, (*k)++, value);
+}
+
+static void
+bind_provenance (sqlite3_stmt       *stmt,
+                 int                *k,
+                 const TmProvenance *p)
+{
+  sqlite3_bind_text (stmt, (*k)++, tm_source_code (p->source), -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, (*k)++, p->observed);
+  sqlite3_bind_text (stmt, (*k)++, tm_basis_code (p->basis), -1, SQLITE_STATIC);
+}
+
+/* Reading helpers: columns count up from 0 through *k. */
+
+static char *
+col_text (sqlite3_stmt *stmt,
+          int          *k)
+{
+  return g_strdup ((const char *) sqlite3_column_text (stmt, (*k)++));
+}
+
+static const char *
+col_text_ref (sqlite3_stmt *stmt,
+              int          *k)
+{
+  return (const char *) sqlite3_column_text (stmt, (*k)++);
+}
+
+static gint64
+col_int (sqlite3_stmt *stmt,
+         int          *k)
+{
+  return sqlite3_column_int64 (stmt, (*k)++);
+}
+
+static gint64
+col_opt_int (sqlite3_stmt *stmt,
+             int          *k)
+{
+  if (sqlite3_column_type (stmt, *k) == SQLITE_NULL)
+    {
+      (*k)++;
+      return TM_UNKNOWN_INT;
+    }
+  return sqlite3_column_int64 (stmt, (*k)++);
+}
+
+static double
+col_opt_double (sqlite3_stmt *stmt,
+                int          *k)
+{
+  if (sqlite3_column_type (stmt, *k) == SQLITE_NULL)
+    {
+      (*k)++;
+      return NAN;
+    }
+  return sqlite3_column_double (stmt, (*k)++);
+}
+
+/* Reads an enum code; a code this version does not know means the row was
+ * not written by TrustMatch. */
+typedef int (*FromCodeFunc) (const char *code);
+
+typedef struct {
+  TmStore    *self;
+  const char *table;
+  const char *id;     /* of the row being read, for messages */
+  GError    **error;
+  gboolean    failed;
+} RowReader;
+
+static void
+row_bad (RowReader  *r,
+         const char *column)
+{
+  g_autofree char *detail = NULL;
+
+  if (r->failed)
+    return;
+  r->failed = TRUE;
+  detail = g_strdup_printf (_("the value of “%s” of the record “%s” in the table “%s” cannot be read"),
+                            column, r->id ? r->id : "?", r->table);
+  set_corrupt_error (r->error, r->self->path, detail);
+}
+
+static int
+col_code (RowReader    *r,
+          sqlite3_stmt *stmt,
+          int          *k,
+          FromCodeFunc  from_code,
+          gboolean      nullable)
+{
+  const char *code = col_text_ref (stmt, k);
+  int value;
+
+  if (code == NULL && nullable)
+    return -1;
+  value = from_code (code);
+  if (value < 0)
+    row_bad (r, sqlite3_column_name (stmt, *k - 1));
+  return value < 0 ? 0 : value;
+}
+
+static void
+col_provenance (RowReader    *r,
+                sqlite3_stmt *stmt,
+                int          *k,
+                TmProvenance *p)
+{
+  p->source = col_code (r, stmt, k, tm_source_from_code, FALSE);
+  p->observed = (TmDate) col_int (stmt, k);
+  p->basis = col_code (r, stmt, k, tm_basis_from_code, FALSE);
+}
+
+static void
+col_style_tags (RowReader    *r,
+                sqlite3_stmt *stmt,
+                int          *k,
+                GArray       *into)
+{
+  if (!decode_style_tags (col_text_ref (stmt, k), into))
+    row_bad (r, "style_tags");
+}
+
+static void
+col_audience (RowReader    *r,
+              sqlite3_stmt *stmt,
+              int          *k,
+              TmAudience   *a)
+{
+  if (!decode_audience (col_text_ref (stmt, k), a))
+    row_bad (r, "audience");
+}
+
+static void
+col_figure_provenance (RowReader    *r,
+                       sqlite3_stmt *stmt,
+                       int          *k,
+                       GArray       *into)
+{
+  if (!decode_figure_provenance (col_text_ref (stmt, k), into))
+    row_bad (r, "figure_provenance");
+}
+
+/* Records <-> rows ------------------------------------------------------ */
+
+/* The columns each record is written to and read from, in binding order.
+ * Writes append origin and digest. */
+#define BRAND_COLUMNS \
+  "id, name, category, style_tags, audience, price_tier, " \
+  "typical_order_price_fen, budget_fen, min_credit_score, blacklist, " \
+  "competitor_brands, competitor_categories, exclusivity_days, notes, " \
+  "prov_source, prov_observed, prov_basis, figure_provenance"
+
+#define STREAMER_COLUMNS \
+  "id, name, categories, style_tags, audience, credit_platform, " \
+  "credit_score, credit_scale, verification, engagement_rate, " \
+  "avg_live_viewers, reviews_positive, reviews_negative, " \
+  "fake_review_share, dispute_resolution_rate, repeat_buyer_rate, " \
+  "price_low_fen, price_high_fen, " \
+  "prov_source, prov_observed, prov_basis, figure_provenance"
+
+#define COOPERATION_COLUMNS \
+  "id, streamer, brand, brand_name, brand_category, date, format, " \
+  "platform, gmv_fen, orders, fee_fen, commission_fen, conversion_rate, " \
+  "return_rate, complaints, rating, notes, " \
+  "prov_source, prov_observed, prov_basis, figure_provenance"
+
+/* Reading a cooperation gives the ids behind streamer and brand. */
+#define COOPERATION_SELECT \
+  "SELECT c.id, s.id, b.id, c.brand_name, c.brand_category, c.date, " \
+  "c.format, c.platform, c.gmv_fen, c.orders, c.fee_fen, " \
+  "c.commission_fen, c.conversion_rate, c.return_rate, c.complaints, " \
+  "c.rating, c.notes, c.prov_source, c.prov_observed, c.prov_basis, " \
+  "c.figure_provenance, c.ix " \
+  "FROM cooperations c JOIN streamers s ON s.ix = c.streamer " \
+  "LEFT JOIN brands b ON b.ix = c.brand "
+
+#define INCIDENT_COLUMNS \
+  "id, streamer, date, kind, severity, resolved, resolution, " \
+  "description, source_url, " \
+  "prov_source, prov_observed, prov_basis, figure_provenance"
+
+#define INCIDENT_SELECT \
+  "SELECT i.id, s.id, i.date, i.kind, i.severity, i.resolved, " \
+  "i.resolution, i.description, i.source_url, i.prov_source, " \
+  "i.prov_observed, i.prov_basis, i.figure_provenance " \
+  "FROM incidents i JOIN streamers s ON s.ix = i.streamer "
+
+/* INSERT … ON CONFLICT(id) DO UPDATE: unlike INSERT OR REPLACE it keeps the
+ * row's ix, so the cooperations and incidents pointing at it stay (a
+ * REPLACE would delete the row and cascade).  @keep_origin leaves the
+ * owner of an existing row as it was. */
+static char *
+upsert_sql (const char *table,
+            const char *columns,
+            gboolean    keep_origin)
+{
+  g_auto(GStrv) names = g_strsplit (columns, ",", -1);
+  GString *sql = g_string_new (NULL);
+  guint n = g_strv_length (names);
+
+  g_string_append_printf (sql, "INSERT INTO %s (%s, origin, digest) VALUES (", table, columns);
+  for (guint i = 0; i < n + 2; i++)
+    g_string_append_printf (sql, "%s?%u", i > 0 ? ", " : "", i + 1);
+  g_string_append (sql, ") ON CONFLICT (id) DO UPDATE SET ");
+  for (guint i = 0; i < n; i++)
+    {
+      const char *name = g_strstrip (names[i]);
+
+      if (strcmp (name, "id") == 0)
+        continue;
+      g_string_append_printf (sql, "%s = excluded.%s, ", name, name);
+    }
+  if (!keep_origin)
+    g_string_append (sql, "origin = excluded.origin, ");
+  g_string_append (sql, "digest = excluded.digest "
+                        "WHERE digest IS NOT excluded.digest RETURNING ix");
+  return g_string_free (sql, FALSE);
+}
+
+static gboolean
+bind_brand (sqlite3_stmt   *stmt,
+            const TmBrand  *b,
+            const char     *origin,
+            const char     *digest,
+            GError        **error)
+{
+  g_autofree char *style_tags = NULL;
+  g_autofree char *audience = NULL;
+  g_autofree char *blacklist = NULL;
+  g_autofree char *competitor_brands = NULL;
+  g_autofree char *competitor_categories = NULL;
+  g_autofree char *figure_provenance = NULL;
+  const char *kind = _("brand");
+  int k = 1;
+
+  if (!(style_tags = encode_style_tags (b->style_tags, kind, b->id, error))
+      || !(blacklist = encode_strv (b->blacklist, kind, b->id, "blacklist", error))
+      || !(competitor_brands = encode_strv (b->competitor_brands, kind, b->id, "competitor_brands", error))
+      || !(competitor_categories = encode_strv (b->competitor_categories, kind, b->id, "competitor_categories", error))
+      || !(figure_provenance = encode_figure_provenance (b->figure_provenance, kind, b->id, error)))
+    return FALSE;
+  audience = encode_audience (&b->audience);
+
+  sqlite3_reset (stmt);
+  bind_text (stmt, &k, b->id);
+  bind_text (stmt, &k, b->name);
+  bind_text (stmt, &k, b->category);
+  bind_text (stmt, &k, style_tags);
+  bind_text (stmt, &k, audience);
+  bind_text (stmt, &k, tm_price_tier_code (b->price_tier));
+  bind_int (stmt, &k, b->typical_order_price_fen);
+  bind_opt_int (stmt, &k, b->budget_fen);
+  sqlite3_bind_double (stmt, k++, b->min_credit_score);
+  bind_text (stmt, &k, blacklist);
+  bind_text (stmt, &k, competitor_brands);
+  bind_text (stmt, &k, competitor_categories);
+  bind_int (stmt, &k, b->exclusivity_days);
+  bind_text (stmt, &k, b->notes);
+  bind_provenance (stmt, &k, &b->provenance);
+  bind_text (stmt, &k, figure_provenance);
+  bind_text (stmt, &k, origin);
+  bind_text (stmt, &k, digest);
+  return TRUE;
+}
+
+static TmBrand *
+read_brand (RowReader    *r,
+            sqlite3_stmt *stmt)
+{
+  g_autoptr(TmBrand) b = tm_brand_new ();
+  int k = 0;
+
+  b->id = col_text (stmt, &k);
+  r->id = b->id;
+  b->name = col_text (stmt, &k);
+  b->category = col_text (stmt, &k);
+  col_style_tags (r, stmt, &k, b->style_tags);
+  col_audience (r, stmt, &k, &b->audience);
+  b->price_tier = col_code (r, stmt, &k, tm_price_tier_from_code, FALSE);
+  b->typical_order_price_fen = col_int (stmt, &k);
+  b->budget_fen = col_opt_int (stmt, &k);
+  b->min_credit_score = sqlite3_column_double (stmt, k++);
+  decode_strv (col_text_ref (stmt, &k), b->blacklist);
+  decode_strv (col_text_ref (stmt, &k), b->competitor_brands);
+  decode_strv (col_text_ref (stmt, &k), b->competitor_categories);
+  b->exclusivity_days = (gint32) col_int (stmt, &k);
+  b->notes = col_text (stmt, &k);
+  col_provenance (r, stmt, &k, &b->provenance);
+  col_figure_provenance (r, stmt, &k, b->figure_provenance);
+  r->id = NULL;
+
+  return r->failed ? NULL : g_steal_pointer (&b);
+}
+
+static gboolean
+bind_streamer (sqlite3_stmt      *stmt,
+               const TmStreamer  *s,
+               const char        *origin,
+               const char        *digest,
+               GError           **error)
+{
+  g_autofree char *categories = NULL;
+  g_autofree char *style_tags = NULL;
+  g_autofree char *audience = NULL;
+  g_autofree char *figure_provenance = NULL;
+  const char *kind = _("streamer");
+  int k = 1;
+
+  if (!(categories = encode_strv (s->categories, kind, s->id, "categories", error))
+      || !(style_tags = encode_style_tags (s->style_tags, kind, s->id, error))
+      || !(figure_provenance = encode_figure_provenance (s->figure_provenance, kind, s->id, error)))
+    return FALSE;
+  audience = encode_audience (&s->audience);
+
+  sqlite3_reset (stmt);
+  bind_text (stmt, &k, s->id);
+  bind_text (stmt, &k, s->name);
+  bind_text (stmt, &k, categories);
+  bind_text (stmt, &k, style_tags);
+  bind_text (stmt, &k, audience);
+  bind_text (stmt, &k, s->credit_platform == TM_PLATFORM_NONE ? NULL
+                       : tm_platform_code (s->credit_platform));
+  bind_opt_double (stmt, &k, s->credit_score);
+  bind_opt_double (stmt, &k, s->credit_scale);
+  bind_text (stmt, &k, tm_verification_code (s->verification));
+  bind_opt_double (stmt, &k, s->engagement_rate);
+  bind_opt_int (stmt, &k, s->avg_live_viewers);
+  bind_opt_int (stmt, &k, s->reviews_positive);
+  bind_opt_int (stmt, &k, s->reviews_negative);
+  bind_opt_double (stmt, &k, s->fake_review_share);
+  bind_opt_double (stmt, &k, s->dispute_resolution_rate);
+  bind_opt_double (stmt, &k, s->repeat_buyer_rate);
+  bind_opt_int (stmt, &k, s->price_low_fen);
+  bind_opt_int (stmt, &k, s->price_high_fen);
+  bind_provenance (stmt, &k, &s->provenance);
+  bind_text (stmt, &k, figure_provenance);
+  bind_text (stmt, &k, origin);
+  bind_text (stmt, &k, digest);
+  return TRUE;
+}
+
+/* Reads the columns of STREAMER_COLUMNS starting at column @k. */
+static TmStreamer *
+read_streamer (RowReader    *r,
+               sqlite3_stmt *stmt,
+               int           k)
+{
+  g_autoptr(TmStreamer) s = tm_streamer_new ();
+  int platform;
+
+  s->id = col_text (stmt, &k);
+  r->id = s->id;
+  s->name = col_text (stmt, &k);
+  decode_strv (col_text_ref (stmt, &k), s->categories);
+  col_style_tags (r, stmt, &k, s->style_tags);
+  col_audience (r, stmt, &k, &s->audience);
+  platform = col_code (r, stmt, &k, tm_platform_from_code, TRUE);
+  s->credit_platform = platform < 0 ? TM_PLATFORM_NONE : platform;
+  s->credit_score = col_opt_double (stmt, &k);
+  s->credit_scale = col_opt_double (stmt, &k);
+  s->verification = col_code (r, stmt, &k, tm_verification_from_code, FALSE);
+  s->engagement_rate = col_opt_double (stmt, &k);
+  s->avg_live_viewers = col_opt_int (stmt, &k);
+  s->reviews_positive = col_opt_int (stmt, &k);
+  s->reviews_negative = col_opt_int (stmt, &k);
+  s->fake_review_share = col_opt_double (stmt, &k);
+  s->dispute_resolution_rate = col_opt_double (stmt, &k);
+  s->repeat_buyer_rate = col_opt_double (stmt, &k);
+  s->price_low_fen = col_opt_int (stmt, &k);
+  s->price_high_fen = col_opt_int (stmt, &k);
+  col_provenance (r, stmt, &k, &s->provenance);
+  col_figure_provenance (r, stmt, &k, s->figure_provenance);
+  r->id = NULL;
+
+  return r->failed ? NULL : g_steal_pointer (&s);
+}
+
+static gboolean
+bind_cooperation (sqlite3_stmt         *stmt,
+                  const TmCooperation  *c,
+                  gint64                streamer_ix,
+                  gint64                brand_ix,
+                  const char           *brand_name,
+                  const char           *brand_category,
+                  const char           *origin,
+                  const char           *digest,
+                  GError              **error)
+{
+  g_autofree char *figure_provenance = NULL;
+  int k = 1;
+
+  if (!(figure_provenance = encode_figure_provenance (c->figure_provenance, _("cooperation"), c->id, error)))
+    return FALSE;
+
+  sqlite3_reset (stmt);
+  bind_text (stmt, &k, c->id);
+  bind_int (stmt, &k, streamer_ix);
+  if (brand_ix > 0)
+    bind_int (stmt, &k, brand_ix);
+  else
+    sqlite3_bind_null (stmt, k++);
+  bind_text (stmt, &k, brand_name);
+  bind_text (stmt, &k, brand_category);
+  bind_int (stmt, &k, c->date);
+  bind_text (stmt, &k, tm_format_code (c->format));
+  bind_text (stmt, &k, c->platform == TM_PLATFORM_NONE ? NULL : tm_platform_code (c->platform));
+  bind_int (stmt, &k, c->gmv_fen);
+  bind_int (stmt, &k, c->orders);
+  bind_int (stmt, &k, c->fee_fen);
+  bind_int (stmt, &k, c->commission_fen);
+  bind_opt_double (stmt, &k, c->conversion_rate);
+  sqlite3_bind_double (stmt, k++, c->return_rate);
+  bind_int (stmt, &k, c->complaints);
+  bind_opt_double (stmt, &k, c->rating);
+  bind_text (stmt, &k, c->notes);
+  bind_provenance (stmt, &k, &c->provenance);
+  bind_text (stmt, &k, figure_provenance);
+  bind_text (stmt, &k, origin);
+  bind_text (stmt, &k, digest);
+  return TRUE;
+}
+
+/* A row of COOPERATION_SELECT.  A cooperation with a known brand is the
+ * brand's id alone; the copied name and category only stand for brands
+ * the store does not know (any more). */
+static TmCooperation *
+read_cooperation (RowReader    *r,
+                  sqlite3_stmt *stmt)
+{
+  g_autoptr(TmCooperation) c = tm_cooperation_new ();
+  int platform;
+  int k = 0;
+
+  c->id = col_text (stmt, &k);
+  r->id = c->id;
+  c->streamer_id = col_text (stmt, &k);
+  c->brand_id = col_text (stmt, &k);
+  if (c->brand_id == NULL)
+    {
+      c->brand_name = col_text (stmt, &k);
+      c->brand_category = col_text (stmt, &k);
+    }
+  else
+    k += 2;
+  c->date = (TmDate) col_int (stmt, &k);
+  c->format = col_code (r, stmt, &k, tm_format_from_code, FALSE);
+  platform = col_code (r, stmt, &k, tm_platform_from_code, TRUE);
+  c->platform = platform < 0 ? TM_PLATFORM_NONE : platform;
+  c->gmv_fen = col_int (stmt, &k);
+  c->orders = col_int (stmt, &k);
+  c->fee_fen = col_int (stmt, &k);
+  c->commission_fen = col_int (stmt, &k);
+  c->conversion_rate = col_opt_double (stmt, &k);
+  c->return_rate = sqlite3_column_double (stmt, k++);
+  c->complaints = col_int (stmt, &k);
+  c->rating = col_opt_double (stmt, &k);
+  c->notes = col_text (stmt, &k);
+  col_provenance (r, stmt, &k, &c->provenance);
+  col_figure_provenance (r, stmt, &k, c->figure_provenance);
+  r->id = NULL;
+
+  return r->failed ? NULL : g_steal_pointer (&c);
+}
+
+static gboolean
+bind_incident (sqlite3_stmt      *stmt,
+               const TmIncident  *i,
+               gint64             streamer_ix,
+               const char        *origin,
+               const char        *digest,
+               GError           **error)
+{
+  g_autofree char *figure_provenance = NULL;
+  int k = 1;
+
+  if (!(figure_provenance = encode_figure_provenance (i->figure_provenance, _("incident"), i->id, error)))
+    return FALSE;
+
+  sqlite3_reset (stmt);
+  bind_text (stmt, &k, i->id);
+  bind_int (stmt, &k, streamer_ix);
+  bind_int (stmt, &k, i->date);
+  bind_text (stmt, &k, tm_incident_kind_code (i->kind));
+  bind_int (stmt, &k, i->severity);
+  bind_int (stmt, &k, i->resolved ? 1 : 0);
+  bind_text (stmt, &k, i->resolution);
+  bind_text (stmt, &k, i->description);
+  bind_text (stmt, &k, i->source_url);
+  bind_provenance (stmt, &k, &i->provenance);
+  bind_text (stmt, &k, figure_provenance);
+  bind_text (stmt, &k, origin);
+  bind_text (stmt, &k, digest);
+  return TRUE;
+}
+
+static TmIncident *
+read_incident (RowReader    *r,
+               sqlite3_stmt *stmt)
+{
+  g_autoptr(TmIncident) i = tm_incident_new ();
+  int k = 0;
+
+  i->id = col_text (stmt, &k);
+  r->id = i->id;
+  i->streamer_id = col_text (stmt, &k);
+  i->date = (TmDate) col_int (stmt, &k);
+  i->kind = col_code (r, stmt, &k, tm_incident_kind_from_code, FALSE);
+  i->severity = (gint32) col_int (stmt, &k);
+  i->resolved = col_int (stmt, &k) != 0;
+  i->resolution = col_text (stmt, &k);
+  i->description = col_text (stmt, &k);
+  i->source_url = col_text (stmt, &k);
+  col_provenance (r, stmt, &k, &i->provenance);
+  col_figure_provenance (r, stmt, &k, i->figure_provenance);
+  r->id = NULL;
+
+  return r->failed ? NULL : g_steal_pointer (&i);
+}
+
+/* Steps an upsert … RETURNING ix: *out_ix is the row's ix when it was
+ * written, 0 when the row was already identical. */
+static gboolean
+step_upsert (sqlite3_stmt *stmt,
+             gint64       *out_ix)
+{
+  int rc = sqlite3_step (stmt);
+
+  *out_ix = 0;
+  if (rc == SQLITE_ROW)
+    {
+      *out_ix = sqlite3_column_int64 (stmt, 0);
+      rc = sqlite3_step (stmt);
+    }
+  return rc == SQLITE_DONE;
+}
+
+/* Looks @id up with "SELECT ix, digest FROM t WHERE id = ?1".  Returns
+ * the ix (0 when absent) and whether the stored digest equals @digest. */
+static gboolean
+lookup_existing (TmStore       *self,
+                 sqlite3_stmt  *stmt,
+                 const char    *id,
+                 const char    *digest,
+                 gint64        *out_ix,
+                 gboolean      *out_same,
+                 GError       **error)
+{
+  int rc;
+
+  sqlite3_reset (stmt);
+  sqlite3_bind_text (stmt, 1, id, -1, SQLITE_STATIC);
+  rc = sqlite3_step (stmt);
+  *out_ix = 0;
+  *out_same = FALSE;
+  if (rc == SQLITE_ROW)
+    {
+      *out_ix = sqlite3_column_int64 (stmt, 0);
+      *out_same = g_strcmp0 ((const char *) sqlite3_column_text (stmt, 1), digest) == 0;
+      rc = sqlite3_step (stmt);
+    }
+  if (rc != SQLITE_DONE)
+    {
+      set_sqlite_error (self, error, _("Could not look up the record “%s”"), id);
+      return FALSE;
+    }
+  sqlite3_reset (stmt);
+  return TRUE;
+}
+
+static gboolean
+query_int (TmStore     *self,
+           const char  *sql,
+           gint64      *out_value,
+           GError     **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  int rc;
+
+  if (sqlite3_prepare_v2 (self->db, sql, -1, &stmt, NULL) != SQLITE_OK)
+    {
+      set_sqlite_error (self, error, _("Could not read the database"));
+      return FALSE;
+    }
+  rc = sqlite3_step (stmt);
+  if (rc != SQLITE_ROW)
+    {
+      set_sqlite_error (self, error, _("Could not read the database"));
+      return FALSE;
+    }
+  *out_value = sqlite3_column_int64 (stmt, 0);
+  return TRUE;
+}
+
+/* Opening and migrating ------------------------------------------------- */
+
+char *
+tm_store_default_path (void)
+{
+  return g_build_filename (g_get_user_data_dir (), "trustmatch", "trustmatch.db", NULL);
+}
+
+/* SQLite would report a stranger file only at the first query, and some
+ * pragmas write to the file; refuse anything that does not even start like
+ * a SQLite database before handing the path to SQLite. */
+static gboolean
+check_file_header (const char  *path,
+                   GError     **error)
+{
+  static const char magic[16] = "SQLite format 3";
+  char header[16];
+  size_t n;
+  FILE *f;
+
+  f = g_fopen (path, "rb");
+  if (f == NULL)
+    return TRUE;  /* missing: SQLite creates it; unreadable: SQLite says why */
+  n = fread (header, 1, sizeof header, f);
+  fclose (f);
+
+  if (n == 0 || (n == sizeof header && memcmp (header, magic, sizeof magic) == 0))
+    return TRUE;
+
+  set_corrupt_error (error, path, _("the file does not start like a SQLite database"));
+  return FALSE;
+}
+
+static gboolean
+migrate (TmStore  *self,
+         GError  **error)
+{
+  for (;;)
+    {
+      g_autofree char *bump = NULL;
+      gint64 version;
+
+      /* Re-read inside the write transaction: another TrustMatch may have
+       * migrated while we waited for the lock. */
+      if (!begin (self, "BEGIN IMMEDIATE", error))
+        return FALSE;
+      if (!query_int (self, "PRAGMA user_version", &version, error))
+        goto fail;
+      if (version >= TM_STORE_SCHEMA_VERSION)
+        {
+          self->schema_version = (int) version;
+          return commit (self, error);
+        }
+
+      g_debug ("Migrating %s from schema %d to %d", self->path, (int) version, (int) version + 1);
+      if (version == 0)
+        {
+          g_autofree char *set_id = g_strdup_printf ("PRAGMA application_id = %d",
+                                                     TM_STORE_APPLICATION_ID);
+          if (!exec_sql (self, set_id, error))
+            goto fail;
+        }
+      if (sqlite3_exec (self->db, tm_store_migrations[version], NULL, NULL, NULL) != SQLITE_OK)
+        {
+          set_sqlite_error (self, error, _("Could not update the database to version %d"),
+                            (int) version + 1);
+          goto fail;
+        }
+      bump = g_strdup_printf ("PRAGMA user_version = %d", (int) version + 1);
+      if (!exec_sql (self, bump, error) || !commit (self, error))
+        goto fail;
+    }
+
+fail:
+  rollback (self);
+  return FALSE;
+}
+
+TmStore *
+tm_store_open (const char  *path,
+               GError     **error)
+{
+  g_autoptr(TmStore) self = NULL;
+  g_autofree char *default_path = NULL;
+  g_autofree char *dir = NULL;
+  g_autofree char *journal_mode = NULL;
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  gint64 app_id, version, n_objects;
+  int rc;
+
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  if (path == NULL)
+    path = default_path = tm_store_default_path ();
+
+  dir = g_path_get_dirname (path);
+  if (g_mkdir_with_parents (dir, 0700) != 0)
+    {
+      int saved_errno = errno;
+      g_set_error (error, TM_STORE_ERROR, TM_STORE_ERROR_OPEN,
+                   _("Could not create the folder “%s” for the database: %s"),
+                   dir, g_strerror (saved_errno));
+      return NULL;
+    }
+
+  if (!check_file_header (path, error))
+    return NULL;
+
+  self = g_object_new (TM_TYPE_STORE, NULL);
+  self->path = g_strdup (path);
+
+  rc = sqlite3_open_v2 (path, &self->db,
+                        SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
+                        NULL);
+  if (rc != SQLITE_OK)
+    {
+      g_set_error (error, TM_STORE_ERROR, TM_STORE_ERROR_OPEN,
+                   _("Could not open the database “%s”: %s"), path,
+                   self->db ? sqlite3_errmsg (self->db) : sqlite3_errstr (rc));
+      return NULL;
+    }
+  sqlite3_extended_result_codes (self->db, 1);
+  sqlite3_busy_timeout (self->db, 5000);
+
+  /* Look before touching: journal_mode=WAL and migrations write to the
+   * file, and a stranger's database or a newer one must stay as it is. */
+  if (!query_int (self, "PRAGMA application_id", &app_id, error)
+      || !query_int (self, "PRAGMA user_version", &version, error)
+      || !query_int (self, "SELECT count(*) FROM sqlite_master", &n_objects, error))
+    {
+      if (g_error_matches (*error, TM_STORE_ERROR, TM_STORE_ERROR_FAILED))
+        (*error)->code = TM_STORE_ERROR_OPEN;
+      return NULL;
+    }
+
+  if (app_id != TM_STORE_APPLICATION_ID && (app_id != 0 || version != 0 || n_objects != 0))
+    {
+      set_corrupt_error (error, path, _("it belongs to another program"));
+      return NULL;
+    }
+
+  if (version > TM_STORE_SCHEMA_VERSION)
+    {
+      g_set_error (error, TM_STORE_ERROR, TM_STORE_ERROR_TOO_NEW,
+                   _("The database “%s” was written by a newer version of "
+                     "TrustMatch (schema version %d; this version reads up to "
+                     "%d). Update TrustMatch to use it."),
+                   path, (int) version, TM_STORE_SCHEMA_VERSION);
+      return NULL;
+    }
+
+  if (sqlite3_prepare_v2 (self->db, "PRAGMA journal_mode = WAL", -1, &stmt, NULL) != SQLITE_OK
+      || sqlite3_step (stmt) != SQLITE_ROW)
+    {
+      set_sqlite_error (self, error, _("Could not switch the database to write-ahead logging"));
+      return NULL;
+    }
+  journal_mode = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+  g_clear_pointer (&stmt, sqlite3_finalize);
+  if (g_ascii_strcasecmp (journal_mode, "wal") != 0)
+    g_warning ("%s: journal mode is %s, not WAL", path, journal_mode);
+
+  /* FULL syncs the WAL on every commit: an import that returned is on
+   * disk even if the machine loses power right after. */
+  if (!exec_sql (self, "PRAGMA synchronous = FULL", error)
+      || !exec_sql (self, "PRAGMA foreign_keys = ON", error)
+      || !exec_sql (self, "PRAGMA journal_size_limit = 67108864", error)
+      || !migrate (self, error))
+    return NULL;
+
+  return g_steal_pointer (&self);
+}
+
+const char *
+tm_store_get_path (TmStore *self)
+{
+  g_return_val_if_fail (TM_IS_STORE (self), NULL);
+  return self->path;
+}
+
+int
+tm_store_get_schema_version (TmStore *self)
+{
+  g_return_val_if_fail (TM_IS_STORE (self), 0);
+  return self->schema_version;
+}
+
+sqlite3 *
+tm_store_get_db (TmStore *self)
+{
+  g_return_val_if_fail (TM_IS_STORE (self), NULL);
+  return self->db;
+}
+
+gboolean
+tm_store_check_integrity (TmStore  *self,
+                          GError  **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autoptr(GString) problems = g_string_new (NULL);
+  int rc;
+
+  g_return_val_if_fail (TM_IS_STORE (self), FALSE);
+
+  if (!(stmt = prepare (self, "PRAGMA integrity_check", error)))
+    return FALSE;
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      const char *line = (const char *) sqlite3_column_text (stmt, 0);
+
+      if (g_strcmp0 (line, "ok") != 0)
+        g_string_append_printf (problems, "%s%s", problems->len ? "; " : "", line);
+    }
+  if (rc != SQLITE_DONE)
+    {
+      set_sqlite_error (self, error, _("Could not check the database"));
+      return FALSE;
+    }
+  if (problems->len > 0)
+    {
+      set_corrupt_error (error, self->path, problems->str);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+void
+tm_store_count (TmStore *self,
+                guint   *n_brands,
+                guint   *n_streamers,
+                guint   *n_cooperations,
+                guint   *n_incidents)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  guint counts[4] = { 0, };
+
+  g_return_if_fail (TM_IS_STORE (self));
+
+  if (sqlite3_prepare_v2 (self->db,
+                          "SELECT (SELECT count(*) FROM brands), (SELECT count(*) FROM streamers), "
+                          "(SELECT count(*) FROM cooperations), (SELECT count(*) FROM incidents)",
+                          -1, &stmt, NULL) == SQLITE_OK
+      && sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      for (int i = 0; i < 4; i++)
+        counts[i] = (guint) sqlite3_column_int64 (stmt, i);
+    }
+  else
+    g_warning ("Could not count the records of %s: %s", self->path, sqlite3_errmsg (self->db));
+
+  if (n_brands)
+    *n_brands = counts[0];
+  if (n_streamers)
+    *n_streamers = counts[1];
+  if (n_cooperations)
+    *n_cooperations = counts[2];
+  if (n_incidents)
+    *n_incidents = counts[3];
+}
+
+gboolean
+tm_store_is_empty (TmStore *self)
+{
+  gint64 n = 0;
+  g_autoptr(GError) error = NULL;
+
+  g_return_val_if_fail (TM_IS_STORE (self), FALSE);
+
+  /* On failure say "not empty": seeding must never write over a store we
+   * cannot read. */
+  if (!query_int (self,
+                  "SELECT EXISTS (SELECT 1 FROM brands) OR EXISTS (SELECT 1 FROM streamers)",
+                  &n, &error))
+    {
+      g_warning ("%s", error->message);
+      return FALSE;
+    }
+  return n == 0;
+}
+
+/* Importing ------------------------------------------------------------- */
+
+typedef struct {
+  gint64      ix;        /* 0 until the brand is in the store */
+  const char *name;      /* as they will be once the import is done */
+  const char *category;
+} BrandRef;
+
+typedef struct {
+  TmStore            *self;
+  TmDataset * const  *datasets;
+  const char * const *names;
+  guint               n;
+  GStringChunk       *strings;    /* ids and names read from the store */
+  GHashTable         *streamers;  /* id → GSIZE_TO_POINTER (ix), 0 = not yet written */
+  GHashTable         *brands;     /* id → BrandRef */
+  TmImportStats       stats;
+} Import;
+
+static void
+import_init (Import             *imp,
+             TmStore            *self,
+             TmDataset * const  *datasets,
+             const char * const *names,
+             guint               n)
+{
+  memset (imp, 0, sizeof *imp);
+  imp->self = self;
+  imp->datasets = datasets;
+  imp->names = names;
+  imp->n = n;
+  imp->strings = g_string_chunk_new (64 * 1024);
+  /* Keys point into imp->strings or into the datasets, both outlive us. */
+  imp->streamers = g_hash_table_new (g_str_hash, g_str_equal);
+  imp->brands = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, g_free);
+}
+
+static void
+import_clear (Import *imp)
+{
+  g_clear_pointer (&imp->streamers, g_hash_table_unref);
+  g_clear_pointer (&imp->brands, g_hash_table_unref);
+  g_clear_pointer (&imp->strings, g_string_chunk_free);
+}
+
+static gboolean
+load_known_streamers (TmStore     *self,
+                      GHashTable  *into,
+                      GStringChunk *strings,
+                      GError     **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  int rc;
+
+  if (!(stmt = prepare (self, "SELECT id, ix FROM streamers", error)))
+    return FALSE;
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      char *id = g_string_chunk_insert (strings, (const char *) sqlite3_column_text (stmt, 0));
+      g_hash_table_insert (into, id, GSIZE_TO_POINTER ((gsize) sqlite3_column_int64 (stmt, 1)));
+    }
+  if (rc != SQLITE_DONE)
+    {
+      set_sqlite_error (self, error, _("Could not read the streamers"));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+load_known (Import  *imp,
+            GError **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  int rc;
+
+  if (!load_known_streamers (imp->self, imp->streamers, imp->strings, error))
+    return FALSE;
+
+  if (!(stmt = prepare (imp->self, "SELECT id, ix, name, category FROM brands", error)))
+    return FALSE;
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      BrandRef *ref = g_new0 (BrandRef, 1);
+      char *id = g_string_chunk_insert (imp->strings, (const char *) sqlite3_column_text (stmt, 0));
+
+      ref->ix = sqlite3_column_int64 (stmt, 1);
+      ref->name = g_string_chunk_insert (imp->strings, (const char *) sqlite3_column_text (stmt, 2));
+      ref->category = g_string_chunk_insert (imp->strings, (const char *) sqlite3_column_text (stmt, 3));
+      g_hash_table_insert (imp->brands, id, ref);
+    }
+  if (rc != SQLITE_DONE)
+    {
+      set_sqlite_error (imp->self, error, _("Could not read the brands"));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* Records every id of @records (whose id is at @id_offset) in @seen, keyed
+ * to the dataset it came from; the same id twice is an error. */
+static gboolean
+note_ids (Import     *imp,
+          GHashTable *seen,
+          GPtrArray  *records,
+          gsize       id_offset,
+          guint       d,
+          const char *kind,
+          GError    **error)
+{
+  for (guint i = 0; i < records->len; i++)
+    {
+      const char *id = G_STRUCT_MEMBER (const char *, g_ptr_array_index (records, i), id_offset);
+      gpointer value;
+
+      if (id == NULL)
+        {
+          g_set_error (error, TM_STORE_ERROR, TM_STORE_ERROR_FAILED,
+                       _("%s: the %s number %u has no id"), imp->names[d], kind, i + 1);
+          return FALSE;
+        }
+      if (g_hash_table_lookup_extended (seen, id, NULL, &value))
+        {
+          guint other = GPOINTER_TO_UINT (value) - 1;
+
+          if (other == d)
+            g_set_error (error, TM_STORE_ERROR, TM_STORE_ERROR_DUPLICATE,
+                         _("“%s” contains the %s “%s” twice; remove one of them"),
+                         imp->names[d], kind, id);
+          else
+            g_set_error (error, TM_STORE_ERROR, TM_STORE_ERROR_DUPLICATE,
+                         _("The %s “%s” is in both “%s” and “%s”; remove it from "
+                           "one of them or import them separately"),
+                         kind, id, imp->names[other], imp->names[d]);
+          return FALSE;
+        }
+      g_hash_table_insert (seen, (gpointer) id, GUINT_TO_POINTER (d + 1));
+    }
+  return TRUE;
+}
+
+/* Builds the sets of known ids (store ∪ datasets), refusing duplicates,
+ * then checks every dataset's references against them. */
+static gboolean
+check_datasets (Import  *imp,
+                GError **error)
+{
+  g_autoptr(GHashTable) brand_ids = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr(GHashTable) streamer_ids = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr(GHashTable) cooperation_ids = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr(GHashTable) incident_ids = g_hash_table_new (g_str_hash, g_str_equal);
+
+  for (guint d = 0; d < imp->n; d++)
+    {
+      const TmDataset *ds = imp->datasets[d];
+
+      if (!note_ids (imp, brand_ids, ds->brands, G_STRUCT_OFFSET (TmBrand, id), d, _("brand"), error)
+          || !note_ids (imp, streamer_ids, ds->streamers, G_STRUCT_OFFSET (TmStreamer, id), d, _("streamer"), error)
+          || !note_ids (imp, cooperation_ids, ds->cooperations, G_STRUCT_OFFSET (TmCooperation, id), d, _("cooperation"), error)
+          || !note_ids (imp, incident_ids, ds->incidents, G_STRUCT_OFFSET (TmIncident, id), d, _("incident"), error))
+        return FALSE;
+
+      for (guint i = 0; i < ds->brands->len; i++)
+        {
+          const TmBrand *b = g_ptr_array_index (ds->brands, i);
+          BrandRef *ref = g_hash_table_lookup (imp->brands, b->id);
+
+          if (ref == NULL)
+            {
+              ref = g_new0 (BrandRef, 1);
+              g_hash_table_insert (imp->brands, b->id, ref);
+            }
+          ref->name = b->name;
+          ref->category = b->category;
+        }
+      for (guint i = 0; i < ds->streamers->len; i++)
+        {
+          const TmStreamer *s = g_ptr_array_index (ds->streamers, i);
+
+          if (!g_hash_table_contains (imp->streamers, s->id))
+            g_hash_table_insert (imp->streamers, s->id, GSIZE_TO_POINTER (0));
+        }
+    }
+
+  for (guint d = 0; d < imp->n; d++)
+    {
+      if (!tm_dataset_check_references (imp->datasets[d], imp->streamers, imp->brands,
+                                        imp->names[d], error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+write_brands (Import  *imp,
+              GError **error)
+{
+  TmStore *self = imp->self;
+  g_autofree char *upsert = upsert_sql ("brands", BRAND_COLUMNS, FALSE);
+  g_autoptr(sqlite3_stmt) lookup = NULL;
+  g_autoptr(sqlite3_stmt) write = NULL;
+  g_autoptr(sqlite3_stmt) copy = NULL;
+
+  if (!(lookup = prepare (self, "SELECT ix, digest FROM brands WHERE id = ?1", error))
+      || !(write = prepare (self, upsert, error))
+      || !(copy = prepare (self,
+                           "UPDATE cooperations SET brand_name = ?2, brand_category = ?3 "
+                           "WHERE brand = ?1 AND (brand_name IS NOT ?2 OR brand_category IS NOT ?3)",
+                           error)))
+    return FALSE;
+
+  for (guint d = 0; d < imp->n; d++)
+    {
+      GPtrArray *records = imp->datasets[d]->brands;
+
+      for (guint i = 0; i < records->len; i++)
+        {
+          const TmBrand *b = g_ptr_array_index (records, i);
+          g_autofree char *digest = tm_brand_digest (b);
+          BrandRef *ref = g_hash_table_lookup (imp->brands, b->id);
+          gint64 old_ix, ix;
+          gboolean same;
+
+          g_assert (ref != NULL);
+          if (!lookup_existing (self, lookup, b->id, digest, &old_ix, &same, error))
+            return FALSE;
+          if (same)
+            {
+              ref->ix = old_ix;
+              imp->stats.unchanged++;
+              continue;
+            }
+          if (!bind_brand (write, b, "import", digest, error))
+            return FALSE;
+          if (!step_upsert (write, &ix))
+            {
+              set_sqlite_error (self, error, _("Could not save the brand “%s” of “%s”"),
+                                b->id, imp->names[d]);
+              return FALSE;
+            }
+          ref->ix = ix;
+          if (old_ix == 0)
+            {
+              imp->stats.added++;
+              continue;
+            }
+          imp->stats.updated++;
+
+          /* Cooperations keep a copy of the brand's name for the day the
+           * brand is deleted; keep it current. */
+          sqlite3_reset (copy);
+          sqlite3_bind_int64 (copy, 1, ix);
+          sqlite3_bind_text (copy, 2, b->name, -1, SQLITE_STATIC);
+          sqlite3_bind_text (copy, 3, b->category, -1, SQLITE_STATIC);
+          if (sqlite3_step (copy) != SQLITE_DONE)
+            {
+              set_sqlite_error (self, error, _("Could not update the cooperations of the brand “%s”"),
+                                b->id);
+              return FALSE;
+            }
+        }
+    }
+  return TRUE;
+}
+
+static gboolean
+write_streamers (Import  *imp,
+                 GError **error)
+{
+  TmStore *self = imp->self;
+  g_autofree char *upsert = upsert_sql ("streamers", STREAMER_COLUMNS, FALSE);
+  g_autoptr(sqlite3_stmt) lookup = NULL;
+  g_autoptr(sqlite3_stmt) write = NULL;
+  g_autoptr(sqlite3_stmt) clear_accounts = NULL;
+  g_autoptr(sqlite3_stmt) add_account = NULL;
+
+  if (!(lookup = prepare (self, "SELECT ix, digest FROM streamers WHERE id = ?1", error))
+      || !(write = prepare (self, upsert, error))
+      || !(clear_accounts = prepare (self, "DELETE FROM accounts WHERE streamer = ?1", error))
+      || !(add_account = prepare (self,
+                                  "INSERT INTO accounts (streamer, pos, platform, handle, followers) "
+                                  "VALUES (?1, ?2, ?3, ?4, ?5)",
+                                  error)))
+    return FALSE;
+
+  for (guint d = 0; d < imp->n; d++)
+    {
+      GPtrArray *records = imp->datasets[d]->streamers;
+
+      for (guint i = 0; i < records->len; i++)
+        {
+          const TmStreamer *s = g_ptr_array_index (records, i);
+          g_autofree char *digest = tm_streamer_digest (s);
+          gint64 old_ix, ix;
+          gboolean same;
+
+          if (!lookup_existing (self, lookup, s->id, digest, &old_ix, &same, error))
+            return FALSE;
+          if (same)
+            {
+              g_hash_table_insert (imp->streamers, s->id, GSIZE_TO_POINTER ((gsize) old_ix));
+              imp->stats.unchanged++;
+              continue;
+            }
+          if (!bind_streamer (write, s, "import", digest, error))
+            return FALSE;
+          if (!step_upsert (write, &ix))
+            {
+              set_sqlite_error (self, error, _("Could not save the streamer “%s” of “%s”"),
+                                s->id, imp->names[d]);
+              return FALSE;
+            }
+          g_hash_table_insert (imp->streamers, s->id, GSIZE_TO_POINTER ((gsize) ix));
+          if (old_ix == 0)
+            imp->stats.added++;
+          else
+            imp->stats.updated++;
+
+          sqlite3_reset (clear_accounts);
+          sqlite3_bind_int64 (clear_accounts, 1, ix);
+          if (old_ix != 0 && sqlite3_step (clear_accounts) != SQLITE_DONE)
+            {
+              set_sqlite_error (self, error, _("Could not replace the accounts of the streamer “%s”"),
+                                s->id);
+              return FALSE;
+            }
+          for (guint a = 0; a < s->accounts->len; a++)
+            {
+              const TmAccount *account = &g_array_index (s->accounts, TmAccount, a);
+
+              sqlite3_reset (add_account);
+              sqlite3_bind_int64 (add_account, 1, ix);
+              sqlite3_bind_int64 (add_account, 2, a);
+              sqlite3_bind_text (add_account, 3,
+                                 account->platform == TM_PLATFORM_NONE ? NULL
+                                 : tm_platform_code (account->platform),
+                                 -1, SQLITE_STATIC);
+              sqlite3_bind_text (add_account, 4, account->handle, -1, SQLITE_STATIC);
+              sqlite3_bind_int64 (add_account, 5, account->followers);
+              if (sqlite3_step (add_account) != SQLITE_DONE)
+                {
+                  set_sqlite_error (self, error, _("Could not save the accounts of the streamer “%s” of “%s”"),
+                                    s->id, imp->names[d]);
+                  return FALSE;
+                }
+            }
+        }
+    }
+  return TRUE;
+}
+
+/* The store ix of a streamer the import references; references were
+ * checked, so a miss is a bug or a record built without an id. */
+static gboolean
+streamer_ix (Import      *imp,
+             const char  *streamer_id,
+             const char  *kind,
+             const char  *record_id,
+             guint        d,
+             gint64      *out_ix,
+             GError     **error)
+{
+  gpointer value = NULL;
+
+  if (streamer_id == NULL
+      || !g_hash_table_lookup_extended (imp->streamers, streamer_id, NULL, &value)
+      || value == NULL)
+    {
+      g_set_error (error, TM_STORE_ERROR, TM_STORE_ERROR_FAILED,
+                   _("%s: the %s “%s” refers to an unknown streamer “%s”"),
+                   imp->names[d], kind, record_id, streamer_id ? streamer_id : "");
+      return FALSE;
+    }
+  *out_ix = (gint64) GPOINTER_TO_SIZE (value);
+  return TRUE;
+}
+
+static gboolean
+write_cooperations (Import  *imp,
+                    GError **error)
+{
+  TmStore *self = imp->self;
+  g_autofree char *upsert = upsert_sql ("cooperations", COOPERATION_COLUMNS, FALSE);
+  g_autoptr(sqlite3_stmt) lookup = NULL;
+  g_autoptr(sqlite3_stmt) write = NULL;
+
+  if (!(lookup = prepare (self, "SELECT ix, digest FROM cooperations WHERE id = ?1", error))
+      || !(write = prepare (self, upsert, error)))
+    return FALSE;
+
+  for (guint d = 0; d < imp->n; d++)
+    {
+      GPtrArray *records = imp->datasets[d]->cooperations;
+
+      for (guint i = 0; i < records->len; i++)
+        {
+          const TmCooperation *c = g_ptr_array_index (records, i);
+          g_autofree char *digest = tm_cooperation_digest (c);
+          const char *brand_name = c->brand_name;
+          const char *brand_category = c->brand_category;
+          gint64 old_ix, ix, s_ix, b_ix = 0;
+          gboolean same;
+
+          if (!lookup_existing (self, lookup, c->id, digest, &old_ix, &same, error))
+            return FALSE;
+          if (same)
+            {
+              imp->stats.unchanged++;
+              continue;
+            }
+          if (!streamer_ix (imp, c->streamer_id, _("cooperation"), c->id, d, &s_ix, error))
+            return FALSE;
+          if (c->brand_id != NULL)
+            {
+              BrandRef *ref = g_hash_table_lookup (imp->brands, c->brand_id);
+
+              if (ref == NULL || ref->ix == 0)
+                {
+                  g_set_error (error, TM_STORE_ERROR, TM_STORE_ERROR_FAILED,
+                               _("%s: the cooperation “%s” refers to an unknown brand “%s”"),
+                               imp->names[d], c->id, c->brand_id);
+                  return FALSE;
+                }
+              b_ix = ref->ix;
+              brand_name = ref->name;
+              brand_category = ref->category;
+            }
+
+          if (!bind_cooperation (write, c, s_ix, b_ix, brand_name, brand_category,
+                                 "import", digest, error))
+            return FALSE;
+          if (!step_upsert (write, &ix))
+            {
+              set_sqlite_error (self, error, _("Could not save the cooperation “%s” of “%s”"),
+                                c->id, imp->names[d]);
+              return FALSE;
+            }
+          if (old_ix == 0)
+            imp->stats.added++;
+          else
+            imp->stats.updated++;
+        }
+    }
+  return TRUE;
+}
+
+static gboolean
+write_incidents (Import  *imp,
+                 GError **error)
+{
+  TmStore *self = imp->self;
+  g_autofree char *upsert = upsert_sql ("incidents", INCIDENT_COLUMNS, FALSE);
+  g_autoptr(sqlite3_stmt) lookup = NULL;
+  g_autoptr(sqlite3_stmt) write = NULL;
+
+  if (!(lookup = prepare (self, "SELECT ix, digest FROM incidents WHERE id = ?1", error))
+      || !(write = prepare (self, upsert, error)))
+    return FALSE;
+
+  for (guint d = 0; d < imp->n; d++)
+    {
+      GPtrArray *records = imp->datasets[d]->incidents;
+
+      for (guint i = 0; i < records->len; i++)
+        {
+          const TmIncident *inc = g_ptr_array_index (records, i);
+          g_autofree char *digest = tm_incident_digest (inc);
+          gint64 old_ix, ix, s_ix;
+          gboolean same;
+
+          if (!lookup_existing (self, lookup, inc->id, digest, &old_ix, &same, error))
+            return FALSE;
+          if (same)
+            {
+              imp->stats.unchanged++;
+              continue;
+            }
+          if (!streamer_ix (imp, inc->streamer_id, _("incident"), inc->id, d, &s_ix, error)
+              || !bind_incident (write, inc, s_ix, "import", digest, error))
+            return FALSE;
+          if (!step_upsert (write, &ix))
+            {
+              set_sqlite_error (self, error, _("Could not save the incident “%s” of “%s”"),
+                                inc->id, imp->names[d]);
+              return FALSE;
+            }
+          if (old_ix == 0)
+            imp->stats.added++;
+          else
+            imp->stats.updated++;
+        }
+    }
+  return TRUE;
+}
+
+static gboolean
+write_import_log (Import  *imp,
+                  GError **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autoptr(GString) files = g_string_new (NULL);
+
+  for (guint d = 0; d < imp->n; d++)
+    g_string_append_printf (files, "%s%s", d > 0 ? "\n" : "", imp->names[d]);
+
+  if (!(stmt = prepare (imp->self,
+                        "INSERT INTO imports (at, files, added, updated, unchanged) "
+                        "VALUES (?1, ?2, ?3, ?4, ?5)",
+                        error)))
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, g_get_real_time () / G_USEC_PER_SEC);
+  sqlite3_bind_text (stmt, 2, files->str, -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, 3, imp->stats.added);
+  sqlite3_bind_int64 (stmt, 4, imp->stats.updated);
+  sqlite3_bind_int64 (stmt, 5, imp->stats.unchanged);
+  if (sqlite3_step (stmt) != SQLITE_DONE)
+    {
+      set_sqlite_error (imp->self, error, _("Could not record the import"));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+gboolean
+tm_store_import (TmStore            *self,
+                 TmDataset * const  *datasets,
+                 const char * const *names,
+                 guint               n,
+                 TmImportStats      *stats,
+                 GError            **error)
+{
+  Import imp;
+  gboolean ok;
+
+  g_return_val_if_fail (TM_IS_STORE (self), FALSE);
+  g_return_val_if_fail (n == 0 || (datasets != NULL && names != NULL), FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  /* IMMEDIATE takes the write lock now, so the ids checked below cannot
+   * change under us before the rows are written. */
+  if (!begin (self, "BEGIN IMMEDIATE", error))
+    return FALSE;
+
+  import_init (&imp, self, datasets, names, n);
+  ok = load_known (&imp, error)
+       && check_datasets (&imp, error)
+       && write_brands (&imp, error)
+       && write_streamers (&imp, error)
+       && write_cooperations (&imp, error)
+       && write_incidents (&imp, error)
+       && write_import_log (&imp, error)
+       && commit (self, error);
+  if (!ok)
+    rollback (self);
+  else if (stats != NULL)
+    *stats = imp.stats;
+  import_clear (&imp);
+
+  return ok;
+}
+
+gboolean
+tm_store_import_files (TmStore            *self,
+                       const char * const *paths,
+                       TmImportStats      *stats,
+                       GError            **error)
+{
+  g_autoptr(GPtrArray) datasets = g_ptr_array_new_with_free_func ((GDestroyNotify) tm_dataset_free);
+
+  g_return_val_if_fail (TM_IS_STORE (self), FALSE);
+  g_return_val_if_fail (paths != NULL, FALSE);
+
+  /* Every file is read and validated before the transaction starts, so a
+   * bad file costs no lock and changes nothing. */
+  for (guint i = 0; paths[i] != NULL; i++)
+    {
+      TmDataset *d = tm_dataset_load_file (paths[i], error);
+
+      if (d == NULL)
+        return FALSE;
+      g_ptr_array_add (datasets, d);
+    }
+
+  return tm_store_import (self, (TmDataset * const *) datasets->pdata, paths,
+                          datasets->len, stats, error);
+}
+
+static int
+compare_strings (gconstpointer a,
+                 gconstpointer b)
+{
+  return strcmp (*(const char * const *) a, *(const char * const *) b);
+}
+
+gboolean
+tm_store_seed_if_empty (TmStore     *self,
+                        const char  *sample_dir,
+                        gboolean    *out_seeded,
+                        GError     **error)
+{
+  g_autoptr(GDir) dir = NULL;
+  g_autoptr(GPtrArray) paths = g_ptr_array_new_with_free_func (g_free);
+  const char *name;
+
+  g_return_val_if_fail (TM_IS_STORE (self), FALSE);
+  g_return_val_if_fail (sample_dir != NULL, FALSE);
+
+  if (out_seeded != NULL)
+    *out_seeded = FALSE;
+  if (!tm_store_is_empty (self))
+    return TRUE;
+
+  if (!(dir = g_dir_open (sample_dir, 0, error)))
+    return FALSE;
+  while ((name = g_dir_read_name (dir)) != NULL)
+    {
+      if (g_str_has_suffix (name, ".json"))
+        g_ptr_array_add (paths, g_build_filename (sample_dir, name, NULL));
+    }
+  if (paths->len == 0)
+    return TRUE;
+
+  g_ptr_array_sort (paths, compare_strings);
+  g_ptr_array_add (paths, NULL);
+  if (!tm_store_import_files (self, (const char * const *) paths->pdata, NULL, error))
+    return FALSE;
+
+  if (out_seeded != NULL)
+    *out_seeded = TRUE;
+  return TRUE;
+}
+
+/* Reading back ---------------------------------------------------------- */
+
+typedef gpointer (*ReadRowFunc) (RowReader *r, sqlite3_stmt *stmt);
+
+static gboolean
+read_rows (TmStore     *self,
+           const char  *sql,
+           const char  *table,
+           ReadRowFunc  read_row,
+           GPtrArray   *into,
+           GError     **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  RowReader r = { self, table, NULL, error, FALSE };
+  int rc;
+
+  if (!(stmt = prepare (self, sql, error)))
+    return FALSE;
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      gpointer record = read_row (&r, stmt);
+
+      if (record == NULL)
+        return FALSE;
+      g_ptr_array_add (into, record);
+    }
+  if (rc != SQLITE_DONE)
+    {
+      set_sqlite_error (self, error, _("Could not read the table “%s”"), table);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+read_streamers (TmStore    *self,
+                GPtrArray  *into,
+                GError    **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autoptr(GHashTable) by_ix = g_hash_table_new (g_direct_hash, g_direct_equal);
+  RowReader r = { self, "streamers", NULL, error, FALSE };
+  int rc;
+
+  if (!(stmt = prepare (self, "SELECT ix, " STREAMER_COLUMNS " FROM streamers ORDER BY id", error)))
+    return FALSE;
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      TmStreamer *s = read_streamer (&r, stmt, 1);
+
+      if (s == NULL)
+        return FALSE;
+      g_ptr_array_add (into, s);
+      g_hash_table_insert (by_ix, GSIZE_TO_POINTER ((gsize) sqlite3_column_int64 (stmt, 0)), s);
+    }
+  if (rc != SQLITE_DONE)
+    {
+      set_sqlite_error (self, error, _("Could not read the table “%s”"), "streamers");
+      return FALSE;
+    }
+  g_clear_pointer (&stmt, sqlite3_finalize);
+
+  r.table = "accounts";
+  if (!(stmt = prepare (self,
+                        "SELECT streamer, platform, handle, followers FROM accounts "
+                        "ORDER BY streamer, pos",
+                        error)))
+    return FALSE;
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      TmStreamer *s = g_hash_table_lookup (by_ix, GSIZE_TO_POINTER ((gsize) sqlite3_column_int64 (stmt, 0)));
+      TmAccount account;
+      int k = 1;
+
+      g_assert (s != NULL);  /* foreign key */
+      r.id = s->id;
+      account.platform = col_code (&r, stmt, &k, tm_platform_from_code, FALSE);
+      account.handle = col_text (stmt, &k);
+      account.followers = col_int (stmt, &k);
+      g_array_append_val (s->accounts, account);
+      if (r.failed)
+        return FALSE;
+    }
+  if (rc != SQLITE_DONE)
+    {
+      set_sqlite_error (self, error, _("Could not read the table “%s”"), "accounts");
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+dump_all (TmStore   *self,
+          TmDataset *d,
+          GError   **error)
+{
+  return read_rows (self, "SELECT " BRAND_COLUMNS " FROM brands ORDER BY id", "brands",
+                    (ReadRowFunc) read_brand, d->brands, error)
+         && read_streamers (self, d->streamers, error)
+         && read_rows (self, COOPERATION_SELECT "ORDER BY c.id", "cooperations",
+                       (ReadRowFunc) read_cooperation, d->cooperations, error)
+         && read_rows (self, INCIDENT_SELECT "ORDER BY i.id", "incidents",
+                       (ReadRowFunc) read_incident, d->incidents, error);
+}
+
+TmDataset *
+tm_store_dump (TmStore  *self,
+               GError  **error)
+{
+  g_autoptr(TmDataset) d = tm_dataset_new ();
+
+  g_return_val_if_fail (TM_IS_STORE (self), NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  /* One read transaction: all tables from the same snapshot even while
+   * another process imports. */
+  if (!begin (self, "BEGIN", error))
+    return NULL;
+  if (!dump_all (self, d, error) || !commit (self, error))
+    {
+      rollback (self);
+      return NULL;
+    }
+  return g_steal_pointer (&d);
+}
+
+GPtrArray *
+tm_store_load_brands (TmStore  *self,
+                      GError  **error)
+{
+  g_autoptr(GPtrArray) brands = g_ptr_array_new_with_free_func ((GDestroyNotify) tm_brand_free);
+
+  g_return_val_if_fail (TM_IS_STORE (self), NULL);
+
+  if (!read_rows (self, "SELECT " BRAND_COLUMNS " FROM brands ORDER BY id", "brands",
+                  (ReadRowFunc) read_brand, brands, error))
+    return NULL;
+  return g_steal_pointer (&brands);
+}
+
+/* Single edits ---------------------------------------------------------- */
+
+static gboolean
+put_brand (TmStore        *self,
+           const TmBrand  *brand,
+           GError        **error)
+{
+  g_autoptr(GStringChunk) strings = g_string_chunk_new (4096);
+  g_autoptr(GHashTable) streamers = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr(TmDataset) edit = tm_dataset_new ();
+  g_autofree char *upsert = upsert_sql ("brands", BRAND_COLUMNS, TRUE);
+  g_autofree char *digest = NULL;
+  g_autoptr(sqlite3_stmt) lookup = NULL;
+  g_autoptr(sqlite3_stmt) write = NULL;
+  g_autoptr(sqlite3_stmt) copy = NULL;
+  gint64 old_ix, ix;
+  gboolean same;
+
+  /* The blacklist must name streamers the store knows. */
+  g_ptr_array_add (edit->brands, tm_brand_copy (brand));
+  if (!load_known_streamers (self, streamers, strings, error)
+      || !tm_dataset_check_references (edit, streamers, NULL, _("The edited brand"), error))
+    return FALSE;
+
+  digest = tm_brand_digest (brand);
+  if (!(lookup = prepare (self, "SELECT ix, digest FROM brands WHERE id = ?1", error))
+      || !lookup_existing (self, lookup, brand->id, digest, &old_ix, &same, error))
+    return FALSE;
+  if (same)
+    return TRUE;
+
+  if (!(write = prepare (self, upsert, error))
+      || !bind_brand (write, brand, "local", digest, error))
+    return FALSE;
+  if (!step_upsert (write, &ix))
+    {
+      set_sqlite_error (self, error, _("Could not save the brand “%s”"), brand->id);
+      return FALSE;
+    }
+  if (old_ix == 0)
+    return TRUE;
+
+  if (!(copy = prepare (self,
+                        "UPDATE cooperations SET brand_name = ?2, brand_category = ?3 "
+                        "WHERE brand = ?1 AND (brand_name IS NOT ?2 OR brand_category IS NOT ?3)",
+                        error)))
+    return FALSE;
+  sqlite3_bind_int64 (copy, 1, ix);
+  sqlite3_bind_text (copy, 2, brand->name, -1, SQLITE_STATIC);
+  sqlite3_bind_text (copy, 3, brand->category, -1, SQLITE_STATIC);
+  if (sqlite3_step (copy) != SQLITE_DONE)
+    {
+      set_sqlite_error (self, error, _("Could not update the cooperations of the brand “%s”"),
+                        brand->id);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+gboolean
+tm_store_put_brand (TmStore        *self,
+                    const TmBrand  *brand,
+                    GError        **error)
+{
+  g_return_val_if_fail (TM_IS_STORE (self), FALSE);
+  g_return_val_if_fail (brand != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  if (!tm_id_is_valid (brand->id))
+    {
+      g_set_error (error, TM_STORE_ERROR, TM_STORE_ERROR_FAILED,
+                   _("The brand cannot be saved: its id “%s” is not 1–64 letters, digits or ._:-"),
+                   brand->id ? brand->id : "");
+      return FALSE;
+    }
+
+  if (!begin (self, "BEGIN IMMEDIATE", error))
+    return FALSE;
+  if (!put_brand (self, brand, error) || !commit (self, error))
+    {
+      rollback (self);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* The brand's cooperations stay, now standing for "another brand" with
+ * the deleted brand's name and category; their digests are recomputed for
+ * that form so that re-importing the brand's file relinks them. */
+static gboolean
+delete_brand (TmStore     *self,
+              const char  *brand_id,
+              GError     **error)
+{
+  g_autoptr(sqlite3_stmt) find = NULL;
+  g_autoptr(sqlite3_stmt) update = NULL;
+  g_autoptr(sqlite3_stmt) remove = NULL;
+  g_autoptr(GPtrArray) coops = g_ptr_array_new_with_free_func ((GDestroyNotify) tm_cooperation_free);
+  g_autoptr(GArray) coop_ixs = g_array_new (FALSE, FALSE, sizeof (gint64));
+  g_autofree char *name = NULL;
+  g_autofree char *category = NULL;
+  RowReader r = { self, "cooperations", NULL, error, FALSE };
+  gint64 ix;
+  int rc;
+
+  if (!(find = prepare (self, "SELECT ix, name, category FROM brands WHERE id = ?1", error)))
+    return FALSE;
+  sqlite3_bind_text (find, 1, brand_id, -1, SQLITE_STATIC);
+  rc = sqlite3_step (find);
+  if (rc == SQLITE_DONE)
+    {
+      g_set_error (error, TM_STORE_ERROR, TM_STORE_ERROR_NOT_FOUND,
+                   _("There is no brand “%s” to delete"), brand_id);
+      return FALSE;
+    }
+  if (rc != SQLITE_ROW)
+    {
+      set_sqlite_error (self, error, _("Could not look up the brand “%s”"), brand_id);
+      return FALSE;
+    }
+  ix = sqlite3_column_int64 (find, 0);
+  name = g_strdup ((const char *) sqlite3_column_text (find, 1));
+  category = g_strdup ((const char *) sqlite3_column_text (find, 2));
+  g_clear_pointer (&find, sqlite3_finalize);
+
+  /* Read first, then write: updating the brand column while walking its
+   * index could skip rows. */
+  if (!(find = prepare (self, COOPERATION_SELECT "WHERE c.brand = ?1", error)))
+    return FALSE;
+  sqlite3_bind_int64 (find, 1, ix);
+  while ((rc = sqlite3_step (find)) == SQLITE_ROW)
+    {
+      TmCooperation *c = read_cooperation (&r, find);
+      gint64 c_ix = sqlite3_column_int64 (find, 21);
+
+      if (c == NULL)
+        return FALSE;
+      g_ptr_array_add (coops, c);
+      g_array_append_val (coop_ixs, c_ix);
+    }
+  if (rc != SQLITE_DONE)
+    {
+      set_sqlite_error (self, error, _("Could not read the cooperations of the brand “%s”"), brand_id);
+      return FALSE;
+    }
+
+  if (!(update = prepare (self,
+                          "UPDATE cooperations SET brand = NULL, brand_name = ?2, "
+                          "brand_category = ?3, digest = ?4 WHERE ix = ?1",
+                          error)))
+    return FALSE;
+  for (guint i = 0; i < coops->len; i++)
+    {
+      TmCooperation *c = g_ptr_array_index (coops, i);
+      g_autofree char *digest = NULL;
+
+      g_clear_pointer (&c->brand_id, g_free);
+      c->brand_name = g_strdup (name);
+      c->brand_category = g_strdup (category);
+      digest = tm_cooperation_digest (c);
+
+      sqlite3_reset (update);
+      sqlite3_bind_int64 (update, 1, g_array_index (coop_ixs, gint64, i));
+      sqlite3_bind_text (update, 2, name, -1, SQLITE_STATIC);
+      sqlite3_bind_text (update, 3, category, -1, SQLITE_STATIC);
+      sqlite3_bind_text (update, 4, digest, -1, SQLITE_TRANSIENT);
+      if (sqlite3_step (update) != SQLITE_DONE)
+        {
+          set_sqlite_error (self, error, _("Could not keep the cooperation “%s” of the brand “%s”"),
+                            c->id, brand_id);
+          return FALSE;
+        }
+    }
+
+  if (!(remove = prepare (self, "DELETE FROM brands WHERE ix = ?1", error)))
+    return FALSE;
+  sqlite3_bind_int64 (remove, 1, ix);
+  if (sqlite3_step (remove) != SQLITE_DONE)
+    {
+      set_sqlite_error (self, error, _("Could not delete the brand “%s”"), brand_id);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+gboolean
+tm_store_delete_brand (TmStore     *self,
+                       const char  *brand_id,
+                       GError     **error)
+{
+  g_return_val_if_fail (TM_IS_STORE (self), FALSE);
+  g_return_val_if_fail (brand_id != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  if (!begin (self, "BEGIN IMMEDIATE", error))
+    return FALSE;
+  if (!delete_brand (self, brand_id, error) || !commit (self, error))
+    {
+      rollback (self);
+      return FALSE;
+    }
+  return TRUE;
+}

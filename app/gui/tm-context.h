@@ -1,0 +1,56 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * tm-context.h: the state shared by the application's windows.
+ *
+ * Holds the store and the catalog loaded from it.  Loading (opening the
+ * database, seeding it with the sample data on first run, reading the
+ * catalog) runs in a worker thread; widgets follow the "state" property.
+ */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "tm-catalog.h"
+#include "tm-store.h"
+
+G_BEGIN_DECLS
+
+typedef enum {
+  TM_CONTEXT_STATE_IDLE,     /* nothing loaded yet */
+  TM_CONTEXT_STATE_LOADING,  /* the worker is running */
+  TM_CONTEXT_STATE_READY,    /* store and catalog are available */
+  TM_CONTEXT_STATE_ERROR,    /* see tm_context_get_error() */
+} TmContextState;
+
+#define TM_TYPE_CONTEXT_STATE (tm_context_state_get_type ())
+GType tm_context_state_get_type (void) G_GNUC_CONST;
+
+#define TM_TYPE_CONTEXT (tm_context_get_type ())
+G_DECLARE_FINAL_TYPE (TmContext, tm_context, TM, CONTEXT, GObject)
+
+/* @database_path: NULL for tm_store_default_path().
+ * @sample_dir: NULL for $TRUSTMATCH_SAMPLE_DIR, else the installed
+ * sample data. */
+TmContext      *tm_context_new             (const char          *database_path,
+                                            const char          *sample_dir);
+const char     *tm_context_get_database_path (TmContext       *self);
+const char     *tm_context_get_sample_dir  (TmContext           *self);
+TmContextState  tm_context_get_state       (TmContext           *self);
+const GError   *tm_context_get_error       (TmContext           *self);
+/* NULL unless the state is READY. */
+TmStore        *tm_context_get_store       (TmContext           *self);
+TmCatalog      *tm_context_get_catalog     (TmContext           *self);
+/* Whether the last load filled an empty store from the sample data. */
+gboolean        tm_context_get_seeded      (TmContext           *self);
+
+/* Opens the store, seeds it when empty and loads the catalog, off the main
+ * thread.  A load already running is cancelled. */
+void            tm_context_load_async      (TmContext           *self,
+                                            GCancellable        *cancellable,
+                                            GAsyncReadyCallback  callback,
+                                            gpointer             user_data);
+gboolean        tm_context_load_finish     (TmContext           *self,
+                                            GAsyncResult        *result,
+                                            GError             **error);
+
+G_END_DECLS

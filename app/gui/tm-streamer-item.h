@@ -1,0 +1,31 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * tm-streamer-item.h: one streamer of a catalog, as a list model item.
+ *
+ * Only an index into the catalog's arrays: the list views need one object
+ * per row, the data stays in the catalog.
+ */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "tm-catalog.h"
+
+G_BEGIN_DECLS
+
+#define TM_TYPE_STREAMER_ITEM (tm_streamer_item_get_type ())
+G_DECLARE_FINAL_TYPE (TmStreamerItem, tm_streamer_item, TM, STREAMER_ITEM, GObject)
+
+TmStreamerItem          *tm_streamer_item_new             (TmCatalog      *catalog,
+                                                           guint           index);
+TmCatalog               *tm_streamer_item_get_catalog     (TmStreamerItem *self);
+guint                    tm_streamer_item_get_index       (TmStreamerItem *self);
+const TmCatalogStreamer *tm_streamer_item_get_streamer    (TmStreamerItem *self);
+/* g_utf8_collate_key() of the name, computed on first use, for sorting. */
+const char              *tm_streamer_item_get_collate_key (TmStreamerItem *self);
+
+/* Fills @store with one item per streamer of @catalog, in one splice. */
+void                     tm_streamer_item_fill_store      (GListStore     *store,
+                                                           TmCatalog      *catalog);
+
+G_END_DECLS
