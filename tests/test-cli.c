@@ -261,7 +261,8 @@ test_kill_during_import (Fixture *f, gconstpointer data)
 {
   g_autofree char *gen = g_build_filename (f->dir, "big", NULL);
   g_autofree char *wal = g_strconcat (f->db, "-wal", NULL);
-  g_autofree char *brands = g_build_filename (gen, "brands.json", NULL);
+  g_auto(GStrv) files = sample_files ();
+  g_autofree char *before = NULL, *after = NULL;
   g_autoptr(GPtrArray) argv = g_ptr_array_new ();
   g_autoptr(GError) error = NULL;
   g_autoptr(TmStore) store = NULL;
@@ -276,8 +277,9 @@ test_kill_during_import (Fixture *f, gconstpointer data)
 
   g_assert_cmpint (run_cli (f, NULL, NULL, "generate", "--streamers", "10000",
                             "--cooperations", "150000", "--seed", "5", "--out", gen, NULL), ==, 0);
-  /* What was there before: the brands. */
-  g_assert_cmpint (run_cli (f, NULL, NULL, "import", brands, NULL), ==, 0);
+  /* What was there before: the sample data. */
+  g_assert_cmpint (run_cli (f, NULL, NULL, "import", files[0], files[1], files[2], files[3], NULL), ==, 0);
+  before = dump_store (f);
 
   g_ptr_array_add (argv, (char *) cli);
   g_ptr_array_add (argv, (char *) "--db");
@@ -324,12 +326,10 @@ test_kill_during_import (Fixture *f, gconstpointer data)
   g_assert_cmpstr ((const char *) sqlite3_column_text (stmt, 0), ==, "ok");
   sqlite3_finalize (stmt);
 
-  tm_store_count (store, &nb, &ns, &nc, &ni);
-  g_assert_cmpuint (nb, ==, 12);
-  g_assert_cmpuint (ns, ==, 0);
-  g_assert_cmpuint (nc, ==, 0);
-  g_assert_cmpuint (ni, ==, 0);
   g_clear_object (&store);
+  /* None of the killed import is there: the store is what it was. */
+  after = dump_store (f);
+  g_assert_cmpstr (before, ==, after);
 
   /* And the same import then goes through. */
   {
@@ -352,8 +352,8 @@ test_kill_during_import (Fixture *f, gconstpointer data)
   store = tm_store_open (f->db, &error);
   g_assert_no_error (error);
   tm_store_count (store, &nb, &ns, &nc, &ni);
-  g_assert_cmpuint (ns, ==, 10000);
-  g_assert_cmpuint (nc, ==, 150000);
+  g_assert_cmpuint (ns, >=, 10000);
+  g_assert_cmpuint (nc, >=, 150000);
 }
 
 int

@@ -6,6 +6,7 @@
 #include <glib/gstdio.h>
 #include <math.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "tm-json.h"
@@ -310,6 +311,12 @@ test_deep_nesting (void)
   g_assert_error (error, TM_JSON_ERROR, TM_JSON_ERROR_NESTING);
   /* The first bracket past the limit is named. */
   g_assert_nonnull (strstr (error->message, NAME ":1:33:"));
+  g_clear_error (&error);
+
+  /* The scan itself does not recurse: with no practical limit it walks the
+   * whole thing. */
+  g_assert_true (tm_json_prescan (text, 2 * n, G_MAXUINT, NAME, &error));
+  g_assert_no_error (error);
 }
 
 static void
@@ -407,6 +414,31 @@ test_missing_file (void)
   g_assert_null (d);
   g_assert_error (error, G_FILE_ERROR, G_FILE_ERROR_NOENT);
   g_assert_nonnull (strstr (error->message, "/nonexistent/dir/data.json"));
+}
+
+/* A directory or a FIFO is refused at once; a FIFO must not block the
+ * reader waiting for a writer. */
+static void
+test_not_regular_file (void)
+{
+  g_autofree char *dir = make_temp_dir ();
+  g_autofree char *fifo = g_build_filename (dir, "pipe.json", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TmDataset) d = NULL;
+
+  d = tm_dataset_load_file (dir, &error);
+  g_assert_null (d);
+  g_assert_error (error, G_FILE_ERROR, G_FILE_ERROR_INVAL);
+  g_assert_nonnull (strstr (error->message, "not a regular file"));
+  g_clear_error (&error);
+
+  g_assert_cmpint (mkfifo (fifo, 0600), ==, 0);
+  d = tm_dataset_load_file (fifo, &error);
+  g_assert_null (d);
+  g_assert_error (error, G_FILE_ERROR, G_FILE_ERROR_INVAL);
+  g_assert_nonnull (strstr (error->message, "pipe.json"));
+
+  remove_temp (dir, fifo);
 }
 
 static void
@@ -659,6 +691,22 @@ test_round_trip (void)
   g_assert_cmpuint (tm_dataset_n_records (d2), ==, 8);
 }
 
+/* The dataset writer streams record by record; it must give the same
+ * text as serializing the whole tree. */
+static void
+test_tree_and_stream_agree (void)
+{
+  g_autoptr(TmDataset) d = load_full ();
+  g_autoptr(JsonNode) tree = tm_dataset_to_json_node (d);
+  g_autofree char *from_tree = tm_json_node_serialize (tree, TRUE, NULL);
+  g_autofree char *streamed = tm_dataset_to_json (d, NULL);
+  g_autofree char *compact = tm_json_node_serialize (tree, FALSE, NULL);
+
+  g_assert_cmpstr (from_tree, ==, streamed);
+  g_assert_true (g_str_has_prefix (compact, "{\"format\":\"trustmatch-dataset\",\"version\":1,"));
+  g_assert_null (strchr (compact, '\n'));
+}
+
 static void
 test_output_text (void)
 {
@@ -698,11 +746,12 @@ test_node_omits_unknown (void)
   JsonObject *obj = json_node_get_object (node);
   JsonObjectIter iter;
   const char *key;
+  JsonNode *member;
   const char *order[] = { "id", "name", "accounts", "categories", "verification", "provenance", NULL };
   guint i = 0;
 
   json_object_iter_init_ordered (&iter, obj);
-  while (json_object_iter_next_ordered (&iter, &key, NULL))
+  while (json_object_iter_next_ordered (&iter, &key, &member))
     g_assert_cmpstr (key, ==, order[i++]);
   g_assert_null (order[i]);
 
@@ -897,6 +946,7 @@ main (int   argc,
   g_test_add_func ("/json/valid/full-dataset-values", test_full_dataset_values);
   g_test_add_func ("/json/valid/round-trip", test_round_trip);
   g_test_add_func ("/json/valid/output-text", test_output_text);
+  g_test_add_func ("/json/valid/tree-and-stream-agree", test_tree_and_stream_agree);
   g_test_add_func ("/json/valid/node-omits-unknown", test_node_omits_unknown);
   g_test_add_func ("/json/valid/save-file", test_save_file);
   g_test_add_func ("/json/valid/digests", test_digests);
@@ -915,6 +965,7 @@ main (int   argc,
   g_test_add_func ("/json/reject/nested-objects-100000", test_deep_nesting_objects);
   g_test_add_func ("/json/reject/sparse-1gib-file", test_huge_sparse_file);
   g_test_add_func ("/json/reject/missing-file", test_missing_file);
+  g_test_add_func ("/json/reject/not-regular-file", test_not_regular_file);
   g_test_add_func ("/json/reject/file-error-names-file", test_file_error_names_file);
 
   return g_test_run ();

@@ -890,23 +890,29 @@ test_import_several_datasets (void)
   g_autoptr(TmStore) store = open_ok (path);
   g_autoptr(TmDataset) records = make_standard_dataset ();
   g_autoptr(TmDataset) brands = tm_dataset_new ();
+  g_autoptr(TmDataset) streamers = tm_dataset_new ();
   g_autoptr(TmDataset) all = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *expected = NULL;
   g_autofree char *actual = NULL;
   TmImportStats stats = { 0, };
-  TmDataset *datasets[2];
-  const char *names[] = { "records.json", "brands.json" };
+  TmDataset *datasets[3];
+  const char *names[] = { "records.json", "brands.json", "streamers.json" };
 
-  /* The brands come in a second file, after the cooperations that name
-   * them: references are resolved across the whole import. */
+  /* Brands and streamers come in later files than the cooperations and
+   * incidents that name them: references are resolved across the whole
+   * import, whatever the order of the files. */
   g_ptr_array_extend_and_steal (brands->brands, g_steal_pointer (&records->brands));
   records->brands = g_ptr_array_new_with_free_func ((GDestroyNotify) tm_brand_free);
+  g_ptr_array_extend_and_steal (streamers->streamers, g_steal_pointer (&records->streamers));
+  records->streamers = g_ptr_array_new_with_free_func ((GDestroyNotify) tm_streamer_free);
   datasets[0] = records;
   datasets[1] = brands;
-  g_assert_true (tm_store_import (store, datasets, names, 2, &stats, &error));
+  datasets[2] = streamers;
+  g_assert_true (tm_store_import (store, datasets, names, 3, &stats, &error));
   g_assert_no_error (error);
-  g_assert_cmpuint (stats.added, ==, tm_dataset_n_records (records) + tm_dataset_n_records (brands));
+  g_assert_cmpuint (stats.added, ==, tm_dataset_n_records (records) + tm_dataset_n_records (brands)
+                                     + tm_dataset_n_records (streamers));
 
   all = make_standard_dataset ();
   expected = dataset_text (all);
@@ -914,6 +920,7 @@ test_import_several_datasets (void)
   g_assert_cmpstr (actual, ==, expected);
   g_assert_cmpint (query_int (store, "SELECT count(*) FROM cooperations WHERE brand IS NOT NULL"),
                    ==, count_linked (all, NULL));
+  assert_integrity_ok (store);
 
   g_clear_object (&store);
   remove_tree (dir);

@@ -419,6 +419,13 @@ compare_cooperations (gconstpointer a, gconstpointer b)
   return strcmp (ca->id, cb->id);
 }
 
+/*
+ * Cooperations are the bulk of the catalog (1M rows and more), so they are
+ * placed straight into their final slot: an index-only count per streamer
+ * gives each streamer's offset first, and the table scan then writes each
+ * row once.  Codes are text in the store; consecutive rows mostly share
+ * them, so the last one is remembered before searching the table.
+ */
 static gboolean
 load_cooperations (TmCatalogReal *self,
                    sqlite3       *db,
@@ -430,62 +437,83 @@ load_cooperations (TmCatalogReal *self,
 {
   TmCatalog *pub = &self->pub;
   sqlite3_stmt *stmt;
-  TmCatalogCooperation *rows;
-  guint32 *owners;
-  g_autofree guint32 *offsets = g_new (guint32, pub->n_streamers + 1);
-  g_autofree guint32 *position = NULL;
+  g_autofree guint32 *next = g_new0 (guint32, pub->n_streamers + 1);
   const char *cached_format = NULL, *cached_platform = NULL;
   int format = 0, platform = -1;
-  guint n = 0, capacity;
+  guint n = 0;
   int rc;
 
-  /* Size the arrays once: realloc of a 50 MB array is measurable. */
-  stmt = prepare (db, "SELECT count(*) FROM cooperations", error);
+  stmt = prepare (db, "SELECT streamer, count(*) FROM cooperations GROUP BY streamer", error);
   if (stmt == NULL)
     return FALSE;
-  if (sqlite3_step (stmt) != SQLITE_ROW)
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     {
-      sqlite3_finalize (stmt);
-      return sql_failed (db, error);
+      gint64 ix = sqlite3_column_int64 (stmt, 0);
+
+      if (ix < 0 || ix > max_ix || streamer_of_ix[ix] < 0)
+        continue;
+      pub->streamers[streamer_of_ix[ix]].n_cooperations = (guint32) sqlite3_column_int64 (stmt, 1);
     }
-  capacity = (guint) sqlite3_column_int64 (stmt, 0);
   sqlite3_finalize (stmt);
+  if (rc != SQLITE_DONE)
+    return sql_failed (db, error);
+
+  for (guint i = 0; i < pub->n_streamers; i++)
+    {
+      pub->streamers[i].first_cooperation = n;
+      next[i] = n;
+      n += pub->streamers[i].n_cooperations;
+    }
+  pub->n_cooperations = n;
+  pub->cooperations = g_new (TmCatalogCooperation, MAX (n, 1));
 
   stmt = prepare (db,
-                  "SELECT streamer, brand, id, brand_name, brand_category, date,"
-                  " format, platform, gmv_fen, orders, fee_fen, commission_fen,"
+                  "SELECT streamer, brand, id,"
+                  " CASE WHEN brand IS NULL THEN brand_name END,"
+                  " CASE WHEN brand IS NULL THEN brand_category END,"
+                  " date, format, platform, gmv_fen, orders, fee_fen, commission_fen,"
                   " conversion_rate, return_rate, complaints, rating"
                   " FROM cooperations",
                   error);
   if (stmt == NULL)
     return FALSE;
 
-  rows = g_new (TmCatalogCooperation, MAX (capacity, 1));
-  owners = g_new (guint32, MAX (capacity, 1));
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW && n < capacity)
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     {
-      TmCatalogCooperation *c = &rows[n];
+      TmCatalogCooperation *c;
       gint64 ix = sqlite3_column_int64 (stmt, 0);
+      guint32 owner;
       const char *text;
 
       if (ix < 0 || ix > max_ix || streamer_of_ix[ix] < 0)
         continue;
-      owners[n] = (guint32) streamer_of_ix[ix];
-      c->streamer = owners[n];
-      if (sqlite3_column_type (stmt, 1) == SQLITE_NULL)
-        c->brand = -1;
-      else
+      owner = (guint32) streamer_of_ix[ix];
+      /* Inside one read transaction the counts cannot change under us. */
+      g_assert (next[owner] < pub->streamers[owner].first_cooperation + pub->streamers[owner].n_cooperations);
+      c = &pub->cooperations[next[owner]++];
+
+      c->streamer = owner;
+      c->brand = -1;
+      if (sqlite3_column_type (stmt, 1) != SQLITE_NULL)
         {
           gint64 bix = sqlite3_column_int64 (stmt, 1);
-          c->brand = (bix >= 0 && bix <= max_brand_ix) ? brand_of_ix[bix] : -1;
+          if (bix >= 0 && bix <= max_brand_ix)
+            c->brand = brand_of_ix[bix];
         }
       c->id = keep (self, column_text (stmt, 2));
-      c->brand_name = intern (self, column_text (stmt, 3));
-      c->brand_category = intern (self, column_text (stmt, 4));
+      if (c->brand >= 0)
+        {
+          /* Known brands: their current name, interned by the brand list. */
+          c->brand_name = intern (self, pub->brands[c->brand]->name);
+          c->brand_category = intern (self, pub->brands[c->brand]->category);
+        }
+      else
+        {
+          c->brand_name = intern (self, column_text (stmt, 3));
+          c->brand_category = intern (self, column_text (stmt, 4));
+        }
       c->date = (TmDate) sqlite3_column_int64 (stmt, 5);
 
-      /* Codes repeat row after row: compare with the last one before
-       * searching the table. */
       text = column_text (stmt, 6);
       if (cached_format == NULL || g_strcmp0 (text, cached_format) != 0)
         {
@@ -513,30 +541,16 @@ load_cooperations (TmCatalogReal *self,
       c->return_rate = (float) sqlite3_column_double (stmt, 13);
       c->complaints = (guint32) CLAMP (sqlite3_column_int64 (stmt, 14), 0, G_MAXUINT32);
       c->rating = (float) column_double_or_nan (stmt, 15);
-      n++;
     }
   sqlite3_finalize (stmt);
-  if (rc != SQLITE_DONE && rc != SQLITE_ROW)
-    {
-      g_free (rows);
-      g_free (owners);
-      return sql_failed (db, error);
-    }
-
-  position = group_by_streamer (owners, n, pub->n_streamers, offsets);
-  pub->n_cooperations = n;
-  pub->cooperations = g_new (TmCatalogCooperation, MAX (n, 1));
-  for (guint i = 0; i < n; i++)
-    pub->cooperations[position[i]] = rows[i];
-  g_free (rows);
-  g_free (owners);
+  if (rc != SQLITE_DONE)
+    return sql_failed (db, error);
 
   for (guint i = 0; i < pub->n_streamers; i++)
     {
       TmCatalogStreamer *s = &pub->streamers[i];
 
-      s->first_cooperation = offsets[i];
-      s->n_cooperations = offsets[i + 1] - offsets[i];
+      g_assert (next[i] == s->first_cooperation + s->n_cooperations);
       if (s->n_cooperations > 1)
         qsort (&pub->cooperations[s->first_cooperation], s->n_cooperations,
                sizeof (TmCatalogCooperation), compare_cooperations);

@@ -162,6 +162,22 @@ rng_weighted (Rng          *rng,
   return n - 1;
 }
 
+/* Functions rather than MIN/MAX: those evaluate an argument twice, which
+ * with a random draw inside gives a second, different draw. */
+static inline gint64
+min64 (gint64 a,
+       gint64 b)
+{
+  return a < b ? a : b;
+}
+
+static inline gint64
+max64 (gint64 a,
+       gint64 b)
+{
+  return a > b ? a : b;
+}
+
 static gint64
 clamp64 (gint64 v,
          gint64 lo,
@@ -243,15 +259,25 @@ n_digits (guint64 n)
   return d;
 }
 
+/* "c-0000042": formatted by hand, as printf is a noticeable share of the
+ * time for a million records. */
 static char *
 make_id (char  prefix,
          guint number,
          int   width)
 {
-  char buf[40];
+  int digits = MAX (width, n_digits (number));
+  char *id = g_malloc (digits + 3);
 
-  g_snprintf (buf, sizeof buf, "%c-%0*u", prefix, width, number);
-  return g_strdup (buf);
+  id[0] = prefix;
+  id[1] = '-';
+  for (int i = digits + 1; i >= 2; i--)
+    {
+      id[i] = (char) ('0' + number % 10);
+      number /= 10;
+    }
+  id[digits + 2] = '\0';
+  return id;
 }
 
 /* Shares out of 10000 that sum to exactly 10000: the rounding remainder
@@ -499,13 +525,19 @@ static const Word nick_surnames[] = {
   { "周", "zhou" }, { "吴", "wu" }, { "徐", "xu" }, { "孙", "sun" },
   { "胡", "hu" }, { "朱", "zhu" }, { "高", "gao" }, { "林", "lin" },
   { "何", "he" }, { "郭", "guo" }, { "马", "ma" }, { "罗", "luo" },
+  { "梁", "liang" }, { "宋", "song" }, { "郑", "zheng" }, { "谢", "xie" },
+  { "韩", "han" }, { "唐", "tang" }, { "冯", "feng" }, { "于", "yu" },
+  { "董", "dong" }, { "萧", "xiao" }, { "程", "cheng" }, { "曹", "cao" },
+  { "袁", "yuan" }, { "邓", "deng" }, { "许", "xu" }, { "傅", "fu" },
+  { "沈", "shen" }, { "曾", "zeng" }, { "彭", "peng" }, { "吕", "lv" },
 };
 static const Word nick_before[] = {
   { "老", "lao" }, { "小", "xiao" }, { "阿", "a" }, { "大", "da" },
 };
 static const Word nick_after[] = {
   { "姐", "jie" }, { "哥", "ge" }, { "妈妈", "mama" }, { "爸爸", "baba" },
-  { "老师", "laoshi" }, { "师傅", "shifu" },
+  { "老师", "laoshi" }, { "师傅", "shifu" }, { "叔", "shu" }, { "阿姨", "ayi" },
+  { "妹", "mei" }, { "同学", "tongxue" }, { "大叔", "dashu" }, { "小姐姐", "xiaojiejie" },
 };
 static const Word nick_whole[] = {
   { "小鹿", "xiaolu" }, { "阿杰", "ajie" }, { "糖糖", "tangtang" },
@@ -1126,7 +1158,7 @@ generate_streamers (Generator *gen,
                 milli = rng_range (rng, 7000, 7600);
             }
           else
-            milli = MAX (3000, info->followers_milli[0] - rng_range (rng, 200, 1300));
+            milli = max64 (3000, info->followers_milli[0] - rng_range (rng, 200, 1300));
 
           info->platforms[a] = p;
           info->followers_milli[a] = milli;
@@ -1222,24 +1254,91 @@ generate_streamers (Generator *gen,
 
 /* ---- Sampling helpers ------------------------------------------------- */
 
-/* Cumulative weights for picking an index in O(log n). */
-static guint
-pick_cumulative (Rng          *rng,
-                 const gint64 *cumulative,
-                 guint         n)
-{
-  gint64 r = (gint64) rng_below64 (rng, (guint64) cumulative[n - 1]);
-  guint lo = 0, hi = n - 1;
+/* Walker's alias table: picks index i with probability weight[i] / total
+ * in O(1), which matters for a million picks among 100k streamers.  Built
+ * in integers (Vose's method), so it is the same on every machine. */
+typedef struct {
+  gint64 threshold;   /* out of the total weight */
+  guint  alias;
+} AliasEntry;
 
-  while (lo < hi)
+typedef struct {
+  AliasEntry *entries;
+  guint       n;
+  gint64      total;
+} AliasTable;
+
+static void
+alias_table_init (AliasTable   *table,
+                  const gint64 *weights,
+                  guint         n)
+{
+  g_autofree gint64 *scaled = g_new (gint64, n);
+  g_autofree guint *small = g_new (guint, n);
+  g_autofree guint *large = g_new (guint, n);
+  guint n_small = 0, n_large = 0;
+
+  g_assert (n > 0);
+
+  table->entries = g_new (AliasEntry, n);
+  table->n = n;
+  table->total = 0;
+  for (guint i = 0; i < n; i++)
+    table->total += weights[i];
+
+  /* Each column holds total/n of weight: its own share up to the
+   * threshold, the alias's above it. */
+  for (guint i = 0; i < n; i++)
     {
-      guint mid = lo + (hi - lo) / 2;
-      if (cumulative[mid] > r)
-        hi = mid;
+      scaled[i] = weights[i] * (gint64) n;
+      if (scaled[i] < table->total)
+        small[n_small++] = i;
       else
-        lo = mid + 1;
+        large[n_large++] = i;
     }
-  return lo;
+  while (n_small > 0 && n_large > 0)
+    {
+      guint s = small[--n_small];
+      guint l = large[--n_large];
+
+      table->entries[s].threshold = scaled[s];
+      table->entries[s].alias = l;
+      scaled[l] -= table->total - scaled[s];
+      if (scaled[l] < table->total)
+        small[n_small++] = l;
+      else
+        large[n_large++] = l;
+    }
+  while (n_large > 0)
+    {
+      guint l = large[--n_large];
+      table->entries[l].threshold = table->total;
+      table->entries[l].alias = l;
+    }
+  while (n_small > 0)
+    {
+      guint s = small[--n_small];
+      table->entries[s].threshold = table->total;
+      table->entries[s].alias = s;
+    }
+}
+
+static guint
+alias_table_pick (const AliasTable *table,
+                  Rng              *rng)
+{
+  guint column = rng_below (rng, table->n);
+  const AliasEntry *entry = &table->entries[column];
+
+  if ((gint64) rng_below64 (rng, (guint64) table->total) < entry->threshold)
+    return column;
+  return entry->alias;
+}
+
+static void
+alias_table_clear (AliasTable *table)
+{
+  g_clear_pointer (&table->entries, g_free);
 }
 
 /* A date in the history window; recent years are a bit denser. */
@@ -1251,7 +1350,7 @@ pick_date (Generator *gen,
   guint d = rng_below (rng, days);
 
   if (rng_chance (rng, 400))
-    d = MAX (d, rng_below (rng, days));
+    d = (guint) max64 (d, rng_below (rng, days));
   return gen->first_day + (TmDate) d;
 }
 
@@ -1291,7 +1390,8 @@ generate_incidents (Generator *gen,
   const TmGeneratorOptions *opt = gen->options;
   guint n = opt->n_streamers > 0 ? opt->n_incidents : 0;
   g_autoptr(GArray) drafts = g_array_sized_new (FALSE, FALSE, sizeof (IncidentDraft), n);
-  g_autofree gint64 *cumulative = NULL;
+  g_autofree gint64 *weights = NULL;
+  AliasTable picker;
   int width = MAX (5, n_digits (n));
 
   gen->incident_date = g_new (TmDate, MAX (n, 1));
@@ -1301,35 +1401,37 @@ generate_incidents (Generator *gen,
     return;
 
   /* Low quality and larger reach make an incident more likely. */
-  cumulative = g_new (gint64, opt->n_streamers);
+  weights = g_new (gint64, opt->n_streamers);
   for (guint i = 0; i < opt->n_streamers; i++)
     {
       const StreamerInfo *info = &gen->streamers[i];
       gint64 bad = 1050 - info->quality;
       gint64 w = bad * bad / 100 * (1000 + (info->followers_milli[0] - 4000) / 4) / 1000;
 
-      cumulative[i] = (i > 0 ? cumulative[i - 1] : 0) + MAX (w, 1);
+      weights[i] = MAX (w, 1);
     }
+  alias_table_init (&picker, weights, opt->n_streamers);
 
   for (guint i = 0; i < n; i++)
     {
       IncidentDraft draft;
-      guint weights[TM_N_INCIDENT_KINDS];
+      guint kind_weights[TM_N_INCIDENT_KINDS];
 
-      draft.streamer = pick_cumulative (rng, cumulative, opt->n_streamers);
+      draft.streamer = alias_table_pick (&picker, rng);
       draft.date = pick_date (gen, rng);
       draft.order = i;
-      memcpy (weights, incident_kind_weights, sizeof weights);
+      memcpy (kind_weights, incident_kind_weights, sizeof kind_weights);
       if (gen->streamers[draft.streamer].fake_share >= 1800)
         {
-          weights[TM_INCIDENT_REVIEW_FRAUD] *= 2;
-          weights[TM_INCIDENT_DATA_FRAUD] = weights[TM_INCIDENT_DATA_FRAUD] * 3 / 2;
+          kind_weights[TM_INCIDENT_REVIEW_FRAUD] *= 2;
+          kind_weights[TM_INCIDENT_DATA_FRAUD] = kind_weights[TM_INCIDENT_DATA_FRAUD] * 3 / 2;
         }
       /* Every kind appears at least once when there is room for all. */
       draft.kind = i < TM_N_INCIDENT_KINDS && n >= TM_N_INCIDENT_KINDS
-                   ? i : rng_weighted (rng, weights, TM_N_INCIDENT_KINDS);
+                   ? i : rng_weighted (rng, kind_weights, TM_N_INCIDENT_KINDS);
       g_array_append_val (drafts, draft);
     }
+  alias_table_clear (&picker);
   g_array_sort (drafts, compare_incident_drafts);
 
   for (guint i = 0; i < n; i++)
@@ -1383,7 +1485,7 @@ generate_incidents (Generator *gen,
         }
 
       incident->provenance.source = rng_chance (rng, 500) ? TM_SOURCE_FEED : TM_SOURCE_MANUAL;
-      incident->provenance.observed = MIN (opt->today, draft->date + (TmDate) rng_range (rng, 0, 20));
+      incident->provenance.observed = (TmDate) min64 (opt->today, draft->date + rng_range (rng, 0, 20));
       incident->provenance.basis = TM_BASIS_OBSERVED;
 
       /* Drafts are in date order, so each streamer's list ends up latest
@@ -1474,8 +1576,10 @@ generate_cooperations (Generator *gen,
   guint n = opt->n_streamers > 0 ? opt->n_cooperations : 0;
   guint days = MAX (opt->history_days, 1);
   int width = MAX (7, n_digits (n));
-  g_autofree gint64 *cumulative = NULL;
+  g_autofree gint64 *weights = NULL;
+  AliasTable picker;
   g_autofree guint *per_day = NULL;
+  g_autofree guint64 *pair_bits = NULL;
   g_autofree gint64 *pair_keys = NULL;
   g_autoptr(GHashTable) pairs = NULL;
   guint index = 0;
@@ -1485,7 +1589,7 @@ generate_cooperations (Generator *gen,
 
   /* Bigger and better streamers get more cooperations; a few are very
    * active. */
-  cumulative = g_new (gint64, opt->n_streamers);
+  weights = g_new (gint64, opt->n_streamers);
   for (guint i = 0; i < opt->n_streamers; i++)
     {
       const StreamerInfo *info = &gen->streamers[i];
@@ -1494,8 +1598,10 @@ generate_cooperations (Generator *gen,
       w = w * (500 + info->quality) / 1000;
       if (rng_chance (rng, 100))
         w *= 3;
-      cumulative[i] = (i > 0 ? cumulative[i - 1] : 0) + MAX (w, 1);
+      weights[i] = MAX (w, 1);
     }
+  alias_table_init (&picker, weights, opt->n_streamers);
+  g_clear_pointer (&weights, g_free);
 
   /* Dates first, counted per day, so records come out in date order and
    * "first cooperation of this pair" is known when it happens. */
@@ -1503,15 +1609,20 @@ generate_cooperations (Generator *gen,
   for (guint i = 0; i < n; i++)
     per_day[pick_date (gen, rng) - gen->first_day]++;
 
-  /* Pairs (streamer, dataset brand) seen so far; lookups only. */
-  pair_keys = g_new (gint64, n);
-  pairs = g_hash_table_new (g_int64_hash, g_int64_equal);
+  /* Pairs (streamer, dataset brand) seen so far: a bit per pair for the
+   * first 64 brands, a hash table (lookups only) beyond. */
+  pair_bits = g_new0 (guint64, opt->n_streamers);
+  if (gen->n_brands > 64)
+    {
+      pair_keys = g_new (gint64, n);
+      pairs = g_hash_table_new (g_int64_hash, g_int64_equal);
+    }
 
   for (guint day = 0; day < days; day++)
     for (guint k = 0; k < per_day[day]; k++)
       {
         TmCooperation *coop = tm_cooperation_new ();
-        guint si = pick_cumulative (rng, cumulative, opt->n_streamers);
+        guint si = alias_table_pick (&picker, rng);
         StreamerInfo *info = &gen->streamers[si];
         TmDate date = gen->first_day + (TmDate) day;
         guint account = rng_chance (rng, 700) ? 0 : rng_below (rng, info->n_accounts);
@@ -1568,7 +1679,14 @@ generate_cooperations (Generator *gen,
         for (guint m = 0; m < info->n_categories; m++)
           in_category |= info->categories[m] == cat;
 
-        if (brand >= 0)
+        if (brand >= 0 && brand < 64)
+          {
+            guint64 bit = G_GUINT64_CONSTANT (1) << brand;
+
+            repeat = (pair_bits[si] & bit) != 0;
+            pair_bits[si] |= bit;
+          }
+        else if (brand >= 0)
           {
             gint64 *key = &pair_keys[index - 1];
 
@@ -1590,7 +1708,7 @@ generate_cooperations (Generator *gen,
         if (price >= info->price_low_fen && price <= info->price_high_fen)
           gmv_milli += 50;
         if (coop->format == TM_FORMAT_LIVE)
-          gmv_milli = soft_clamp (rng, gmv_milli, 3700, 6700);        /* ¥5k – ¥5M */
+          gmv_milli = soft_clamp (rng, gmv_milli, 3700, 6698);        /* ¥5k – ¥5M */
         else
           gmv_milli = soft_clamp (rng, gmv_milli - 450, 2700, 6000);  /* ¥500 – ¥1M */
         gmv_fen = pow10_milli (gmv_milli + 2000);           /* yuan → fen */
@@ -1605,11 +1723,11 @@ generate_cooperations (Generator *gen,
         if (coop->format == TM_FORMAT_LIVE)
           {
             if (info->followers_milli[account] >= 5500 ? rng_chance (rng, 700) : rng_chance (rng, 350))
-              coop->fee_fen = MAX (500, pow10_milli (info->followers_milli[account])
+              coop->fee_fen = max64 (500, pow10_milli (info->followers_milli[account])
                                           * rng_range (rng, 10, 50) / 1000 / 100 * 100) * 100;
           }
         else if (rng_chance (rng, 850))
-          coop->fee_fen = MAX (300, pow10_milli (info->followers_milli[account])
+          coop->fee_fen = max64 (300, pow10_milli (info->followers_milli[account])
                                       * rng_range (rng, 20, 80) / 1000 / 100 * 100) * 100;
         coop->commission_fen = gmv_fen * rng_range (rng, 10, 30) / 100;
 
@@ -1663,11 +1781,13 @@ generate_cooperations (Generator *gen,
                       (50 - rating) * 100 + (returns - ret_lo) + complaints * 10);
 
         coop->provenance.source = TM_SOURCE_EXPORT;
-        coop->provenance.observed = MIN (opt->today, date + (TmDate) rng_range (rng, 2, 10));
+        coop->provenance.observed = (TmDate) min64 (opt->today, date + rng_range (rng, 2, 10));
         coop->provenance.basis = TM_BASIS_OBSERVED;
 
         g_ptr_array_add (gen->dataset->cooperations, coop);
       }
+
+  alias_table_clear (&picker);
 }
 
 /* Blacklists name the streamers whose cooperations with the brand went
@@ -1832,9 +1952,12 @@ tm_generator_run (const TmGeneratorOptions *options)
   return dataset;
 }
 
+/* In the order files are written: streamers before the brands whose
+ * blacklists name them, both before the records that refer to them, so
+ * that importing the files one by one in this order also works. */
 typedef enum {
-  PART_BRANDS,
   PART_STREAMERS,
+  PART_BRANDS,
   PART_COOPERATIONS,
   PART_INCIDENTS,
 } PartKind;
@@ -1921,9 +2044,10 @@ write_records (TmDataset   *source,
  * @out_paths: (nullable): receives the written paths (newly allocated)
  * @error: return location for a #GError
  *
- * Generates the dataset and writes brands.json, streamers.json (or
- * streamers-001.json …), cooperations.json (or cooperations-001.json …)
- * and incidents.json, each a complete dataset file marked synthetic.
+ * Generates the dataset and writes streamers.json (or streamers-001.json
+ * …), brands.json, cooperations.json (or cooperations-001.json …) and
+ * incidents.json, in that order, each a complete dataset file marked
+ * synthetic.
  * Only one file's JSON text is held at a time.  Files from an earlier run
  * with more shards are left alone.
  *
@@ -1936,7 +2060,12 @@ tm_generator_write (const TmGeneratorOptions *options,
                     GPtrArray                *out_paths,
                     GError                  **error)
 {
-  static const char * const stems[] = { "brands", "streamers", "cooperations", "incidents" };
+  static const char * const stems[] = {
+    [PART_STREAMERS] = "streamers",
+    [PART_BRANDS] = "brands",
+    [PART_COOPERATIONS] = "cooperations",
+    [PART_INCIDENTS] = "incidents",
+  };
   g_autoptr(TmDataset) dataset = NULL;
 
   g_return_val_if_fail (options != NULL, FALSE);

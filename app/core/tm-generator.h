@@ -29,12 +29,14 @@ void       tm_generator_options_init (TmGeneratorOptions *options,
 
 TmDataset *tm_generator_run          (const TmGeneratorOptions *options);
 
-/* Writes a generated dataset to @directory as brands.json,
- * streamers.json, cooperations.json and incidents.json; a record list
- * longer than @shard_size (0 = never) is split into streamers-001.json,
- * streamers-002.json ...  Each file is a complete dataset file.  The
- * written paths are appended to @out_paths (nullable, element-free-func
- * g_free) in the order written. */
+/* Writes a generated dataset to @directory (created when missing) as
+ * streamers.json, brands.json, cooperations.json and incidents.json; a
+ * streamer or cooperation list longer than @shard_size (0 = never) is
+ * split into streamers-001.json, streamers-002.json ...  Each file is a
+ * complete dataset file, and files come in an order in which each one's
+ * references resolve against those before it.  The written paths are
+ * appended to @out_paths (nullable; give it g_free as free function) in
+ * that order. */
 gboolean   tm_generator_write        (const TmGeneratorOptions *options,
                                       const char               *directory,
                                       guint                     shard_size,

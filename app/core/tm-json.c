@@ -55,7 +55,6 @@ format_double (char   *buf,
 /* ------------------------------------------------------------------ */
 
 typedef struct {
-  const char *start;
   const char *p;
   const char *end;
   const char *line_start;
@@ -425,6 +424,13 @@ scan_unexpected (Scan        *s,
                     _("unexpected %s; expected %s"), what, expected);
 }
 
+static void
+free_key_set (gpointer data)
+{
+  if (data != NULL)
+    g_hash_table_unref (data);
+}
+
 enum {
   STATE_VALUE,  /* a value must come next */
   STATE_KEY,    /* an object key must come next */
@@ -440,12 +446,11 @@ tm_json_prescan (const char  *data,
 {
   Scan s;
   const char *bad;
-  g_autofree guint8 *stack = NULL;      /* TRUE for objects */
-  g_autofree GHashTable **keys = NULL;  /* keys seen, per open object */
+  g_autoptr(GByteArray) stack = NULL;   /* per open container: TRUE for objects */
+  g_autoptr(GPtrArray) keys = NULL;     /* per open object: the keys seen so far */
   g_autoptr(GString) key = NULL;
   guint depth = 0;
   int state = STATE_VALUE;
-  gboolean ok = FALSE;
 
   g_return_val_if_fail (data != NULL || length == 0, FALSE);
   g_return_val_if_fail (max_depth > 0, FALSE);
@@ -462,7 +467,7 @@ tm_json_prescan (const char  *data,
       return FALSE;
     }
 
-  s.start = s.p = s.line_start = data;
+  s.p = s.line_start = data;
   s.end = data + length;
   s.line = 1;
   s.name = display_name;
@@ -496,8 +501,9 @@ tm_json_prescan (const char  *data,
       return FALSE;
     }
 
-  stack = g_new (guint8, max_depth);
-  keys = g_new0 (GHashTable *, max_depth);
+  /* Grown as the nesting deepens: the caller may allow a large depth. */
+  stack = g_byte_array_new ();
+  keys = g_ptr_array_new_with_free_func (free_key_set);
   key = g_string_new (NULL);
 
   for (;;)
@@ -511,7 +517,7 @@ tm_json_prescan (const char  *data,
             {
               scan_fail (&s, s.p, TM_JSON_ERROR_SYNTAX, error,
                          _("the data ends where a value is expected (is the file cut short?)"));
-              goto out;
+              return FALSE;
             }
           c = *s.p;
           if (c == '{' || c == '[')
@@ -521,11 +527,16 @@ tm_json_prescan (const char  *data,
                   /* Stop at once: json-glib recurses and would crash. */
                   scan_fail (&s, s.p, TM_JSON_ERROR_NESTING, error,
                              _("nested more than %u levels deep"), max_depth);
-                  goto out;
+                  return FALSE;
                 }
-              stack[depth] = c == '{';
-              if (keys[depth])
-                g_hash_table_remove_all (keys[depth]);
+              if (depth == stack->len)
+                {
+                  g_byte_array_set_size (stack, depth + 1);
+                  g_ptr_array_add (keys, NULL);
+                }
+              stack->data[depth] = c == '{';
+              if (keys->pdata[depth] != NULL)
+                g_hash_table_remove_all (keys->pdata[depth]);
               depth++;
               s.p++;
               scan_skip_ws (&s);
@@ -541,31 +552,31 @@ tm_json_prescan (const char  *data,
           else if (c == '"')
             {
               if (!scan_string (&s, NULL, error))
-                goto out;
+                return FALSE;
               state = STATE_AFTER;
             }
           else if (c == '-' || g_ascii_isdigit (c))
             {
               if (!scan_number (&s, error))
-                goto out;
+                return FALSE;
               state = STATE_AFTER;
             }
           else if (g_ascii_isalpha (c))
             {
               if (!scan_word (&s, error))
-                goto out;
+                return FALSE;
               state = STATE_AFTER;
             }
-          else if (c == ']' && depth > 0 && !stack[depth - 1])
+          else if (c == ']' && depth > 0 && !stack->data[depth - 1])
             {
               scan_fail (&s, s.p, TM_JSON_ERROR_SYNTAX, error,
                          _("a comma before “]” (trailing commas are not JSON)"));
-              goto out;
+              return FALSE;
             }
           else
             {
               scan_unexpected (&s, _("a value"), error);
-              goto out;
+              return FALSE;
             }
         }
       else if (state == STATE_KEY)
@@ -577,14 +588,14 @@ tm_json_prescan (const char  *data,
             {
               scan_fail (&s, s.p, TM_JSON_ERROR_SYNTAX, error,
                          _("the data ends inside an object (is the file cut short?)"));
-              goto out;
+              return FALSE;
             }
           at = s.p;
           if (*s.p == '}')
             {
               scan_fail (&s, s.p, TM_JSON_ERROR_SYNTAX, error,
                          _("a comma before “}” (trailing commas are not JSON)"));
-              goto out;
+              return FALSE;
             }
           if (*s.p != '"')
             {
@@ -593,19 +604,19 @@ tm_json_prescan (const char  *data,
                            _("object keys must be in double quotes"));
               else
                 scan_unexpected (&s, _("a key in double quotes"), error);
-              goto out;
+              return FALSE;
             }
           g_string_truncate (key, 0);
           if (!scan_string (&s, key, error))
-            goto out;
+            return FALSE;
           /* json-glib keeps the last of two equal keys without a word. */
-          if (keys[depth - 1] == NULL)
-            keys[depth - 1] = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-          if (!g_hash_table_add (keys[depth - 1], g_strdup (key->str)))
+          if (keys->pdata[depth - 1] == NULL)
+            keys->pdata[depth - 1] = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+          if (!g_hash_table_add (keys->pdata[depth - 1], g_strdup (key->str)))
             {
               scan_fail (&s, at, TM_JSON_ERROR_DUPLICATE, error,
                          _("the key “%s” appears twice in the same object"), key->str);
-              goto out;
+              return FALSE;
             }
           scan_skip_ws (&s);
           if (s.p == s.end || *s.p != ':')
@@ -615,7 +626,7 @@ tm_json_prescan (const char  *data,
                            _("the data ends inside an object (is the file cut short?)"));
               else
                 scan_unexpected (&s, _("“:” after the key"), error);
-              goto out;
+              return FALSE;
             }
           s.p++;
           state = STATE_VALUE;
@@ -635,40 +646,35 @@ tm_json_prescan (const char  *data,
                 scan_fail (&s, s.p, TM_JSON_ERROR_SYNTAX, error,
                            _("more data after the end of the JSON value "
                              "(a file holds exactly one value)"));
-              goto out;
+              return FALSE;
             }
           if (s.p == s.end)
             {
               scan_fail (&s, s.p, TM_JSON_ERROR_SYNTAX, error,
-                         stack[depth - 1]
+                         stack->data[depth - 1]
                          ? _("the data ends inside an object (is the file cut short?)")
                          : _("the data ends inside an array (is the file cut short?)"));
-              goto out;
+              return FALSE;
             }
           c = *s.p;
           if (c == ',')
             {
               s.p++;
-              state = stack[depth - 1] ? STATE_KEY : STATE_VALUE;
+              state = stack->data[depth - 1] ? STATE_KEY : STATE_VALUE;
             }
-          else if (c == (stack[depth - 1] ? '}' : ']'))
+          else if (c == (stack->data[depth - 1] ? '}' : ']'))
             {
               s.p++;
               depth--;
             }
           else
             {
-              scan_unexpected (&s, stack[depth - 1] ? _("“,” or “}”") : _("“,” or “]”"), error);
-              goto out;
+              scan_unexpected (&s, stack->data[depth - 1] ? _("“,” or “}”") : _("“,” or “]”"), error);
+              return FALSE;
             }
         }
     }
-  ok = TRUE;
-
-out:
-  for (guint i = 0; i < max_depth; i++)
-    g_clear_pointer (&keys[i], g_hash_table_unref);
-  return ok;
+  return TRUE;
 }
 
 /* ------------------------------------------------------------------ */
@@ -828,9 +834,10 @@ check_keys (Ctx               *ctx,
 {
   JsonObjectIter iter;
   const char *name;
+  JsonNode *member;
 
   json_object_iter_init_ordered (&iter, obj);
-  while (json_object_iter_next_ordered (&iter, &name, NULL))
+  while (json_object_iter_next_ordered (&iter, &name, &member))
     {
       if (!g_strv_contains (allowed, name))
         {
@@ -1052,13 +1059,17 @@ read_int (Ctx        *ctx,
   v = json_node_get_int (node);
   if (v < min || v > max)
     {
+      /* Numbers as text: xgettext cannot see through G_GINT64_FORMAT. */
+      char vb[24], lo[24], hi[24];
+
+      g_snprintf (vb, sizeof vb, "%" G_GINT64_FORMAT, v);
+      g_snprintf (lo, sizeof lo, "%" G_GINT64_FORMAT, min);
+      g_snprintf (hi, sizeof hi, "%" G_GINT64_FORMAT, max);
       if (min == 0 && v < 0)
         return ctx_fail (ctx, TM_JSON_ERROR_INVALID, key,
-                         _("%" G_GINT64_FORMAT " is negative; it must be between 0 and %" G_GINT64_FORMAT),
-                         v, max);
-      return ctx_fail (ctx, TM_JSON_ERROR_INVALID, key,
-                       _("%" G_GINT64_FORMAT " is not between %" G_GINT64_FORMAT " and %" G_GINT64_FORMAT),
-                       v, min, max);
+                         _("%s is negative; it must be between 0 and %s"), vb, hi);
+      return ctx_fail (ctx, TM_JSON_ERROR_INVALID, key, _("%s is not between %s and %s"),
+                       vb, lo, hi);
     }
   *out = v;
   return TRUE;
@@ -1665,8 +1676,13 @@ read_price_range (Ctx        *ctx,
       !read_int (ctx, obj, "high", TRUE, 0, MAX_MONEY_FEN, &high))
     return FALSE;
   if (high < low)
-    return ctx_fail (ctx, TM_JSON_ERROR_INVALID, "high",
-                     _("%" G_GINT64_FORMAT " is below low (%" G_GINT64_FORMAT ")"), high, low);
+    {
+      char hb[24], lb[24];
+
+      g_snprintf (hb, sizeof hb, "%" G_GINT64_FORMAT, high);
+      g_snprintf (lb, sizeof lb, "%" G_GINT64_FORMAT, low);
+      return ctx_fail (ctx, TM_JSON_ERROR_INVALID, "high", _("%s is below low (%s)"), hb, lb);
+    }
   ctx_pop (ctx, old);
   s->price_low_fen = low;
   s->price_high_fen = high;
@@ -1791,8 +1807,8 @@ check_url (Ctx        *ctx,
                      _("“%s” is not a web address (it must start with http:// or https://)"), url);
   if (len > MAX_URL_BYTES)
     return ctx_fail (ctx, TM_JSON_ERROR_INVALID, key,
-                     _("is %" G_GSIZE_FORMAT " bytes long; at most %d are allowed"),
-                     len, MAX_URL_BYTES);
+                     _("is %u bytes long; at most %d are allowed"),
+                     (guint) MIN (len, G_MAXUINT), MAX_URL_BYTES);
   for (const char *p = url; *p; p = g_utf8_next_char (p))
     {
       gunichar c = g_utf8_get_char (p);
@@ -1909,6 +1925,7 @@ dataset_from_root (JsonNode    *root,
   JsonObject *obj;
   JsonNode *node;
   gint64 version;
+  char version_text[24];
 
   if (!JSON_NODE_HOLDS_OBJECT (root))
     {
@@ -1948,20 +1965,21 @@ dataset_from_root (JsonNode    *root,
       return NULL;
     }
   version = json_node_get_int (node);
+  g_snprintf (version_text, sizeof version_text, "%" G_GINT64_FORMAT, version);
   if (version > TM_DATASET_VERSION)
     {
       g_set_error (error, TM_JSON_ERROR, TM_JSON_ERROR_VERSION,
-                   _("%s: written by a newer TrustMatch (format version %" G_GINT64_FORMAT "); "
+                   _("%s: written by a newer TrustMatch (format version %s); "
                      "this version reads version %d"),
-                   display_name, version, TM_DATASET_VERSION);
+                   display_name, version_text, TM_DATASET_VERSION);
       return NULL;
     }
   if (version < 1)
     {
       g_set_error (error, TM_JSON_ERROR, TM_JSON_ERROR_VERSION,
-                   _("%s: version: %" G_GINT64_FORMAT " is not a format version "
+                   _("%s: version: %s is not a format version "
                      "(this version reads version %d)"),
-                   display_name, version, TM_DATASET_VERSION);
+                   display_name, version_text, TM_DATASET_VERSION);
       return NULL;
     }
 
@@ -2036,7 +2054,9 @@ tm_dataset_load_file (const char  *path,
 
   name = g_filename_display_name (path);
 
-  fd = g_open (path, O_RDONLY | O_CLOEXEC, 0);
+  /* O_NONBLOCK: opening a FIFO must not wait for a writer; it is refused
+   * below as not a regular file.  Regular files ignore the flag. */
+  fd = g_open (path, O_RDONLY | O_CLOEXEC | O_NONBLOCK, 0);
   if (fd < 0)
     {
       int saved = errno;
@@ -2063,12 +2083,13 @@ tm_dataset_load_file (const char  *path,
   if ((guint64) st.st_size > TM_JSON_MAX_SIZE)
     {
       g_autofree char *size = g_format_size (st.st_size);
+      g_autofree char *bytes = g_strdup_printf ("%" G_GUINT64_FORMAT, (guint64) st.st_size);
       g_autofree char *limit = g_format_size (TM_JSON_MAX_SIZE);
       close (fd);
       g_set_error (error, TM_JSON_ERROR, TM_JSON_ERROR_TOO_LARGE,
-                   _("%s: the file is %s (%" G_GUINT64_FORMAT " bytes); files larger than %s "
+                   _("%s: the file is %s (%s bytes); files larger than %s "
                      "are not read (split it into smaller files)"),
-                   name, size, (guint64) st.st_size, limit);
+                   name, size, bytes, limit);
       return NULL;
     }
 
@@ -2554,6 +2575,26 @@ append_string (GString    *out,
   g_string_append_c (out, '"');
 }
 
+/* Faster than printf, and a dataset is mostly numbers. */
+static void
+append_int (GString *out,
+            gint64   value)
+{
+  char buf[24];
+  char *p = buf + sizeof buf;
+  guint64 v = value < 0 ? (guint64) 0 - (guint64) value : (guint64) value;
+
+  do
+    {
+      *--p = (char) ('0' + v % 10);
+      v /= 10;
+    }
+  while (v != 0);
+  if (value < 0)
+    *--p = '-';
+  g_string_append_len (out, p, buf + sizeof buf - p);
+}
+
 static void
 append_newline (GString *out,
                 int      level)
@@ -2564,14 +2605,32 @@ append_newline (GString *out,
 }
 
 static gboolean
+is_scalar (JsonNode *node)
+{
+  return JSON_NODE_TYPE (node) != JSON_NODE_OBJECT && JSON_NODE_TYPE (node) != JSON_NODE_ARRAY;
+}
+
+static gboolean
+object_all_scalars (JsonObject *obj)
+{
+  JsonObjectIter iter;
+  const char *name;
+  JsonNode *member;
+
+  /* json-glib 1.6 requires both out arguments. */
+  json_object_iter_init_ordered (&iter, obj);
+  while (json_object_iter_next_ordered (&iter, &name, &member))
+    if (!is_scalar (member))
+      return FALSE;
+  return TRUE;
+}
+
+static gboolean
 all_scalars (JsonArray *array)
 {
   for (guint i = 0; i < json_array_get_length (array); i++)
-    {
-      JsonNodeType t = JSON_NODE_TYPE (json_array_get_element (array, i));
-      if (t == JSON_NODE_OBJECT || t == JSON_NODE_ARRAY)
-        return FALSE;
-    }
+    if (!is_scalar (json_array_get_element (array, i)))
+      return FALSE;
   return TRUE;
 }
 
@@ -2590,21 +2649,23 @@ append_node (GString  *out,
         const char *key;
         JsonNode *member;
         gboolean first = TRUE;
+        /* Small leaf objects (provenance, an account, a tag) on one line. */
+        gboolean inline_object = !pretty || (level > 0 && object_all_scalars (obj));
 
         g_string_append_c (out, '{');
         json_object_iter_init_ordered (&iter, obj);
         while (json_object_iter_next_ordered (&iter, &key, &member))
           {
             if (!first)
-              g_string_append_c (out, ',');
+              g_string_append (out, inline_object && pretty ? ", " : ",");
             first = FALSE;
-            if (pretty)
+            if (!inline_object)
               append_newline (out, level + 1);
             append_string (out, key);
             g_string_append (out, pretty ? ": " : ":");
             append_node (out, member, pretty, level + 1);
           }
-        if (pretty && !first)
+        if (!inline_object && !first)
           append_newline (out, level);
         g_string_append_c (out, '}');
       }
@@ -2641,7 +2702,7 @@ append_node (GString  *out,
       switch (json_node_get_value_type (node))
         {
         case G_TYPE_INT64:
-          g_string_append_printf (out, "%" G_GINT64_FORMAT, json_node_get_int (node));
+          append_int (out, json_node_get_int (node));
           break;
         case G_TYPE_DOUBLE:
           {
@@ -2706,35 +2767,88 @@ set_section (JsonObject *root,
   json_object_set_array_member (root, key, array);
 }
 
-JsonNode *
-tm_dataset_to_json_node (const TmDataset *dataset)
+/* The top level without the record sections, which are written one record
+ * at a time. */
+static JsonNode *
+dataset_header_node (const TmDataset *dataset)
 {
-  JsonObject *root;
+  JsonObject *root = json_object_new ();
 
-  g_return_val_if_fail (dataset != NULL, NULL);
-
-  root = json_object_new ();
   json_object_set_string_member (root, "format", TM_DATASET_FORMAT);
   json_object_set_int_member (root, "version", TM_DATASET_VERSION);
   json_object_set_boolean_member (root, "synthetic", dataset->synthetic);
   set_string (root, "description", dataset->description);
+  return object_node (root);
+}
+
+JsonNode *
+tm_dataset_to_json_node (const TmDataset *dataset)
+{
+  JsonNode *node;
+  JsonObject *root;
+
+  g_return_val_if_fail (dataset != NULL, NULL);
+
+  node = dataset_header_node (dataset);
+  root = json_node_get_object (node);
   set_section (root, "brands", dataset->brands, (gpointer) tm_brand_to_json_node);
   set_section (root, "streamers", dataset->streamers, (gpointer) tm_streamer_to_json_node);
   set_section (root, "cooperations", dataset->cooperations, (gpointer) tm_cooperation_to_json_node);
   set_section (root, "incidents", dataset->incidents, (gpointer) tm_incident_to_json_node);
-  return object_node (root);
+  return node;
+}
+
+static void
+append_section (GString    *out,
+                const char *key,
+                GPtrArray  *records,
+                JsonNode *(*to_node) (gconstpointer))
+{
+  if (records == NULL || records->len == 0)
+    return;
+  g_string_append_c (out, ',');
+  append_newline (out, 1);
+  append_string (out, key);
+  g_string_append (out, ": [");
+  for (guint i = 0; i < records->len; i++)
+    {
+      JsonNode *node = to_node (g_ptr_array_index (records, i));
+
+      if (i > 0)
+        g_string_append_c (out, ',');
+      append_newline (out, 2);
+      append_node (out, node, TRUE, 2);
+      json_node_unref (node);
+    }
+  append_newline (out, 1);
+  g_string_append_c (out, ']');
 }
 
 char *
 tm_dataset_to_json (const TmDataset *dataset,
                     gsize           *length)
 {
-  g_autoptr(JsonNode) root = NULL;
+  g_autoptr(JsonNode) header = NULL;
+  GString *out;
 
   g_return_val_if_fail (dataset != NULL, NULL);
 
-  root = tm_dataset_to_json_node (dataset);
-  return tm_json_node_serialize (root, TRUE, length);
+  /* The same text as tm_json_node_serialize (tm_dataset_to_json_node ()),
+   * but one record's tree at a time: a million records as one json-glib
+   * tree would take gigabytes. */
+  header = dataset_header_node (dataset);
+  out = g_string_new (NULL);
+  append_node (out, header, TRUE, 0);
+  g_assert (out->str[out->len - 1] == '}');
+  g_string_truncate (out, out->len - 2);  /* "\n}" */
+  append_section (out, "brands", dataset->brands, (gpointer) tm_brand_to_json_node);
+  append_section (out, "streamers", dataset->streamers, (gpointer) tm_streamer_to_json_node);
+  append_section (out, "cooperations", dataset->cooperations, (gpointer) tm_cooperation_to_json_node);
+  append_section (out, "incidents", dataset->incidents, (gpointer) tm_incident_to_json_node);
+  g_string_append (out, "\n}\n");
+  if (length)
+    *length = out->len;
+  return g_string_free (out, FALSE);
 }
 
 gboolean

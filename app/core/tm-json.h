@@ -46,6 +46,11 @@ gboolean    tm_json_prescan         (const char  *data,
                                      const char  *display_name,
                                      GError     **error);
 
+/* Reads and validates a whole dataset (docs/data-format.md); NULL and an
+ * error naming the file, position or record on the first problem.  The
+ * file is stat'ed first: one over TM_JSON_MAX_SIZE is refused unread.
+ * References to other records are not checked here (a shard may refer to
+ * another); call tm_dataset_check_references before applying it. */
 TmDataset  *tm_dataset_load_data    (const char  *data,
                                      gsize        length,
                                      const char  *display_name,

@@ -14,9 +14,16 @@ main (int   argc,
       char *argv[])
 {
   g_autoptr(TmApplication) app = NULL;
+  const char *localedir;
+
+  /* TRUSTMATCH_LOCALEDIR lets `meson devenv` run the uninstalled build
+   * with the translations compiled in the build directory. */
+  localedir = g_getenv ("TRUSTMATCH_LOCALEDIR");
+  if (localedir == NULL || localedir[0] == '\0')
+    localedir = LOCALEDIR;
 
   setlocale (LC_ALL, "");
-  bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
+  bindtextdomain (GETTEXT_PACKAGE, localedir);
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   textdomain (GETTEXT_PACKAGE);
 

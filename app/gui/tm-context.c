@@ -101,6 +101,7 @@ tm_context_load_worker (GTask        *task,
 {
   LoadData *load = task_data;
   g_autoptr(GError) error = NULL;
+  gint64 begin = g_get_monotonic_time ();
 
   load->store = tm_store_open (load->database_path, &error);
   if (load->store == NULL)
@@ -139,6 +140,12 @@ tm_context_load_worker (GTask        *task,
       g_task_return_error (task, g_steal_pointer (&error));
       return;
     }
+
+  g_debug ("Loaded %u brands and %u streamers from “%s” in %.2f s%s",
+           load->catalog->n_brands, load->catalog->n_streamers,
+           tm_store_get_path (load->store),
+           (g_get_monotonic_time () - begin) / (double) G_USEC_PER_SEC,
+           load->seeded ? " (seeded from the sample data)" : "");
 
   g_task_return_boolean (task, TRUE);
 }

@@ -140,6 +140,9 @@ create_brand_row (const TmBrand *brand)
 
   label = gtk_label_new (constraints);
   gtk_label_set_xalign (GTK_LABEL (label), 1);
+  /* Narrow windows cut the summary short; the tooltip has all of it. */
+  gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
+  gtk_widget_set_tooltip_text (label, constraints);
   gtk_widget_add_css_class (label, "dim-label");
   gtk_widget_add_css_class (label, "brand-constraints");
   gtk_box_append (GTK_BOX (box), label);
@@ -215,6 +218,17 @@ list_item_set_text (GtkListItem *list_item,
   gtk_label_set_text (GTK_LABEL (gtk_list_item_get_child (list_item)), text);
 }
 
+/* For the columns that may cut their text short. */
+static inline void
+list_item_set_text_with_tooltip (GtkListItem *list_item,
+                                 const char  *text)
+{
+  GtkWidget *label = gtk_list_item_get_child (list_item);
+
+  gtk_label_set_text (GTK_LABEL (label), text);
+  gtk_widget_set_tooltip_text (label, text);
+}
+
 static void
 bind_name_cb (GtkSignalListItemFactory *factory,
               GtkListItem              *list_item,
@@ -244,7 +258,7 @@ bind_platforms_cb (GtkSignalListItemFactory *factory,
       g_string_append (text, tm_platform_label (account->platform));
     }
 
-  list_item_set_text (list_item, text->str);
+  list_item_set_text_with_tooltip (list_item, text->str);
 }
 
 static void
@@ -275,7 +289,7 @@ bind_categories_cb (GtkSignalListItemFactory *factory,
       g_string_append (text, tm_category_label (catalog->categories[streamer->first_category + i]));
     }
 
-  list_item_set_text (list_item, text->str);
+  list_item_set_text_with_tooltip (list_item, text->str);
 }
 
 static void
