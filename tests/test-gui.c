@@ -3,10 +3,13 @@
 
 #include "config.h"
 
+#include <math.h>
+
 #include <glib/gstdio.h>
 #include <adwaita.h>
 
 #include "tm-context.h"
+#include "tm-gui-utils.h"
 #include "tm-json.h"
 #include "tm-window.h"
 
@@ -23,17 +26,13 @@ on_timeout_cb (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
-/* Creates and shows a window on @context, then runs the main loop until
- * the worker has finished (or a minute has passed). */
-static TmWindow *
-show_window_and_wait (TmContext *context)
+/* Runs the main loop until the context's worker has finished (or a
+ * minute has passed). */
+static void
+wait_for_load (TmContext *context)
 {
-  TmWindow *window;
   gboolean timed_out = FALSE;
   guint timeout_id;
-
-  window = tm_window_new (NULL, context);
-  gtk_window_present (GTK_WINDOW (window));
 
   timeout_id = g_timeout_add_seconds (60, on_timeout_cb, &timed_out);
   while (!timed_out &&
@@ -46,6 +45,17 @@ show_window_and_wait (TmContext *context)
   /* Let the window lay out and draw what it now shows. */
   while (g_main_context_iteration (NULL, FALSE))
     ;
+}
+
+/* Creates and shows a window on @context, then waits for the data. */
+static TmWindow *
+show_window_and_wait (TmContext *context)
+{
+  TmWindow *window;
+
+  window = tm_window_new (NULL, context);
+  gtk_window_present (GTK_WINDOW (window));
+  wait_for_load (context);
 
   return window;
 }
@@ -211,6 +221,50 @@ test_empty_store_shows_empty_state (void)
   destroy_window (window);
 }
 
+/* The empty state tells the user to import with the command-line tool
+ * and reload: after an import, Reload shows the data. */
+static void
+test_empty_store_reload_after_import (void)
+{
+  g_autofree char *sample_dir = make_scratch_subdir ("reload-sample");
+  g_autofree char *data_dir = make_scratch_subdir ("reload-data");
+  g_autofree char *db_path = g_build_filename (data_dir, "trustmatch.db", NULL);
+  g_autofree char *brands_file = g_build_filename (g_getenv ("TRUSTMATCH_SAMPLE_DIR"), "brands.json", NULL);
+  g_autofree char *streamers_file = g_build_filename (g_getenv ("TRUSTMATCH_SAMPLE_DIR"), "streamers.json", NULL);
+  const char *files[] = { brands_file, streamers_file, NULL };
+  g_autoptr(TmContext) context = NULL;
+  g_autoptr(TmStore) other = NULL;
+  g_autoptr(GError) error = NULL;
+  TmWindow *window;
+  GListModel *model;
+  guint n_brands, n_streamers;
+
+  context = tm_context_new (db_path, sample_dir);
+  window = show_window_and_wait (context);
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (get_child (window, "state_stack")), ==, "empty");
+
+  /* Another program (trustmatch-cli) imports into the same database. */
+  other = tm_store_open (db_path, &error);
+  g_assert_no_error (error);
+  tm_store_import_files (other, files, NULL, &error);
+  g_assert_no_error (error);
+  tm_store_count (other, &n_brands, &n_streamers, NULL, NULL);
+  g_assert_cmpuint (n_brands, >, 0);
+  g_assert_cmpuint (n_streamers, >, 0);
+
+  g_action_group_activate_action (G_ACTION_GROUP (window), "reload", NULL);
+  g_assert_cmpint (tm_context_get_state (context), ==, TM_CONTEXT_STATE_LOADING);
+  wait_for_load (context);
+
+  g_assert_cmpint (tm_context_get_state (context), ==, TM_CONTEXT_STATE_READY);
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (get_child (window, "state_stack")), ==, "data");
+  g_assert_cmpuint (count_list_box_rows (get_child (window, "brands_list")), ==, n_brands);
+  model = G_LIST_MODEL (gtk_column_view_get_model (get_child (window, "streamers_view")));
+  g_assert_cmpuint (g_list_model_get_n_items (model), ==, n_streamers);
+
+  destroy_window (window);
+}
+
 /* A file that is not a database: the error state names the file, and the
  * file is left as it was. */
 static void
@@ -253,6 +307,48 @@ test_corrupt_database_shows_error (void)
   g_assert_cmpmem (contents, length, "hello", 5);
 }
 
+/* Numbers as the lists show them (no translations are loaded here, so
+ * these are the English forms). */
+static void
+test_format_numbers (void)
+{
+  struct {
+    gint64      n;
+    const char *compact;
+  } compact[] = {
+    { -1, "—" },
+    { 0, "0" },
+    { 9999, "9,999" },
+    { 12345, "12.3K" },
+    { 999949, "999.9K" },
+    { 999950, "1.0M" },
+    { 1250000, "1.2M" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (compact); i++)
+    {
+      g_autofree char *text = tm_gui_format_compact_count (compact[i].n);
+
+      g_assert_cmpstr (text, ==, compact[i].compact);
+    }
+
+  {
+    g_autofree char *a = tm_gui_format_count (3000);
+    g_autofree char *b = tm_gui_format_count (1234567);
+    g_autofree char *c = tm_gui_format_count (999);
+    g_autofree char *d = tm_gui_format_credit (92, 100);
+    g_autofree char *e = tm_gui_format_credit (4.75, 5);
+    g_autofree char *f = tm_gui_format_credit (NAN, 100);
+
+    g_assert_cmpstr (a, ==, "3,000");
+    g_assert_cmpstr (b, ==, "1,234,567");
+    g_assert_cmpstr (c, ==, "999");
+    g_assert_cmpstr (d, ==, "92/100");
+    g_assert_cmpstr (e, ==, "4.8/5");
+    g_assert_cmpstr (f, ==, "—");
+  }
+}
+
 static void
 remove_tree (const char *path)
 {
@@ -289,7 +385,9 @@ main (int   argc,
 
   g_test_add_func ("/gui/first-run/seeds-sample", test_first_run_seeds_sample);
   g_test_add_func ("/gui/empty-store/shows-empty-state", test_empty_store_shows_empty_state);
+  g_test_add_func ("/gui/empty-store/reload-after-import", test_empty_store_reload_after_import);
   g_test_add_func ("/gui/corrupt-database/shows-error", test_corrupt_database_shows_error);
+  g_test_add_func ("/gui/format/numbers", test_format_numbers);
 
   ret = g_test_run ();
 

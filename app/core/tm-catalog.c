@@ -419,6 +419,19 @@ compare_cooperations (gconstpointer a, gconstpointer b)
   return strcmp (ca->id, cb->id);
 }
 
+/* Records are usually imported in date order; checking is cheaper than
+ * sorting sorted data. */
+static gboolean
+is_sorted (const void *base, gsize n, gsize size, GCompareFunc compare)
+{
+  const char *p = base;
+
+  for (gsize i = 1; i < n; i++)
+    if (compare (p + (i - 1) * size, p + i * size) > 0)
+      return FALSE;
+  return TRUE;
+}
+
 /*
  * Cooperations are the bulk of the catalog (1M rows and more), so they are
  * placed straight into their final slot: an index-only count per streamer
@@ -551,7 +564,9 @@ load_cooperations (TmCatalogReal *self,
       TmCatalogStreamer *s = &pub->streamers[i];
 
       g_assert (next[i] == s->first_cooperation + s->n_cooperations);
-      if (s->n_cooperations > 1)
+      if (s->n_cooperations > 1
+          && !is_sorted (&pub->cooperations[s->first_cooperation], s->n_cooperations,
+                         sizeof (TmCatalogCooperation), compare_cooperations))
         qsort (&pub->cooperations[s->first_cooperation], s->n_cooperations,
                sizeof (TmCatalogCooperation), compare_cooperations);
       if (s->n_cooperations > 0)

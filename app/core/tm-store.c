@@ -1165,6 +1165,7 @@ tm_store_open (const char  *path,
   g_autofree char *dir = NULL;
   g_autofree char *journal_mode = NULL;
   g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autoptr(GError) local_error = NULL;
   gint64 app_id, version, n_objects;
   int rc;
 
@@ -1204,12 +1205,15 @@ tm_store_open (const char  *path,
 
   /* Look before touching: journal_mode=WAL and migrations write to the
    * file, and a stranger's database or a newer one must stay as it is. */
-  if (!query_int (self, "PRAGMA application_id", &app_id, error)
-      || !query_int (self, "PRAGMA user_version", &version, error)
-      || !query_int (self, "SELECT count(*) FROM sqlite_master", &n_objects, error))
+  if (!query_int (self, "PRAGMA application_id", &app_id, &local_error)
+      || !query_int (self, "PRAGMA user_version", &version, &local_error)
+      || !query_int (self, "SELECT count(*) FROM sqlite_master", &n_objects, &local_error))
     {
-      if (g_error_matches (*error, TM_STORE_ERROR, TM_STORE_ERROR_FAILED))
-        (*error)->code = TM_STORE_ERROR_OPEN;
+      /* Damage stays CORRUPT; anything else (locked, unreadable) means
+       * the file could not be opened. */
+      if (g_error_matches (local_error, TM_STORE_ERROR, TM_STORE_ERROR_FAILED))
+        local_error->code = TM_STORE_ERROR_OPEN;
+      g_propagate_error (error, g_steal_pointer (&local_error));
       return NULL;
     }
 
@@ -1920,6 +1924,68 @@ write_cooperations (Import  *imp,
   return TRUE;
 }
 
+/* Inserting a million entries at random places of the two secondary
+ * indexes of cooperations costs more than the rows themselves; when an
+ * import brings more cooperations than the table holds, dropping those
+ * indexes and building them again afterwards (one sort each) is much
+ * faster.  It all happens inside the import's transaction: on failure the
+ * rollback restores them, and the schema's own SQL recreates them. */
+#define BULK_MIN_COOPERATIONS 50000
+
+static gboolean
+write_cooperations_in_bulk (Import  *imp,
+                            GError **error)
+{
+  TmStore *self = imp->self;
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GPtrArray) sqls = g_ptr_array_new_with_free_func (g_free);
+  gint64 n_new = 0;
+  int rc;
+
+  for (guint d = 0; d < imp->n; d++)
+    n_new += imp->datasets[d]->cooperations->len;
+  if (n_new < BULK_MIN_COOPERATIONS || n_new < imp->max_ix[KIND_COOPERATIONS])
+    return write_cooperations (imp, error);
+
+  /* sql is NULL for the index behind UNIQUE (id), which stays. */
+  if (!(stmt = prepare (self,
+                        "SELECT name, sql FROM sqlite_master WHERE type = 'index' "
+                        "AND tbl_name = 'cooperations' AND sql IS NOT NULL",
+                        error)))
+    return FALSE;
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      g_ptr_array_add (names, g_strdup ((const char *) sqlite3_column_text (stmt, 0)));
+      g_ptr_array_add (sqls, g_strdup ((const char *) sqlite3_column_text (stmt, 1)));
+    }
+  if (rc != SQLITE_DONE)
+    {
+      set_sqlite_error (self, error, _("Could not read the database"));
+      return FALSE;
+    }
+
+  for (guint i = 0; i < names->len; i++)
+    {
+      char *drop = sqlite3_mprintf ("DROP INDEX \"%w\"", (const char *) g_ptr_array_index (names, i));
+      gboolean ok = exec_sql (self, drop, error);
+
+      sqlite3_free (drop);
+      if (!ok)
+        return FALSE;
+    }
+
+  if (!write_cooperations (imp, error))
+    return FALSE;
+
+  for (guint i = 0; i < sqls->len; i++)
+    {
+      if (!exec_sql (self, g_ptr_array_index (sqls, i), error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
 static gboolean
 write_incidents (Import  *imp,
                  GError **error)
@@ -2022,7 +2088,7 @@ tm_store_import (TmStore            *self,
   ok = ok
        && write_brands (&imp, error)
        && write_streamers (&imp, error)
-       && write_cooperations (&imp, error)
+       && write_cooperations_in_bulk (&imp, error)
        && write_incidents (&imp, error)
        && write_import_log (&imp, error);
   t_written = g_get_monotonic_time ();
@@ -2258,13 +2324,13 @@ tm_store_load_brands (TmStore  *self,
 /* Single edits ---------------------------------------------------------- */
 
 static gboolean
-put_brand (TmStore        *self,
-           const TmBrand  *brand,
-           GError        **error)
+put_brand (TmStore          *self,
+           const TmBrand    *brand,
+           const TmDataset  *edit,
+           GError          **error)
 {
   g_autoptr(GStringChunk) strings = g_string_chunk_new (4096);
   g_autoptr(GHashTable) streamers = g_hash_table_new (g_str_hash, g_str_equal);
-  g_autoptr(TmDataset) edit = tm_dataset_new ();
   g_autofree char *upsert = upsert_sql ("brands", BRAND_COLUMNS, TRUE);
   g_autofree char *digest = NULL;
   g_autoptr(sqlite3_stmt) lookup = NULL;
@@ -2274,7 +2340,6 @@ put_brand (TmStore        *self,
   gboolean same;
 
   /* The blacklist must name streamers the store knows. */
-  g_ptr_array_add (edit->brands, tm_brand_copy (brand));
   if (!load_known_streamers (self, streamers, strings, error)
       || !tm_dataset_check_references (edit, streamers, NULL, _("The edited brand"), error))
     return FALSE;
@@ -2319,21 +2384,27 @@ tm_store_put_brand (TmStore        *self,
                     const TmBrand  *brand,
                     GError        **error)
 {
+  g_autoptr(TmDataset) edit = tm_dataset_new ();
+  g_autoptr(TmDataset) checked = NULL;
+  g_autofree char *text = NULL;
+  gsize length;
+
   g_return_val_if_fail (TM_IS_STORE (self), FALSE);
   g_return_val_if_fail (brand != NULL, FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
-  if (!tm_id_is_valid (brand->id))
-    {
-      g_set_error (error, TM_STORE_ERROR, TM_STORE_ERROR_FAILED,
-                   _("The brand cannot be saved: its id “%s” is not 1–64 letters, digits or ._:-"),
-                   brand->id ? brand->id : "");
-      return FALSE;
-    }
+  /* An edit gets the same checks as a file: the brand goes through the
+   * JSON writer and reader, so the store never holds a brand that could
+   * not be exported and imported again. */
+  g_ptr_array_add (edit->brands, tm_brand_copy (brand));
+  text = tm_dataset_to_json (edit, &length);
+  checked = tm_dataset_load_data (text, length, _("The edited brand"), error);
+  if (checked == NULL)
+    return FALSE;
 
   if (!begin (self, "BEGIN IMMEDIATE", error))
     return FALSE;
-  if (!put_brand (self, brand, error) || !commit (self, error))
+  if (!put_brand (self, brand, checked, error) || !commit (self, error))
     {
       rollback (self);
       return FALSE;

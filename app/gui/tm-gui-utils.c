@@ -45,11 +45,12 @@ tm_gui_format_compact_count (gint64 n)
   /* The same switch as tm_format_fen(): Chinese counts in 万 and 亿. */
   wan = g_str_equal (_("kilo"), "wan");
 
-  if (wan && n >= 100000000)
+  /* Switch units where rounding would print "10000.0万" or "1000.0K". */
+  if (wan && n >= 99995000)
     return g_strdup_printf ("%.2f亿", (double) n / 1e8);
   else if (wan)
     return g_strdup_printf ("%.1f万", (double) n / 1e4);
-  else if (n >= 1000000)
+  else if (n >= 999950)
     return g_strdup_printf ("%.1fM", (double) n / 1e6);
   else
     return g_strdup_printf ("%.1fK", (double) n / 1e3);
