@@ -667,7 +667,8 @@ test_open_refuses_not_sqlite (void)
       /* The message names the file and says what to do. */
       g_assert_nonnull (strstr (error->message, path));
       g_assert_nonnull (strstr (error->message, "Move"));
-      g_clear_error (&error);
+      g_test_message ("%s", error->message);
+  g_clear_error (&error);
 
       assert_same_bytes (path, texts[i], strlen (texts[i]));
     }
@@ -703,7 +704,8 @@ test_open_refuses_foreign_sqlite (void)
       g_assert_error (error, TM_STORE_ERROR, TM_STORE_ERROR_CORRUPT);
       g_assert_null (store);
       g_assert_nonnull (strstr (error->message, path));
-      g_clear_error (&error);
+      g_test_message ("%s", error->message);
+  g_clear_error (&error);
 
       assert_same_bytes (path, bytes, length);
     }
@@ -961,6 +963,7 @@ test_import_bad_reference (void)
   g_assert_nonnull (error);
   g_assert_nonnull (strstr (error->message, "more.json"));
   g_assert_nonnull (strstr (error->message, "nobody"));
+  g_test_message ("%s", error->message);
   g_clear_error (&error);
 
   after = dump_text (store);
@@ -1003,6 +1006,7 @@ test_import_duplicate_across_files (void)
   g_assert_nonnull (strstr (error->message, "first.json"));
   g_assert_nonnull (strstr (error->message, "second.json"));
   g_assert_nonnull (strstr (error->message, "ai0000"));
+  g_test_message ("%s", error->message);
   g_clear_error (&error);
 
   after = dump_text (store);
@@ -1051,6 +1055,7 @@ test_import_rolls_back_midway (void)
   g_assert_error (error, TM_STORE_ERROR, TM_STORE_ERROR_FAILED);
   g_assert_nonnull (strstr (error->message, "c000070"));
   g_assert_nonnull (strstr (error->message, path));
+  g_test_message ("%s", error->message);
   g_clear_error (&error);
 
   after = dump_text (store);
@@ -1115,10 +1120,64 @@ test_import_bulk (void)
   last->complaints = -1;
   g_assert_false (tm_store_import (store, datasets, names, 1, NULL, &error));
   g_assert_error (error, TM_STORE_ERROR, TM_STORE_ERROR_FAILED);
+  g_test_message ("%s", error->message);
   g_clear_error (&error);
   g_clear_pointer (&schema_after, g_free);
   schema_after = query_text (store, schema_sql);
   g_assert_cmpstr (schema_after, ==, schema_before);
+  after = dump_text (store);
+  g_assert_cmpstr (after, ==, before);
+  assert_integrity_ok (store);
+
+  g_clear_object (&store);
+  remove_tree (dir);
+}
+
+/* The two failures a user can meet in practice: another program holds
+ * the write lock, or the disk fills up.  Both are reported with what to
+ * do, and leave the store as it was. */
+static void
+test_import_locked_or_full (void)
+{
+  g_autofree char *dir = make_test_dir ();
+  g_autofree char *path = db_path_in (dir);
+  g_autoptr(TmStore) store = open_ok (path);
+  g_autoptr(TmDataset) dataset = make_dataset ("", 3, 10, 20, 2);
+  g_autoptr(TmDataset) big = make_dataset ("big", 10, 200, 3000, 10);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *before = NULL;
+  g_autofree char *after = NULL;
+  g_autofree char *limit = NULL;
+  TmDataset *datasets[] = { big };
+  const char *names[] = { "big.json" };
+  sqlite3 *other = NULL;
+
+  import_ok (store, dataset, NULL);
+  before = dump_text (store);
+
+  /* Locked: the store waits (here briefly) and then gives up. */
+  g_assert_cmpint (sqlite3_open (path, &other), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (other, "BEGIN IMMEDIATE", NULL, NULL, NULL), ==, SQLITE_OK);
+  sqlite3_busy_timeout (tm_store_get_db (store), 50);
+  g_assert_false (tm_store_import (store, datasets, names, 1, NULL, &error));
+  g_assert_error (error, TM_STORE_ERROR, TM_STORE_ERROR_FAILED);
+  g_assert_nonnull (strstr (error->message, "Another program"));
+  g_assert_nonnull (strstr (error->message, path));
+  g_test_message ("%s", error->message);
+  g_clear_error (&error);
+  g_assert_cmpint (sqlite3_exec (other, "ROLLBACK", NULL, NULL, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_close (other), ==, SQLITE_OK);
+
+  /* Full: the file may not grow past a few more pages. */
+  limit = g_strdup_printf ("PRAGMA max_page_count = %" G_GINT64_FORMAT,
+                           query_int (store, "PRAGMA page_count") + 4);
+  g_assert_cmpint (sqlite3_exec (tm_store_get_db (store), limit, NULL, NULL, NULL), ==, SQLITE_OK);
+  g_assert_false (tm_store_import (store, datasets, names, 1, NULL, &error));
+  g_assert_error (error, TM_STORE_ERROR, TM_STORE_ERROR_FAILED);
+  g_assert_nonnull (strstr (error->message, "disk is full"));
+  g_test_message ("%s", error->message);
+  g_clear_error (&error);
+
   after = dump_text (store);
   g_assert_cmpstr (after, ==, before);
   assert_integrity_ok (store);
@@ -1165,6 +1224,7 @@ test_import_files (void)
   g_assert_false (tm_store_import_files (store, good_then_bad, &stats, &error));
   g_assert_nonnull (error);
   g_assert_nonnull (strstr (error->message, "bad.json"));
+  g_test_message ("%s", error->message);
   g_clear_error (&error);
   after = dump_text (store);
   g_assert_cmpstr (before, ==, after);
@@ -1273,6 +1333,8 @@ test_seed_sample_data (void)
   g_autoptr(GDir) d = NULL;
   g_autofree char *first = NULL;
   g_autofree char *second = NULL;
+  g_autofree char *expected = NULL;
+  g_autoptr(TmDataset) all = NULL;
   TmImportStats stats = { 0, };
   gboolean seeded = FALSE;
   const char *name;
@@ -1313,6 +1375,19 @@ test_seed_sample_data (void)
   g_assert_cmpstr (first, ==, second);
   assert_integrity_ok (store);
 
+  /* What the store holds is exactly what the files say (the dataset
+   * header, description and the synthetic flag, is not stored). */
+  all = tm_dataset_new ();
+  for (guint i = 0; i < files->len - 1; i++)
+    {
+      g_autoptr(TmDataset) one = tm_dataset_load_file (g_ptr_array_index (files, i), &error);
+
+      g_assert_no_error (error);
+      tm_dataset_take_all (all, one);
+    }
+  expected = dataset_text (all);
+  g_assert_cmpstr (first, ==, expected);
+
   g_clear_object (&store);
   remove_tree (dir);
 }
@@ -1331,6 +1406,8 @@ test_brand_put_delete (void)
   g_autoptr(GPtrArray) brands = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *origin = NULL;
+  g_autofree char *before = NULL;
+  g_autofree char *after = NULL;
 
   import_ok (store, dataset, NULL);
 
@@ -1360,16 +1437,30 @@ test_brand_put_delete (void)
   g_assert_cmpstr (((TmBrand *) g_ptr_array_index (brands, 1))->name, ==, "新名字");
   g_clear_pointer (&brands, g_ptr_array_unref);
 
+  /* An edit is checked like a file: a negative price is refused. */
+  before = dump_text (store);
+  edited->typical_order_price_fen = -100;
+  g_assert_false (tm_store_put_brand (store, edited, &error));
+  g_assert_nonnull (error);
+  g_assert_nonnull (strstr (error->message, "typical_order_price_fen"));
+  g_test_message ("%s", error->message);
+  g_clear_error (&error);
+  edited->typical_order_price_fen = 100;
+  after = dump_text (store);
+  g_assert_cmpstr (after, ==, before);
+
   /* A blacklist naming an unknown streamer is refused. */
   g_ptr_array_add (edited->blacklist, g_strdup ("ghost"));
   g_assert_false (tm_store_put_brand (store, edited, &error));
   g_assert_nonnull (error);
   g_assert_nonnull (strstr (error->message, "ghost"));
+  g_test_message ("%s", error->message);
   g_clear_error (&error);
 
   /* Deleting. */
   g_assert_false (tm_store_delete_brand (store, "no-such-brand", &error));
   g_assert_error (error, TM_STORE_ERROR, TM_STORE_ERROR_NOT_FOUND);
+  g_test_message ("%s", error->message);
   g_clear_error (&error);
   g_assert_true (tm_store_delete_brand (store, "localb007", &error));
   g_assert_no_error (error);
@@ -1468,6 +1559,7 @@ main (int   argc,
   g_test_add_func ("/store/import/rolls-back-midway", test_import_rolls_back_midway);
   g_test_add_func ("/store/import/files", test_import_files);
   g_test_add_func ("/store/import/bulk", test_import_bulk);
+  g_test_add_func ("/store/import/locked-or-full", test_import_locked_or_full);
   g_test_add_func ("/store/seed/if-empty", test_seed_if_empty);
   g_test_add_func ("/store/seed/sample-data", test_seed_sample_data);
   g_test_add_func ("/store/brand/put-delete", test_brand_put_delete);

@@ -93,6 +93,8 @@ set_sqlite_error (TmStore    *self,
                   ...)
 {
   g_autofree char *doing = NULL;
+  g_autofree char *message = NULL;
+  const char *hint = NULL;
   int code = sqlite3_extended_errcode (self->db) & 0xff;
   const char *detail = sqlite3_errmsg (self->db);
   va_list args;
@@ -108,10 +110,18 @@ set_sqlite_error (TmStore    *self,
       return;
     }
 
+  if (code == SQLITE_BUSY || code == SQLITE_LOCKED)
+    hint = _("Another program is writing to the database; try again when it is done.");
+  else if (code == SQLITE_FULL)
+    hint = _("The disk is full; free some space and try again.");
+
   /* TRANSLATORS: the first %s says what failed ("Could not save the
-   * brand “x”"), then the database file and SQLite's reason. */
-  g_set_error (error, TM_STORE_ERROR, TM_STORE_ERROR_FAILED,
-               _("%s in the database “%s”: %s"), doing, self->path, detail);
+   * brand “x”"), then come the database file and SQLite's reason. */
+  message = g_strdup_printf (_("%s in the database “%s”: %s."), doing, self->path, detail);
+  if (hint != NULL)
+    g_set_error (error, TM_STORE_ERROR, TM_STORE_ERROR_FAILED, "%s %s", message, hint);
+  else
+    g_set_error_literal (error, TM_STORE_ERROR, TM_STORE_ERROR_FAILED, message);
 }
 
 static gboolean
@@ -197,9 +207,9 @@ append_double (GString *out,
   g_string_append (out, buf);
 }
 
-/* The text encodings use '\n' and '\t' as separators, so those characters
- * cannot appear inside the items; the JSON reader rejects control
- * characters in codes and ids, this guards records built elsewhere. */
+/* The text encodings use '\n' and '\t' as separators (and '' for an
+ * empty list), so items cannot be empty or contain them.  The JSON reader
+ * rejects such values; this guards records built elsewhere. */
 static gboolean
 check_item (const char  *text,
             const char  *record_kind,
@@ -207,11 +217,11 @@ check_item (const char  *text,
             const char  *field,
             GError     **error)
 {
-  if (text == NULL || strpbrk (text, "\t\n") != NULL)
+  if (text == NULL || text[0] == '\0' || strpbrk (text, "\t\n") != NULL)
     {
       g_set_error (error, TM_STORE_ERROR, TM_STORE_ERROR_FAILED,
                    _("The %s “%s” cannot be stored: an entry of “%s” is "
-                     "missing or contains a tab or line break"),
+                     "empty or contains a tab or line break"),
                    record_kind, record_id, field);
       return FALSE;
     }
@@ -231,12 +241,8 @@ encode_strv (const GPtrArray  *items,
     {
       const char *item = g_ptr_array_index (items, i);
 
-      if (!check_item (item, record_kind, record_id, field, error) || item[0] == '\0')
+      if (!check_item (item, record_kind, record_id, field, error))
         {
-          if (error != NULL && *error == NULL)
-            g_set_error (error, TM_STORE_ERROR, TM_STORE_ERROR_FAILED,
-                         _("The %s “%s” cannot be stored: an entry of “%s” is empty"),
-                         record_kind, record_id, field);
           g_string_free (out, TRUE);
           return NULL;
         }
@@ -247,18 +253,17 @@ encode_strv (const GPtrArray  *items,
   return g_string_free (out, FALSE);
 }
 
-static GPtrArray *
+static void
 decode_strv (const char *text,
              GPtrArray  *into)
 {
   g_auto(GStrv) items = NULL;
 
   if (text == NULL || text[0] == '\0')
-    return into;
+    return;
   items = g_strsplit (text, "\n", -1);
   for (guint i = 0; items[i] != NULL; i++)
     g_ptr_array_add (into, g_steal_pointer (&items[i]));
-  return into;
 }
 
 static char *
@@ -318,27 +323,22 @@ decode_style_tags (const char  *text,
 static char *
 encode_audience (const TmAudience *a)
 {
+  double v[AUDIENCE_N_NUMBERS];
   GString *out;
 
   if (!a->present)
     return NULL;
 
+  memcpy (v, a->age, sizeof a->age);
+  memcpy (v + TM_N_AGES, a->gender, sizeof a->gender);
+  memcpy (v + TM_N_AGES + TM_N_GENDERS, a->region, sizeof a->region);
+
   out = g_string_new (NULL);
-  for (guint i = 0; i < TM_N_AGES; i++)
+  for (guint k = 0; k < AUDIENCE_N_NUMBERS; k++)
     {
-      append_double (out, a->age[i]);
-      g_string_append_c (out, ' ');
-    }
-  for (guint i = 0; i < TM_N_GENDERS; i++)
-    {
-      append_double (out, a->gender[i]);
-      g_string_append_c (out, ' ');
-    }
-  for (guint i = 0; i < TM_N_REGIONS; i++)
-    {
-      if (i > 0)
+      if (k > 0)
         g_string_append_c (out, ' ');
-      append_double (out, a->region[i]);
+      append_double (out, v[k]);
     }
   return g_string_free (out, FALSE);
 }
@@ -349,13 +349,12 @@ decode_audience (const char *text,
 {
   double v[AUDIENCE_N_NUMBERS];
   const char *p = text;
-  guint k = 0;
 
   memset (a, 0, sizeof *a);
   if (text == NULL)
     return TRUE;
 
-  for (k = 0; k < AUDIENCE_N_NUMBERS; k++)
+  for (guint k = 0; k < AUDIENCE_N_NUMBERS; k++)
     {
       char *end = NULL;
 
@@ -1453,6 +1452,30 @@ compute_digests (DigestColumn *columns,
     g_thread_join (g_ptr_array_index (threads, t));
 }
 
+static char *
+digest_brand (gconstpointer record)
+{
+  return tm_brand_digest (record);
+}
+
+static char *
+digest_streamer (gconstpointer record)
+{
+  return tm_streamer_digest (record);
+}
+
+static char *
+digest_cooperation (gconstpointer record)
+{
+  return tm_cooperation_digest (record);
+}
+
+static char *
+digest_incident (gconstpointer record)
+{
+  return tm_incident_digest (record);
+}
+
 typedef struct {
   TmStore            *self;
   TmDataset * const  *datasets;
@@ -1498,13 +1521,13 @@ import_init (Import             *imp,
       DigestColumn *col = &imp->digests[d * N_KINDS];
 
       col[KIND_BRANDS].records = datasets[d]->brands;
-      col[KIND_BRANDS].digest = (DigestFunc) tm_brand_digest;
+      col[KIND_BRANDS].digest = digest_brand;
       col[KIND_STREAMERS].records = datasets[d]->streamers;
-      col[KIND_STREAMERS].digest = (DigestFunc) tm_streamer_digest;
+      col[KIND_STREAMERS].digest = digest_streamer;
       col[KIND_COOPERATIONS].records = datasets[d]->cooperations;
-      col[KIND_COOPERATIONS].digest = (DigestFunc) tm_cooperation_digest;
+      col[KIND_COOPERATIONS].digest = digest_cooperation;
       col[KIND_INCIDENTS].records = datasets[d]->incidents;
-      col[KIND_INCIDENTS].digest = (DigestFunc) tm_incident_digest;
+      col[KIND_INCIDENTS].digest = digest_incident;
     }
 }
 
