@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "tm-catalog.h"
+#include "tm-figures.h"
 
 /*
  * The catalog reads the store's tables directly (see the encodings in
@@ -21,6 +22,7 @@ typedef struct {
   gatomicrefcount ref_count;
   GStringChunk *chunk;
   GHashTable   *interned;   /* str → same str, for interning */
+  GStringChunk *cooperation_chunk;  /* the cooperation reader's strings */
 } TmCatalogReal;
 
 #define REAL(c) ((TmCatalogReal *) (c))
@@ -39,6 +41,19 @@ intern (TmCatalogReal *self, const char *str)
       g_hash_table_add (self->interned, (gpointer) found);
     }
   return found;
+}
+
+/* intern() for a string that is not NUL-terminated where it ends. */
+static const char *
+intern_len (TmCatalogReal *self, const char *str, gsize len)
+{
+  char stack[128];
+  g_autofree char *heap = NULL;
+  char *copy = len < sizeof stack ? stack : (heap = g_malloc (len + 1));
+
+  memcpy (copy, str, len);
+  copy[len] = '\0';
+  return intern (self, copy);
 }
 
 /* For strings that are unique anyway (ids, names, handles): no hashing. */
@@ -99,6 +114,35 @@ code_or (int value, int fallback)
   return value < 0 ? fallback : value;
 }
 
+/* The store writes shares as short decimals ("0.0616"); reading those by
+ * hand is several times faster than g_ascii_strtod, which is used for
+ * anything else.  Precision is the catalog's float. */
+static double
+parse_number (const char *p, const char **end)
+{
+  const char *q = p;
+  guint64 whole = 0, frac = 0, scale = 1;
+
+  while (*q >= '0' && *q <= '9' && q - p < 15)
+    whole = whole * 10 + (guint64) (*q++ - '0');
+  if (q > p && *q == '.')
+    {
+      const char *f = ++q;
+      while (*q >= '0' && *q <= '9' && q - f < 15)
+        {
+          frac = frac * 10 + (guint64) (*q++ - '0');
+          scale *= 10;
+        }
+    }
+  if (q > p && (*q == ' ' || *q == '\0' || *q == '\n'))
+    {
+      if (end)
+        *end = q;
+      return (double) whole + (double) frac / (double) scale;
+    }
+  return g_ascii_strtod (p, (char **) end);
+}
+
 static void
 parse_audience (const char *text, float *out, gboolean *present)
 {
@@ -110,8 +154,8 @@ parse_audience (const char *text, float *out, gboolean *present)
     return;
   for (guint i = 0; i < n; i++)
     {
-      char *end;
-      double v = g_ascii_strtod (p, &end);
+      const char *end;
+      double v = parse_number (p, &end);
 
       if (end == p)
         return;
@@ -136,8 +180,7 @@ parse_lines (TmCatalogReal *self, const char *text, GArray *list)
 
       if (len > 0)
         {
-          g_autofree char *item = g_strndup (text, len);
-          const char *s = intern (self, item);
+          const char *s = intern_len (self, text, len);
           g_array_append_val (list, s);
           n++;
         }
@@ -162,8 +205,7 @@ parse_tags (TmCatalogReal *self, const char *text, GArray *tags)
 
       if (tab != NULL)
         {
-          g_autofree char *name = g_strndup (text, tab - text);
-          TmCatalogTag tag = { intern (self, name), (float) g_ascii_strtod (tab + 1, NULL) };
+          TmCatalogTag tag = { intern_len (self, text, tab - text), (float) parse_number (tab + 1, NULL) };
           g_array_append_val (tags, tag);
           n++;
         }
@@ -434,145 +476,230 @@ is_sorted (const void *base, gsize n, gsize size, GCompareFunc compare)
 
 /*
  * Cooperations are the bulk of the catalog (1M rows and more), so they are
- * placed straight into their final slot: an index-only count per streamer
- * gives each streamer's offset first, and the table scan then writes each
- * row once.  Codes are text in the store; consecutive rows mostly share
- * them, so the last one is remembered before searching the table.
+ * read on their own connection in a second thread while this one reads the
+ * streamers (see tm_catalog_load for why both see the same data).  The
+ * index cooperations_by_streamer covers every column read here, so this is
+ * one sequential scan that yields each streamer's rows together, by date
+ * and id.  The reader cannot map store numbers (ix) to catalog indexes yet,
+ * nor share the interning table, so it keeps its own strings and the
+ * raw ix in streamer and brand; place_cooperations() finishes the job.
  */
-static gboolean
-load_cooperations (TmCatalogReal *self,
-                   sqlite3       *db,
-                   const gint32  *streamer_of_ix,
-                   gint64         max_ix,
-                   const gint32  *brand_of_ix,
-                   gint64         max_brand_ix,
-                   GError       **error)
+typedef struct {
+  const char           *path;      /* open this read-only, or ... */
+  sqlite3              *db;        /* ... read on this connection */
+  GStringChunk         *chunk;
+  GHashTable           *interned;
+  TmCatalogCooperation *rows;
+  guint                 n_rows;
+  GError               *error;
+} CooperationReader;
+
+static const char *
+reader_intern (CooperationReader *r, const char *str)
 {
-  TmCatalog *pub = &self->pub;
-  sqlite3_stmt *stmt;
-  g_autofree guint32 *next = g_new0 (guint32, pub->n_streamers + 1);
-  const char *cached_format = NULL, *cached_platform = NULL;
-  int format = 0, platform = -1;
+  const char *found;
+
+  if (str == NULL)
+    return NULL;
+  found = g_hash_table_lookup (r->interned, str);
+  if (found == NULL)
+    {
+      found = g_string_chunk_insert (r->chunk, str);
+      g_hash_table_insert (r->interned, (gpointer) found, (gpointer) found);
+    }
+  return found;
+}
+
+static gpointer
+read_cooperations (gpointer data)
+{
+  CooperationReader *r = data;
+  sqlite3 *db = r->db;
+  sqlite3 *own = NULL;
+  sqlite3_stmt *stmt = NULL;
+  gint64 capacity = 0;
   guint n = 0;
   int rc;
 
-  stmt = prepare (db, "SELECT streamer, count(*) FROM cooperations GROUP BY streamer", error);
-  if (stmt == NULL)
-    return FALSE;
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+  if (r->path != NULL)
     {
-      gint64 ix = sqlite3_column_int64 (stmt, 0);
-
-      if (ix < 0 || ix > max_ix || streamer_of_ix[ix] < 0)
-        continue;
-      pub->streamers[streamer_of_ix[ix]].n_cooperations = (guint32) sqlite3_column_int64 (stmt, 1);
+      if (sqlite3_open_v2 (r->path, &own, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK
+          || sqlite3_exec (own, "BEGIN", NULL, NULL, NULL) != SQLITE_OK)
+        {
+          sql_failed (own, &r->error);
+          sqlite3_close (own);
+          return NULL;
+        }
+      db = own;
     }
+
+  if (!(stmt = prepare (db, "SELECT count(*) FROM cooperations", &r->error)))
+    goto out;
+  rc = sqlite3_step (stmt);
+  capacity = rc == SQLITE_ROW ? sqlite3_column_int64 (stmt, 0) : 0;
   sqlite3_finalize (stmt);
-  if (rc != SQLITE_DONE)
-    return sql_failed (db, error);
-
-  for (guint i = 0; i < pub->n_streamers; i++)
+  if (rc != SQLITE_ROW)
     {
-      pub->streamers[i].first_cooperation = n;
-      next[i] = n;
-      n += pub->streamers[i].n_cooperations;
+      sql_failed (db, &r->error);
+      goto out;
     }
-  pub->n_cooperations = n;
-  pub->cooperations = g_new (TmCatalogCooperation, MAX (n, 1));
 
   stmt = prepare (db,
-                  "SELECT streamer, brand, id,"
-                  " CASE WHEN brand IS NULL THEN brand_name END,"
-                  " CASE WHEN brand IS NULL THEN brand_category END,"
-                  " date, format, platform, gmv_fen, orders, fee_fen, commission_fen,"
-                  " conversion_rate, return_rate, complaints, rating"
-                  " FROM cooperations",
-                  error);
+                  "SELECT streamer, brand, figures, id, brand_name, brand_category"
+                  " FROM cooperations INDEXED BY cooperations_by_streamer"
+                  " ORDER BY streamer, date, id",
+                  &r->error);
   if (stmt == NULL)
-    return FALSE;
+    goto out;
 
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+  r->rows = g_new (TmCatalogCooperation, MAX (capacity, 1));
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW && n < capacity)
     {
-      TmCatalogCooperation *c;
+      TmCatalogCooperation *c = &r->rows[n];
       gint64 ix = sqlite3_column_int64 (stmt, 0);
-      guint32 owner;
-      const char *text;
 
-      if (ix < 0 || ix > max_ix || streamer_of_ix[ix] < 0)
+      if (ix < 0 || ix > G_MAXINT32)
         continue;
-      owner = (guint32) streamer_of_ix[ix];
-      /* Inside one read transaction the counts cannot change under us. */
-      g_assert (next[owner] < pub->streamers[owner].first_cooperation + pub->streamers[owner].n_cooperations);
-      c = &pub->cooperations[next[owner]++];
-
-      c->streamer = owner;
+      if (!tm_figures_unpack (sqlite3_column_blob (stmt, 2), sqlite3_column_bytes (stmt, 2), c))
+        {
+          g_set_error (&r->error, TM_STORE_ERROR, TM_STORE_ERROR_CORRUPT,
+                       _("The cooperation “%s” in the database is damaged; "
+                         "import it again or restore the database from a backup"),
+                       column_text (stmt, 3));
+          break;
+        }
+      c->streamer = (guint32) ix;
       c->brand = -1;
+      c->brand_name = NULL;
+      c->brand_category = NULL;
       if (sqlite3_column_type (stmt, 1) != SQLITE_NULL)
-        {
-          gint64 bix = sqlite3_column_int64 (stmt, 1);
-          if (bix >= 0 && bix <= max_brand_ix)
-            c->brand = brand_of_ix[bix];
-        }
-      c->id = keep (self, column_text (stmt, 2));
-      if (c->brand >= 0)
-        {
-          /* Known brands: their current name, interned by the brand list. */
-          c->brand_name = intern (self, pub->brands[c->brand]->name);
-          c->brand_category = intern (self, pub->brands[c->brand]->category);
-        }
+        c->brand = (gint32) CLAMP (sqlite3_column_int64 (stmt, 1), -1, G_MAXINT32);
       else
         {
-          c->brand_name = intern (self, column_text (stmt, 3));
-          c->brand_category = intern (self, column_text (stmt, 4));
+          c->brand_name = reader_intern (r, column_text (stmt, 4));
+          c->brand_category = reader_intern (r, column_text (stmt, 5));
         }
-      c->date = (TmDate) sqlite3_column_int64 (stmt, 5);
-
-      text = column_text (stmt, 6);
-      if (cached_format == NULL || g_strcmp0 (text, cached_format) != 0)
-        {
-          format = code_or (tm_format_from_code (text), TM_FORMAT_LIVE);
-          cached_format = intern (self, text);
-        }
-      c->format = (gint8) format;
-      text = column_text (stmt, 7);
-      if (text == NULL)
-        c->platform = -1;
-      else
-        {
-          if (cached_platform == NULL || strcmp (text, cached_platform) != 0)
-            {
-              platform = tm_platform_from_code (text);
-              cached_platform = intern (self, text);
-            }
-          c->platform = (gint8) platform;
-        }
-      c->gmv_fen = sqlite3_column_int64 (stmt, 8);
-      c->orders = sqlite3_column_int64 (stmt, 9);
-      c->fee_fen = sqlite3_column_int64 (stmt, 10);
-      c->commission_fen = sqlite3_column_int64 (stmt, 11);
-      c->conversion_rate = (float) column_double_or_nan (stmt, 12);
-      c->return_rate = (float) sqlite3_column_double (stmt, 13);
-      c->complaints = (guint32) CLAMP (sqlite3_column_int64 (stmt, 14), 0, G_MAXUINT32);
-      c->rating = (float) column_double_or_nan (stmt, 15);
+      c->id = g_string_chunk_insert (r->chunk, column_text (stmt, 3));
+      n++;
     }
+  if (r->error == NULL && rc != SQLITE_DONE && rc != SQLITE_ROW)
+    sql_failed (db, &r->error);
   sqlite3_finalize (stmt);
-  if (rc != SQLITE_DONE)
-    return sql_failed (db, error);
+  r->n_rows = n;
+
+out:
+  if (own != NULL)
+    {
+      sqlite3_exec (own, "COMMIT", NULL, NULL, NULL);
+      sqlite3_close (own);
+    }
+  return NULL;
+}
+
+/* Maps the reader's rows onto catalog streamers and brands and interns
+ * their strings in the catalog's table.  Takes the rows. */
+static void
+place_cooperations (TmCatalogReal     *self,
+                    CooperationReader *r,
+                    const gint32      *streamer_of_ix,
+                    gint64             max_ix,
+                    const gint32      *brand_of_ix,
+                    gint64             max_brand_ix)
+{
+  TmCatalog *pub = &self->pub;
+  TmCatalogCooperation *rows = g_steal_pointer (&r->rows);
+  g_autofree guint32 *group_start = g_new0 (guint32, pub->n_streamers + 1);
+  g_autoptr(GHashTable) same = g_hash_table_new (NULL, NULL);
+  g_autofree const char **brand_names = g_new (const char *, pub->n_brands + 1);
+  g_autofree const char **brand_categories = g_new (const char *, pub->n_brands + 1);
+  const char *empty = intern (self, "");
+  GHashTableIter iter;
+  gpointer key;
+  gint32 previous = -1;
+  gboolean in_order = TRUE;
+  guint n = 0;
+
+  /* The reader's strings (each one pointer) to the catalog's own interned
+   * copies, looked up by pointer below. */
+  g_hash_table_iter_init (&iter, r->interned);
+  while (g_hash_table_iter_next (&iter, &key, NULL))
+    g_hash_table_insert (same, key, (gpointer) intern (self, key));
+  for (guint b = 0; b < pub->n_brands; b++)
+    {
+      brand_names[b] = intern (self, pub->brands[b]->name);
+      brand_categories[b] = intern (self, pub->brands[b]->category);
+    }
+
+  for (guint i = 0; i < r->n_rows; i++)
+    {
+      TmCatalogCooperation c = rows[i];
+      gint64 ix = c.streamer;
+      gint32 owner;
+
+      if (ix > max_ix || (owner = streamer_of_ix[ix]) < 0)
+        continue;
+      if (owner != previous)
+        {
+          /* A streamer's rows are contiguous: this is its first. */
+          if (owner < previous)
+            in_order = FALSE;
+          group_start[owner] = n;
+          pub->streamers[owner].n_cooperations = 0;
+          previous = owner;
+        }
+      pub->streamers[owner].n_cooperations++;
+      c.streamer = (guint32) owner;
+
+      if (c.brand >= 0)
+        c.brand = c.brand <= max_brand_ix ? brand_of_ix[c.brand] : -1;
+      if (c.brand >= 0)
+        {
+          /* Known brands: their current name. */
+          c.brand_name = brand_names[c.brand];
+          c.brand_category = brand_categories[c.brand];
+        }
+      else
+        {
+          c.brand_name = c.brand_name ? g_hash_table_lookup (same, c.brand_name) : empty;
+          c.brand_category = c.brand_category ? g_hash_table_lookup (same, c.brand_category) : empty;
+        }
+      rows[n++] = c;
+    }
+
+  pub->n_cooperations = n;
+  if (in_order)
+    {
+      pub->cooperations = rows;
+      for (guint i = 0; i < pub->n_streamers; i++)
+        pub->streamers[i].first_cooperation = pub->streamers[i].n_cooperations ? group_start[i] : 0;
+    }
+  else
+    {
+      guint at = 0;
+
+      pub->cooperations = g_new (TmCatalogCooperation, MAX (n, 1));
+      for (guint i = 0; i < pub->n_streamers; i++)
+        {
+          TmCatalogStreamer *s = &pub->streamers[i];
+
+          memcpy (&pub->cooperations[at], &rows[group_start[i]],
+                  s->n_cooperations * sizeof (TmCatalogCooperation));
+          s->first_cooperation = at;
+          at += s->n_cooperations;
+        }
+      g_free (rows);
+    }
 
   for (guint i = 0; i < pub->n_streamers; i++)
     {
       TmCatalogStreamer *s = &pub->streamers[i];
 
-      g_assert (next[i] == s->first_cooperation + s->n_cooperations);
-      if (s->n_cooperations > 1
-          && !is_sorted (&pub->cooperations[s->first_cooperation], s->n_cooperations,
-                         sizeof (TmCatalogCooperation), compare_cooperations))
-        qsort (&pub->cooperations[s->first_cooperation], s->n_cooperations,
-               sizeof (TmCatalogCooperation), compare_cooperations);
+      /* The index orders by date then id, as compare_cooperations does. */
+      g_assert (is_sorted (&pub->cooperations[s->first_cooperation], s->n_cooperations,
+                           sizeof (TmCatalogCooperation), compare_cooperations));
       if (s->n_cooperations > 0)
         s->last_cooperation = pub->cooperations[s->first_cooperation + s->n_cooperations - 1].date;
     }
-  return TRUE;
 }
 
 static int
@@ -660,6 +787,8 @@ catalog_free (TmCatalogReal *self)
   g_free (pub->incidents);
   g_hash_table_unref (self->interned);
   g_string_chunk_free (self->chunk);
+  if (self->cooperation_chunk)
+    g_string_chunk_free (self->cooperation_chunk);
   g_free (self);
 }
 
@@ -682,6 +811,9 @@ tm_catalog_load (TmStore *store, GError **error)
   g_autofree gint32 *brand_of_ix = NULL;
   g_autofree gint32 *streamer_of_ix = NULL;
   gint64 max_brand_ix = 0, max_ix = 0;
+  CooperationReader reader = { 0 };
+  GThread *thread = NULL;
+  gboolean locked;
   gboolean ok;
 
   g_return_val_if_fail (TM_IS_STORE (store), NULL);
@@ -692,18 +824,78 @@ tm_catalog_load (TmStore *store, GError **error)
   self->chunk = g_string_chunk_new (1 << 20);
   self->interned = g_hash_table_new (g_str_hash, g_str_equal);
 
-  if (sqlite3_exec (db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK)
+  /*
+   * Two connections read in parallel, and must see the same data.  Holding
+   * the write lock (BEGIN IMMEDIATE) means nobody can commit until both are
+   * done, so the second connection's snapshot is this one's.  Where the lock
+   * cannot be had (a read-only file, a long import elsewhere) everything is
+   * read on this connection, one part after the other.
+   */
+  locked = sqlite3_exec (db, "BEGIN IMMEDIATE", NULL, NULL, NULL) == SQLITE_OK;
+  if (!locked && sqlite3_exec (db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK)
     {
       sql_failed (db, error);
       catalog_free (self);
       return NULL;
     }
-  ok = load_brands (self, store, &brand_of_ix, &max_brand_ix, error)
-    && load_streamers (self, db, &streamer_of_ix, &max_ix, error)
-    && load_accounts (self, db, streamer_of_ix, max_ix, error)
-    && load_cooperations (self, db, streamer_of_ix, max_ix, brand_of_ix, max_brand_ix, error)
-    && load_incidents (self, db, streamer_of_ix, max_ix, error);
-  sqlite3_exec (db, "COMMIT", NULL, NULL, NULL);
+
+  reader.chunk = self->cooperation_chunk = g_string_chunk_new (1 << 20);
+  reader.interned = g_hash_table_new (g_str_hash, g_str_equal);
+  if (locked && g_get_num_processors () > 1 && tm_store_get_path (store) != NULL)
+    {
+      reader.path = tm_store_get_path (store);
+      thread = g_thread_new ("tm-catalog", read_cooperations, &reader);
+    }
+
+  {
+    /* G_MESSAGES_DEBUG=tm-catalog shows where the time goes. */
+    gint64 t0 = g_get_monotonic_time (), t1 = 0, t2 = 0;
+
+    ok = load_brands (self, store, &brand_of_ix, &max_brand_ix, error)
+      && load_streamers (self, db, &streamer_of_ix, &max_ix, error)
+      && load_accounts (self, db, streamer_of_ix, max_ix, error)
+      && load_incidents (self, db, streamer_of_ix, max_ix, error);
+    t1 = g_get_monotonic_time ();
+
+    if (thread != NULL)
+      {
+        g_thread_join (thread);
+        if (reader.error != NULL && reader.error->code != TM_STORE_ERROR_CORRUPT)
+          {
+            /* Could not open a second connection: read on this one. */
+            g_debug ("reading cooperations in parallel failed: %s", reader.error->message);
+            g_clear_error (&reader.error);
+            g_clear_pointer (&reader.rows, g_free);
+            thread = NULL;
+          }
+      }
+    if (thread == NULL)
+      {
+        reader.path = NULL;
+        reader.db = db;
+        read_cooperations (&reader);
+      }
+    t2 = g_get_monotonic_time ();
+
+    if (ok && reader.error != NULL)
+      {
+        g_propagate_error (error, g_steal_pointer (&reader.error));
+        ok = FALSE;
+      }
+    if (ok)
+      place_cooperations (self, &reader, streamer_of_ix, max_ix, brand_of_ix, max_brand_ix);
+    g_clear_error (&reader.error);
+    g_free (reader.rows);
+    g_hash_table_unref (reader.interned);
+
+    if (ok)
+      g_debug ("catalog loaded: brands, streamers, accounts, incidents %.3f s; "
+               "cooperations %s %.3f s after; placing %.3f s",
+               (t1 - t0) / 1e6, thread ? "in parallel, done" : "read", (t2 - t1) / 1e6,
+               (g_get_monotonic_time () - t2) / 1e6);
+  }
+  /* Nothing was written: the lock goes without touching the file. */
+  sqlite3_exec (db, "ROLLBACK", NULL, NULL, NULL);
 
   if (!ok)
     {

@@ -3,8 +3,9 @@
  * tm-catalog.h: the store loaded into compact arrays for ranking and views.
  *
  * Immutable once loaded and reference counted, so any number of threads may
- * read one catalog at a time.  Strings are interned: equal strings share one
- * pointer, so they can be compared with ==.  Records of one streamer are
+ * read one catalog at a time.  Strings that repeat (tags, categories, brand
+ * names) are interned: equal strings share one pointer, so they can be
+ * compared with ==.  Records of one streamer are
  * contiguous (cooperations and incidents sorted by date).
  */
 #pragma once
@@ -26,7 +27,7 @@ typedef struct {
 } TmCatalogAccount;
 
 typedef struct {
-  const char     *id;    /* interned */
+  const char     *id;    /* unique, so not interned */
   const char     *name;
   guint32         first_account, n_accounts;   /* into accounts[] */
   guint32         first_tag, n_tags;           /* into tags[] */
@@ -53,7 +54,7 @@ typedef struct {
 } TmCatalogStreamer;
 
 typedef struct {
-  const char *id;            /* interned */
+  const char *id;            /* unique, so not interned */
   const char *brand_name;    /* interned */
   const char *brand_category;/* interned */
   gint64      gmv_fen;
@@ -72,7 +73,7 @@ typedef struct {
 } TmCatalogCooperation;
 
 typedef struct {
-  const char *id;          /* interned */
+  const char *id;          /* unique, so not interned */
   guint32     streamer;
   TmDate      date;
   gint8       kind;        /* TmIncidentKind */

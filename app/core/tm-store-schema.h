@@ -15,6 +15,8 @@
  *    female, male, 5 region tiers), or NULL when unknown;
  *  - figure provenance is "field\tsource\tobserved\tbasis" lines;
  *  - optional numbers are NULL when unknown;
+ *  - cooperations.figures is a packed copy of the row's numbers that the
+ *    catalog reads instead of 13 columns (tm-figures.h);
  *  - digest is tm_*_digest() of the record, to skip unchanged rewrites;
  *  - origin says who owns the row: 'import', 'feed' or 'local'.
  */
@@ -82,9 +84,10 @@ static const char * const tm_store_migrations[] = {
   ") WITHOUT ROWID;"
   "CREATE TABLE cooperations ("
   "  ix INTEGER PRIMARY KEY,"
-  "  id TEXT NOT NULL UNIQUE,"
   "  streamer INTEGER NOT NULL REFERENCES streamers(ix) ON DELETE CASCADE,"
   "  brand INTEGER REFERENCES brands(ix) ON DELETE SET NULL,"
+  "  figures BLOB NOT NULL,"          /* packed copy of the numbers, tm-figures.h */
+  "  id TEXT NOT NULL UNIQUE,"
   "  brand_name TEXT NOT NULL,"       /* copied from the brand when known */
   "  brand_category TEXT NOT NULL,"
   "  date INTEGER NOT NULL,"
@@ -106,7 +109,10 @@ static const char * const tm_store_migrations[] = {
   "  origin TEXT NOT NULL DEFAULT 'import',"
   "  digest TEXT NOT NULL"
   ");"
-  "CREATE INDEX cooperations_by_streamer ON cooperations (streamer, date);"
+  /* Covers everything the catalog reads, in the order it wants it: the
+   * catalog load is one sequential index scan (docs/performance.md). */
+  "CREATE INDEX cooperations_by_streamer ON cooperations"
+  "  (streamer, date, id, brand, figures, brand_name, brand_category);"
   "CREATE INDEX cooperations_by_brand ON cooperations (brand, date);"
   "CREATE TABLE incidents ("
   "  ix INTEGER PRIMARY KEY,"

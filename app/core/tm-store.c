@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "tm-json.h"
+#include "tm-figures.h"
 #include "tm-store.h"
 #include "tm-store-schema.h"
 
@@ -648,7 +649,7 @@ col_figure_provenance (RowReader    *r,
   "id, streamer, brand, brand_name, brand_category, date, format, " \
   "platform, gmv_fen, orders, fee_fen, commission_fen, conversion_rate, " \
   "return_rate, complaints, rating, notes, " \
-  "prov_source, prov_observed, prov_basis, figure_provenance"
+  "prov_source, prov_observed, prov_basis, figure_provenance, figures"
 
 /* Reading a cooperation gives the ids behind streamer and brand. */
 #define COOPERATION_SELECT \
@@ -873,6 +874,7 @@ bind_cooperation (sqlite3_stmt         *stmt,
                   GError              **error)
 {
   g_autofree char *figure_provenance = NULL;
+  guint8 figures[TM_FIGURES_SIZE];
   int k = 1;
 
   if (!(figure_provenance = encode_figure_provenance (c->figure_provenance, _("cooperation"), c->id, error)))
@@ -901,6 +903,8 @@ bind_cooperation (sqlite3_stmt         *stmt,
   bind_text (stmt, &k, c->notes);
   bind_provenance (stmt, &k, &c->provenance);
   bind_text (stmt, &k, figure_provenance);
+  tm_figures_pack (c, figures);
+  sqlite3_bind_blob (stmt, k++, figures, sizeof figures, SQLITE_TRANSIENT);
   bind_text (stmt, &k, origin);
   bind_text (stmt, &k, digest);
   return TRUE;
