@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "tm-generator.h"
 #include "tm-json.h"
 #include "tm-store.h"
 
@@ -71,7 +72,7 @@ assert_message_has (const GError        *error,
 }
 
 
-/* A store holding the sample data, and its dump before any bad import: every
+/* A store holding generated data, and its dump before any bad import: every
  * rejected input must leave it exactly so. */
 static TmStore *store;
 static char *store_dir;
@@ -92,16 +93,22 @@ open_sample_store (void)
 {
   g_autoptr(GError) error = NULL;
   g_autofree char *path = NULL;
-  gboolean seeded = FALSE;
+  g_autoptr(TmDataset) dataset = NULL;
+  TmGeneratorOptions options;
+  const char *names[] = { "generated" };
+  TmImportStats stats;
 
+  /* A small store (the dump is compared ~100 times, also under ASan). */
   store_dir = g_dir_make_tmp ("tm-json-store-XXXXXX", &error);
   g_assert_no_error (error);
   path = g_build_filename (store_dir, "test.db", NULL);
   store = tm_store_open (path, &error);
   g_assert_no_error (error);
-  g_assert_true (tm_store_seed_if_empty (store, g_getenv ("TRUSTMATCH_SAMPLE_DIR"), &seeded, &error));
+  tm_generator_options_init (&options, 20, 11);
+  dataset = tm_generator_run (&options);
+  g_assert_true (tm_store_import (store, &dataset, names, 1, &stats, &error));
   g_assert_no_error (error);
-  g_assert_true (seeded);
+  g_assert_cmpuint (stats.added, >, 200);
   baseline_dump = dump_text ();
 }
 
@@ -443,6 +450,51 @@ test_prescan_accepts_strict_json (void)
 
   g_assert_true (tm_json_prescan (text, strlen (text), 4, NAME, &error));
   g_assert_no_error (error);
+}
+
+/* The same key twice in one object is refused however many keys the
+ * object has; equal keys in different objects are fine. */
+static void
+test_prescan_duplicate_keys (void)
+{
+  static const guint sizes[] = { 2, 31, 32, 33, 100 };
+  static const char nested[] =
+    "{\"a\":{\"b\":1,\"c\":{\"b\":2}},\"b\":[{\"a\":1},{\"a\":2}],\"c\":{}}";
+  static const char nested_twice[] = "{\"a\":{\"b\":1},\"b\":{\"a\":2},\"a\":3}";
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (tm_json_prescan (nested, strlen (nested), 8, NAME, &error));
+  g_assert_no_error (error);
+  g_assert_false (tm_json_prescan (nested_twice, strlen (nested_twice), 8, NAME, &error));
+  g_assert_error (error, TM_JSON_ERROR, TM_JSON_ERROR_DUPLICATE);
+  g_assert_nonnull (strstr (error->message, NAME ":1:26:"));
+  g_clear_error (&error);
+
+  for (guint i = 0; i < G_N_ELEMENTS (sizes); i++)
+    {
+      guint n = sizes[i];
+      g_autoptr(GString) unique = g_string_new ("{");
+
+      for (guint k = 0; k < n; k++)
+        g_string_append_printf (unique, "%s\"key%u\":{\"key%u\":%u}", k ? "," : "", k, k, k);
+      g_string_append_c (unique, '}');
+      g_assert_true (tm_json_prescan (unique->str, unique->len, 8, NAME, &error));
+      g_assert_no_error (error);
+
+      /* The first key again at the end, then the last key again. */
+      for (guint again = 0; again < n; again += n - 1)
+        {
+          g_autoptr(GString) twice = g_string_new (unique->str);
+          g_autofree char *needle = g_strdup_printf ("“key%u”", again);
+
+          g_string_truncate (twice, twice->len - 1);
+          g_string_append_printf (twice, ",\"key%u\":0}", again);
+          g_assert_false (tm_json_prescan (twice->str, twice->len, 8, NAME, &error));
+          g_assert_error (error, TM_JSON_ERROR, TM_JSON_ERROR_DUPLICATE);
+          g_assert_nonnull (strstr (error->message, needle));
+          g_clear_error (&error);
+        }
+    }
 }
 
 static char *
@@ -915,6 +967,323 @@ test_digests (void)
   g_assert_cmpstr (changed_i, !=, di1);
 }
 
+/* What a digest hashes: the record's tree written compactly. */
+static char *
+digest_of_tree (JsonNode *node)
+{
+  g_autofree char *text = NULL;
+  gsize length;
+
+  text = tm_json_node_serialize (node, FALSE, &length);
+  json_node_unref (node);
+  return g_compute_checksum_for_data (G_CHECKSUM_SHA256, (const guchar *) text, length);
+}
+
+static void
+assert_digests_are_tree_text (const TmDataset *d)
+{
+  for (guint i = 0; i < d->brands->len; i++)
+    {
+      const TmBrand *r = g_ptr_array_index (d->brands, i);
+      g_autofree char *fast = tm_brand_digest (r);
+      g_autofree char *tree = digest_of_tree (tm_brand_to_json_node (r));
+      g_assert_cmpstr (fast, ==, tree);
+    }
+  for (guint i = 0; i < d->streamers->len; i++)
+    {
+      const TmStreamer *r = g_ptr_array_index (d->streamers, i);
+      g_autofree char *fast = tm_streamer_digest (r);
+      g_autofree char *tree = digest_of_tree (tm_streamer_to_json_node (r));
+      g_assert_cmpstr (fast, ==, tree);
+    }
+  for (guint i = 0; i < d->cooperations->len; i++)
+    {
+      const TmCooperation *r = g_ptr_array_index (d->cooperations, i);
+      g_autofree char *fast = tm_cooperation_digest (r);
+      g_autofree char *tree = digest_of_tree (tm_cooperation_to_json_node (r));
+      g_assert_cmpstr (fast, ==, tree);
+    }
+  for (guint i = 0; i < d->incidents->len; i++)
+    {
+      const TmIncident *r = g_ptr_array_index (d->incidents, i);
+      g_autofree char *fast = tm_incident_digest (r);
+      g_autofree char *tree = digest_of_tree (tm_incident_to_json_node (r));
+      g_assert_cmpstr (fast, ==, tree);
+    }
+}
+
+static void
+add_figure (GArray     *figures,
+            const char *field,
+            TmSource    source)
+{
+  TmFigureProvenance fp = { g_strdup (field), { source, tm_date_from_ymd (2024, 2, 3), TM_BASIS_ESTIMATED } };
+
+  g_array_append_val (figures, fp);
+}
+
+/* Records built in code may hold what no file gives: unknown and odd
+ * values, the same figure twice, codes out of range, far dates. */
+static TmDataset *
+odd_records (void)
+{
+  static const double doubles[] = {
+    0, -0.0, 1, 0.1, 0.2 + 0.1, 1.0 / 3, 2.0 / 3, 1e-4, 9.99e-5, 1e-5, 0.00012345678,
+    123456789.25, 999999999.5, 1e9, 1e15, 1e20, 5e-324, 1.7976931348623157e308, -0.5,
+    -4.25, 0.123456789012345678, 4.35, 0.07, 100, 33.3,
+  };
+  TmDataset *d = tm_dataset_new ();
+
+  for (guint i = 0; i < G_N_ELEMENTS (doubles); i++)
+    {
+      double v = doubles[i];
+      TmBrand *b = tm_brand_new ();
+      TmStreamer *s = tm_streamer_new ();
+      TmCooperation *c = tm_cooperation_new ();
+      TmIncident *inc = tm_incident_new ();
+      TmStyleTag tag = { i % 3 ? g_strdup ("tag \"q\" \\ \n\t\x01\x7f é") : NULL, i % 4 ? v : NAN };
+      TmAccount account = { (int) i - 2, i % 5 ? g_strdup_printf ("h%u", i) : NULL, (gint64) i - 1 };
+
+      b->id = g_strdup_printf ("b-%u", i);
+      b->name = i % 2 ? g_strdup ("名字") : NULL;
+      b->category = g_strdup ("beauty");
+      b->price_tier = (int) i - 1;
+      b->typical_order_price_fen = (gint64) i - 1;
+      b->budget_fen = i % 3 ? G_MAXINT64 : -1;
+      b->min_credit_score = i % 3 == 0 ? v : (i % 3 == 1 ? NAN : 0);
+      b->exclusivity_days = (gint32) i % 4 - 1;
+      if (i % 5 == 1)
+        g_ptr_array_add (b->blacklist, g_strdup ("s-1"));
+      if (i % 7 == 2)
+        g_ptr_array_add (b->competitor_categories, g_strdup ("food"));
+      g_array_append_val (b->style_tags, tag);
+      b->audience.present = i % 2 == 0;
+      for (int k = 0; k < TM_N_AGES; k++)
+        b->audience.age[k] = k == (int) i % TM_N_AGES ? NAN : v;
+      for (int k = 0; k < TM_N_REGIONS; k++)
+        b->audience.region[k] = doubles[(i + k) % G_N_ELEMENTS (doubles)];
+      b->notes = i % 2 ? g_strdup ("line\r\nnext \"quoted\"") : NULL;
+      b->provenance.source = (int) i % (TM_N_SOURCES + 2) - 1;
+      b->provenance.observed = i % 4 == 0 ? TM_DATE_NONE : (TmDate) (i * 1000000) - 1000000;
+      b->provenance.basis = (int) i % (TM_N_BASES + 1);
+      if (i % 2)
+        {
+          add_figure (b->figure_provenance, "budget_fen", TM_SOURCE_MANUAL);
+          add_figure (b->figure_provenance, "audience", TM_SOURCE_EXPORT);
+          add_figure (b->figure_provenance, NULL, TM_SOURCE_EXPORT);
+          add_figure (b->figure_provenance, "budget_fen", TM_SOURCE_PLATFORM);
+          add_figure (b->figure_provenance, "we\"ird", TM_SOURCE_PLATFORM);
+        }
+      else if (i % 4 == 2)
+        add_figure (b->figure_provenance, NULL, TM_SOURCE_EXPORT);
+      g_ptr_array_add (d->brands, b);
+
+      s->id = g_strdup_printf ("s-%u", i);
+      s->name = g_strdup ("主播");
+      if (i % 6 != 5)
+        g_array_append_val (s->accounts, account);
+      else
+        g_free (account.handle);
+      if (i % 3)
+        g_ptr_array_add (s->categories, g_strdup ("food"));
+      s->credit_platform = (int) i % 3 - 1;
+      s->credit_score = i % 3 ? v : NAN;
+      s->credit_scale = i % 4 ? 100 : NAN;
+      s->verification = (int) i % 4 - 1;
+      s->engagement_rate = v;
+      s->avg_live_viewers = (gint64) i - 3;
+      s->reviews_positive = i % 3 ? (gint64) i : -1;
+      s->reviews_negative = i % 5 ? (gint64) i * 2 : -1;
+      s->fake_review_share = i % 2 ? v : NAN;
+      s->dispute_resolution_rate = -v;
+      s->repeat_buyer_rate = v * 3;
+      s->price_low_fen = i % 4 ? (gint64) i : -1;
+      s->price_high_fen = i % 3 ? (gint64) i * 7 : -1;
+      s->audience = b->audience;
+      s->audience.present = i % 2 == 1;
+      s->provenance = b->provenance;
+      if (i % 3 == 0)
+        {
+          add_figure (s->figure_provenance, "reviews.fake_share", TM_SOURCE_MANUAL);
+          add_figure (s->figure_provenance, "reviews.fake_share", TM_SOURCE_EXPORT);
+        }
+      g_ptr_array_add (d->streamers, s);
+
+      c->id = g_strdup_printf ("c-%u", i);
+      c->streamer_id = i % 9 ? g_strdup (s->id) : NULL;
+      if (i % 2)
+        c->brand_id = g_strdup (b->id);
+      else
+        {
+          c->brand_name = g_strdup ("Other \u2028 brand");
+          c->brand_category = i % 4 ? g_strdup ("food") : NULL;
+        }
+      c->date = i % 5 ? (TmDate) (i * 400000) - 800000 : TM_DATE_NONE;
+      c->format = (int) i % (TM_N_FORMATS + 1);
+      c->platform = (int) i % (TM_N_PLATFORMS + 2) - 1;
+      c->gmv_fen = (gint64) i * 1000003 - 5;
+      c->orders = i;
+      c->fee_fen = (gint64) i - 2;
+      c->commission_fen = i % 3 ? G_MAXINT64 : -7;
+      c->conversion_rate = v;
+      c->return_rate = i % 2 ? v / 7 : NAN;
+      c->complaints = (gint64) i - 1;
+      c->rating = 5 - v;
+      c->notes = i % 3 ? g_strdup ("") : NULL;
+      c->provenance = b->provenance;
+      if (i % 4 == 1)
+        add_figure (c->figure_provenance, "gmv_fen", TM_SOURCE_EXPORT);
+      g_ptr_array_add (d->cooperations, c);
+
+      inc->id = g_strdup_printf ("i-%u", i);
+      inc->streamer_id = g_strdup (s->id);
+      inc->date = c->date;
+      inc->kind = (int) i % (TM_N_INCIDENT_KINDS + 2) - 1;
+      inc->severity = (gint32) i - 3;
+      inc->resolved = (gboolean) (i % 3);
+      inc->resolution = i % 2 ? g_strdup ("已解决") : NULL;
+      inc->description = i % 5 ? g_strdup ("desc") : NULL;
+      inc->source_url = i % 3 ? g_strdup ("https://example.org/?a=1&b=\"2\"") : NULL;
+      inc->provenance = b->provenance;
+      g_ptr_array_add (d->incidents, inc);
+    }
+  return d;
+}
+
+/* The digest is SHA-256 of exactly the compact text of the record's tree,
+ * so that records equal as JSON have equal digests and digests stored by
+ * an earlier version still match. */
+static void
+test_digest_is_tree_text (void)
+{
+  g_autoptr(TmDataset) full = load_full ();
+  g_autoptr(TmDataset) odd = odd_records ();
+  g_autoptr(TmDataset) generated = NULL;
+  TmGeneratorOptions options;
+
+  assert_digests_are_tree_text (full);
+  assert_digests_are_tree_text (odd);
+
+  tm_generator_options_init (&options, 2000, 11);
+  generated = tm_generator_run (&options);
+  g_assert_cmpuint (generated->cooperations->len, >, 10000);
+  assert_digests_are_tree_text (generated);
+}
+
+typedef struct {
+  const TmDataset *dataset;
+  char           **digests;   /* one per cooperation */
+  gboolean         ok;
+} DigestThread;
+
+static gpointer
+digest_thread (gpointer data)
+{
+  DigestThread *t = data;
+
+  t->ok = TRUE;
+  for (guint round = 0; round < 3; round++)
+    for (guint i = 0; i < t->dataset->cooperations->len; i++)
+      {
+        g_autofree char *digest = tm_cooperation_digest (g_ptr_array_index (t->dataset->cooperations, i));
+        if (!g_str_equal (digest, t->digests[i]))
+          t->ok = FALSE;
+      }
+  return NULL;
+}
+
+/* The store digests on several threads at once. */
+static void
+test_digest_threads (void)
+{
+  g_autoptr(TmDataset) d = NULL;
+  g_auto(GStrv) digests = NULL;
+  DigestThread threads[4];
+  GThread *handles[G_N_ELEMENTS (threads)];
+  TmGeneratorOptions options;
+
+  tm_generator_options_init (&options, 300, 5);
+  d = tm_generator_run (&options);
+  digests = g_new0 (char *, d->cooperations->len + 1);
+  for (guint i = 0; i < d->cooperations->len; i++)
+    digests[i] = digest_of_tree (tm_cooperation_to_json_node (g_ptr_array_index (d->cooperations, i)));
+
+  for (guint t = 0; t < G_N_ELEMENTS (threads); t++)
+    {
+      threads[t] = (DigestThread) { d, digests, FALSE };
+      handles[t] = g_thread_new ("digest", digest_thread, &threads[t]);
+    }
+  for (guint t = 0; t < G_N_ELEMENTS (threads); t++)
+    {
+      g_thread_join (handles[t]);
+      g_assert_true (threads[t].ok);
+    }
+}
+
+/* The shortest of %.15g, %.16g and %.17g that reads back as @v. */
+static void
+shortest_double (char   *buf,
+                 gsize   size,
+                 double  v)
+{
+  static const char * const formats[] = { "%.15g", "%.16g", "%.17g" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (formats); i++)
+    {
+      g_ascii_formatd (buf, size, formats[i], v);
+      if (g_ascii_strtod (buf, NULL) == v)
+        return;
+    }
+}
+
+static void
+assert_double_text (double v)
+{
+  g_autoptr(JsonNode) node = json_node_alloc ();
+  g_autofree char *text = NULL;
+  char expected[G_ASCII_DTOSTR_BUF_SIZE];
+
+  json_node_init_double (node, v);
+  text = tm_json_node_serialize (node, FALSE, NULL);
+  shortest_double (expected, sizeof expected, v);
+  if (!g_str_equal (text, expected))
+    g_error ("%.17g is written as %s, expected %s", v, text, expected);
+  g_assert_true (g_ascii_strtod (text, NULL) == v);
+}
+
+/* Doubles are written in the shortest of 15, 16 or 17 digits that reads
+ * back the same: decimals of every length, and any bit pattern. */
+static void
+test_double_text (void)
+{
+  static const double powers[] = { 1, 10, 100, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11 };
+  static const double edges[] = {
+    0, -0.0, 1e-4, 9.9999999999999e-5, 0.0001000000000000001, 1e9, 999999999.99999999,
+    999999999.9999999, 1e15, 999999999999999, 9999999999999998, 0.30000000000000004,
+    5e-324, 2.2250738585072014e-308, 1.7976931348623157e308, 0.1, 0.7, 4.35, 1.005,
+  };
+  g_autoptr(GRand) rand = g_rand_new_with_seed (20240917);
+
+  for (guint i = 0; i < G_N_ELEMENTS (edges); i++)
+    {
+      assert_double_text (edges[i]);
+      assert_double_text (-edges[i]);
+    }
+  for (guint i = 0; i < 200000; i++)
+    {
+      double scale = powers[g_rand_int_range (rand, 0, G_N_ELEMENTS (powers))];
+      gint64 n = g_rand_int_range (rand, 0, 2) ? g_rand_int_range (rand, 0, 100000)
+                                                : (gint64) (g_rand_double (rand) * 1e16);
+      union { guint64 bits; double d; } any;
+
+      assert_double_text (n / scale);
+      assert_double_text (-(n / scale));
+      any.bits = ((guint64) g_rand_int (rand) << 32) | g_rand_int (rand);
+      if (isfinite (any.d))
+        assert_double_text (any.d);
+    }
+}
+
 static void
 set_provenance (TmProvenance *p,
                 int           i)
@@ -1033,9 +1402,13 @@ main (int   argc,
   g_test_add_func ("/json/valid/node-omits-unknown", test_node_omits_unknown);
   g_test_add_func ("/json/valid/save-file", test_save_file);
   g_test_add_func ("/json/valid/digests", test_digests);
+  g_test_add_func ("/json/valid/digest-is-tree-text", test_digest_is_tree_text);
+  g_test_add_func ("/json/valid/digest-threads", test_digest_threads);
+  g_test_add_func ("/json/valid/double-text", test_double_text);
   g_test_add_func ("/json/valid/every-code", test_every_code);
   g_test_add_func ("/json/prescan/strict-json", test_prescan_accepts_strict_json);
   g_test_add_func ("/json/prescan/nesting-limit", test_nesting_limit_exact);
+  g_test_add_func ("/json/prescan/duplicate-keys", test_prescan_duplicate_keys);
 
   for (guint i = 0; i < G_N_ELEMENTS (mutations); i++)
     g_test_add_data_func (mutations[i].path, &mutations[i], test_mutation);

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "tm-generator.h"
 #include "tm-json.h"
 #include "tm-store.h"
 #include "tm-store-schema.h"
@@ -1246,6 +1247,193 @@ test_import_files (void)
   remove_tree (dir);
 }
 
+/* The error tm_dataset_load_file gives for @path alone. */
+static GError *
+load_error (const char *path)
+{
+  g_autoptr(TmDataset) d = NULL;
+  GError *error = NULL;
+
+  d = tm_dataset_load_file (path, &error);
+  g_assert_null (d);
+  g_assert_nonnull (error);
+  return error;
+}
+
+static void
+assert_import_fails_as (TmStore            *store,
+                        const char * const *paths,
+                        const GError       *expected,
+                        const char         *unchanged)
+{
+  /* Files are read on several threads: the same error every time. */
+  for (guint round = 0; round < 5; round++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autofree char *after = NULL;
+
+      g_assert_false (tm_store_import_files (store, paths, NULL, &error));
+      g_assert_error (error, expected->domain, expected->code);
+      g_assert_cmpstr (error->message, ==, expected->message);
+      after = dump_text (store);
+      g_assert_cmpstr (after, ==, unchanged);
+    }
+}
+
+/* A generated dataset written to @dir/gen: brands.json, streamers.json,
+ * cooperations.json, incidents.json (in that order in @paths). */
+static GPtrArray *
+write_generated (const char *dir)
+{
+  g_autofree char *gen = g_build_filename (dir, "gen", NULL);
+  g_autoptr(GError) error = NULL;
+  GPtrArray *paths = g_ptr_array_new_with_free_func (g_free);
+  TmGeneratorOptions options;
+
+  tm_generator_options_init (&options, 150, 3);
+  g_assert_true (tm_generator_write (&options, gen, 0, paths, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (paths->len, ==, 4);
+  return paths;
+}
+
+/* Several bad files: the one reported is the first bad one in argument
+ * order, as if the files were read one after the other, even when a later
+ * one is bigger (read first) and fails sooner. */
+static void
+test_import_files_first_bad (void)
+{
+  g_autofree char *dir = make_test_dir ();
+  g_autofree char *path = db_path_in (dir);
+  g_autofree char *late = g_build_filename (dir, "bad-late.json", NULL);
+  g_autofree char *early = g_build_filename (dir, "bad-early-but-big.json", NULL);
+  g_autofree char *missing = g_build_filename (dir, "missing.json", NULL);
+  g_autoptr(GPtrArray) gen = write_generated (dir);
+  const char *brands = g_ptr_array_index (gen, 0);
+  const char *streamers = g_ptr_array_index (gen, 1);
+  const char *cooperations = g_ptr_array_index (gen, 2);
+  g_autoptr(TmStore) store = open_ok (path);
+  g_autoptr(TmDataset) standard = make_standard_dataset ();
+  g_autoptr(GString) big = g_string_new ("[1,]");
+  g_autoptr(GString) text = NULL;
+  g_autoptr(GError) late_error = NULL;
+  g_autoptr(GError) early_error = NULL;
+  g_autoptr(GError) missing_error = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *before = NULL;
+  g_autofree char *raw = NULL;
+  gsize length;
+  const char *order1[] = { brands, late, streamers, early, missing, NULL };
+  const char *order2[] = { brands, early, late, streamers, NULL };
+  const char *order3[] = { brands, missing, early, late, NULL };
+  const char *order4[] = { late, brands, NULL };
+  char *at;
+
+  import_ok (store, standard, NULL);
+  before = dump_text (store);
+
+  /* Bad only in its last cooperation: found after the whole file is
+   * parsed. */
+  g_assert_true (g_file_get_contents (cooperations, &raw, &length, &error));
+  g_assert_no_error (error);
+  at = g_strrstr (raw, "\"orders\": ");
+  g_assert_nonnull (at);
+  at += strlen ("\"orders\": ");
+  text = g_string_new_len (raw, length);
+  g_string_insert_c (text, at - raw, '-');
+  g_assert_true (g_file_set_contents (late, text->str, text->len, &error));
+  g_assert_no_error (error);
+
+  /* Bad in its first bytes, and bigger than all the others. */
+  while (big->len < 2 * length)
+    g_string_append (big, "                                        \n");
+  g_assert_true (g_file_set_contents (early, big->str, big->len, &error));
+  g_assert_no_error (error);
+
+  late_error = load_error (late);
+  early_error = load_error (early);
+  missing_error = load_error (missing);
+  g_assert_error (late_error, TM_JSON_ERROR, TM_JSON_ERROR_INVALID);
+  g_assert_error (early_error, TM_JSON_ERROR, TM_JSON_ERROR_SYNTAX);
+  g_assert_error (missing_error, G_FILE_ERROR, G_FILE_ERROR_NOENT);
+
+  assert_import_fails_as (store, order1, late_error, before);
+  assert_import_fails_as (store, order2, early_error, before);
+  assert_import_fails_as (store, order3, missing_error, before);
+  assert_import_fails_as (store, order4, late_error, before);
+
+  g_clear_object (&store);
+  remove_tree (dir);
+}
+
+/* Reading on several threads gives the datasets in argument order: the
+ * same record in two files is reported naming the files as reading them
+ * one by one does, and a good import stores what that would. */
+static void
+test_import_files_keep_order (void)
+{
+  g_autofree char *dir = make_test_dir ();
+  g_autofree char *path = db_path_in (dir);
+  g_autofree char *path2 = g_build_filename (dir, "sequential.db", NULL);
+  g_autofree char *dup = g_build_filename (dir, "again.json", NULL);
+  g_autoptr(GPtrArray) gen = write_generated (dir);
+  g_autoptr(TmStore) store = open_ok (path);
+  g_autoptr(TmStore) sequential = open_ok (path2);
+  g_autoptr(GPtrArray) datasets = g_ptr_array_new_with_free_func ((GDestroyNotify) tm_dataset_free);
+  g_autoptr(TmDataset) incidents = NULL;
+  g_autoptr(TmDataset) small = tm_dataset_new ();
+  g_autoptr(GError) expected = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *want = NULL;
+  g_autofree char *got = NULL;
+  TmImportStats stats = { 0, }, want_stats = { 0, };
+  const char *with_dup[6];
+
+  /* A small file holding the last incident again, given first: it is
+   * read last but must still come first. */
+  incidents = tm_dataset_load_file (g_ptr_array_index (gen, 3), &error);
+  g_assert_no_error (error);
+  g_ptr_array_add (small->incidents, g_ptr_array_steal_index (incidents->incidents,
+                                                              incidents->incidents->len - 1));
+  write_dataset_file (small, dup);
+  with_dup[0] = dup;
+  for (guint i = 0; i < 4; i++)
+    with_dup[i + 1] = g_ptr_array_index (gen, i);
+  with_dup[5] = NULL;
+
+  for (guint i = 0; i < 5; i++)
+    {
+      g_ptr_array_add (datasets, tm_dataset_load_file (with_dup[i], &error));
+      g_assert_no_error (error);
+    }
+  g_assert_false (tm_store_import (sequential, (TmDataset * const *) datasets->pdata, with_dup,
+                                   5, NULL, &expected));
+  g_assert_error (expected, TM_STORE_ERROR, TM_STORE_ERROR_DUPLICATE);
+  for (guint round = 0; round < 5; round++)
+    {
+      g_assert_false (tm_store_import_files (store, with_dup, NULL, &error));
+      g_assert_error (error, expected->domain, expected->code);
+      g_assert_cmpstr (error->message, ==, expected->message);
+      g_clear_error (&error);
+    }
+
+  /* Without the repeated incident. */
+  g_assert_true (tm_store_import (sequential, (TmDataset * const *) datasets->pdata + 1,
+                                  with_dup + 1, 4, &want_stats, &error));
+  g_assert_no_error (error);
+  g_assert_true (tm_store_import_files (store, with_dup + 1, &stats, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (stats.added, ==, want_stats.added);
+  g_assert_cmpuint (stats.added, >, 1000);
+  want = dump_text (sequential);
+  got = dump_text (store);
+  g_assert_cmpstr (got, ==, want);
+
+  g_clear_object (&store);
+  g_clear_object (&sequential);
+  remove_tree (dir);
+}
+
 /* Seeding --------------------------------------------------------------- */
 
 static void
@@ -1558,6 +1746,8 @@ main (int   argc,
   g_test_add_func ("/store/import/duplicate-across-files", test_import_duplicate_across_files);
   g_test_add_func ("/store/import/rolls-back-midway", test_import_rolls_back_midway);
   g_test_add_func ("/store/import/files", test_import_files);
+  g_test_add_func ("/store/import/files-first-bad", test_import_files_first_bad);
+  g_test_add_func ("/store/import/files-keep-order", test_import_files_keep_order);
   g_test_add_func ("/store/import/bulk", test_import_bulk);
   g_test_add_func ("/store/import/locked-or-full", test_import_locked_or_full);
   g_test_add_func ("/store/seed/if-empty", test_seed_if_empty);

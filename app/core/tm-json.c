@@ -33,6 +33,72 @@ G_DEFINE_QUARK (tm-json-error-quark, tm_json_error)
 /* Numbers as text                                                      */
 /* ------------------------------------------------------------------ */
 
+/* The text of %.15g for a value that is a decimal of at most 8 places and
+ * 15 digits, between 1e-4 and 1e9: rates, shares, ratings and weights,
+ * nearly every double of a dataset.  Found without printf: when n / 10^k
+ * rounds to @value for an integer n below 10^15, the decimal n·10^-k reads
+ * back as @value (strtod and the division round the same exact number), and
+ * rounding @value to 15 digits gives that decimal again (it is off by at
+ * most half an ulp, far less than half a unit of the 15th digit), which %g
+ * prints in fixed notation without trailing zeros.  The smallest such k
+ * gives no trailing zeros.  FALSE for any other value. */
+static gboolean
+format_double_decimal (char   *buf,
+                       gsize   size,
+                       double  value)
+{
+  static const double powers[] = { 1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8 };
+  double a = fabs (value);
+
+  /* Room for a sign, 9 + 8 digits, "0.", zeros and the NUL. */
+  if (!(a >= 1e-4 && a < 1e9) || size < 32)
+    return FALSE;
+  for (guint k = 0; k < G_N_ELEMENTS (powers); k++)
+    {
+      double n = nearbyint (a * powers[k]);
+      char digits[24];
+      char *p = digits + sizeof digits;
+      char *out = buf;
+      guint64 v;
+      guint len;
+
+      if (n / powers[k] != a)
+        continue;
+      if (n >= 1e15)
+        return FALSE;
+      for (v = (guint64) n; v != 0; v /= 10)
+        *--p = (char) ('0' + v % 10);
+      len = digits + sizeof digits - p;
+      if (value < 0)
+        *out++ = '-';
+      if (len > k)
+        {
+          memcpy (out, p, len - k);
+          out += len - k;
+          p += len - k;
+          len = k;
+        }
+      else
+        *out++ = '0';
+      if (k > 0)
+        {
+          *out++ = '.';
+          for (guint z = len; z < k; z++)
+            *out++ = '0';
+          memcpy (out, p, len);
+          out += len;
+          /* Not expected with the smallest k; kept so the text stays %g's. */
+          while (out[-1] == '0')
+            out--;
+          if (out[-1] == '.')
+            out--;
+        }
+      *out = '\0';
+      return TRUE;
+    }
+  return FALSE;
+}
+
 /* The shortest of %.15g, %.16g, %.17g that reads back as the same double:
  * 0.1 stays "0.1" instead of json-glib's "0.10000000000000001". */
 static void
@@ -42,6 +108,8 @@ format_double (char   *buf,
 {
   static const char * const formats[] = { "%.15g", "%.16g", "%.17g" };
 
+  if (format_double_decimal (buf, size, value))
+    return;
   for (guint i = 0; i < G_N_ELEMENTS (formats); i++)
     {
       g_ascii_formatd (buf, size, formats[i], value);
@@ -383,16 +451,27 @@ scan_number (Scan     *s,
     }
   else
     {
-      g_autofree char *text = g_strndup (n, len);
-      double v = g_ascii_strtod (text, NULL);
+      /* strtod needs the number on its own; most are short. */
+      char local[64];
+      g_autofree char *allocated = NULL;
+      const char *text = local;
+      double v;
+
+      if (len < sizeof local)
+        {
+          memcpy (local, n, len);
+          local[len] = '\0';
+        }
+      else
+        text = allocated = g_strndup (n, len);
+      v = g_ascii_strtod (text, NULL);
 
       if (!isfinite (v))
         {
-          if (len > 40)
-            text[40] = '\0';
+          g_autofree char *shown = g_strndup (n, MIN (len, 40));
           return scan_fail (s, n, TM_JSON_ERROR_NUMBER, error,
                             _("the number %s%s is too large to represent"),
-                            text, len > 40 ? "…" : "");
+                            shown, len > 40 ? "…" : "");
         }
     }
   s->p = p;
@@ -424,11 +503,66 @@ scan_unexpected (Scan        *s,
                     _("unexpected %s; expected %s"), what, expected);
 }
 
+/* The keys of one open object, to find a key given twice.  They are kept
+ * in one buffer shared by all open objects (NUL-separated, the innermost
+ * object's last) and compared one by one while there are few, as in a
+ * record; an object with many keys gets a hash table instead, so that a
+ * huge one cannot make the scan quadratic. */
+#define KEY_SCAN_MAX 32
+
+typedef struct {
+  gsize       start;   /* the object's first key in the buffer */
+  guint       n_keys;
+  GHashTable *set;     /* NULL until n_keys reaches KEY_SCAN_MAX */
+} KeyLevel;
+
 static void
-free_key_set (gpointer data)
+key_level_clear (gpointer data)
 {
-  if (data != NULL)
-    g_hash_table_unref (data);
+  KeyLevel *level = data;
+
+  g_clear_pointer (&level->set, g_hash_table_unref);
+}
+
+/* Adds @key (of @length bytes, no NUL inside) to the object's keys; FALSE
+ * when it is already there. */
+static gboolean
+key_level_add (KeyLevel   *level,
+               GString    *buffer,
+               const char *key,
+               gsize       length)
+{
+  if (level->set == NULL && level->n_keys < KEY_SCAN_MAX)
+    {
+      for (const char *k = buffer->str + level->start; k < buffer->str + buffer->len;
+           k += strlen (k) + 1)
+        if (strcmp (k, key) == 0)
+          return FALSE;
+      g_string_append_len (buffer, key, length + 1);
+      level->n_keys++;
+      return TRUE;
+    }
+  if (level->set == NULL)
+    {
+      level->set = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+      for (const char *k = buffer->str + level->start; k < buffer->str + buffer->len;
+           k += strlen (k) + 1)
+        g_hash_table_add (level->set, g_strdup (k));
+    }
+  if (!g_hash_table_add (level->set, g_strndup (key, length)))
+    return FALSE;
+  level->n_keys++;
+  return TRUE;
+}
+
+/* Forgets the keys of the innermost object as it closes. */
+static void
+key_level_close (KeyLevel *level,
+                 GString  *buffer)
+{
+  g_string_truncate (buffer, level->start);
+  level->n_keys = 0;
+  g_clear_pointer (&level->set, g_hash_table_unref);
 }
 
 enum {
@@ -447,7 +581,8 @@ tm_json_prescan (const char  *data,
   Scan s;
   const char *bad;
   g_autoptr(GByteArray) stack = NULL;   /* per open container: TRUE for objects */
-  g_autoptr(GPtrArray) keys = NULL;     /* per open object: the keys seen so far */
+  g_autoptr(GArray) keys = NULL;        /* per open container: KeyLevel */
+  g_autoptr(GString) key_buffer = NULL;
   g_autoptr(GString) key = NULL;
   guint depth = 0;
   int state = STATE_VALUE;
@@ -503,7 +638,9 @@ tm_json_prescan (const char  *data,
 
   /* Grown as the nesting deepens: the caller may allow a large depth. */
   stack = g_byte_array_new ();
-  keys = g_ptr_array_new_with_free_func (free_key_set);
+  keys = g_array_new (FALSE, TRUE, sizeof (KeyLevel));
+  g_array_set_clear_func (keys, key_level_clear);
+  key_buffer = g_string_sized_new (1024);
   key = g_string_new (NULL);
 
   for (;;)
@@ -532,11 +669,11 @@ tm_json_prescan (const char  *data,
               if (depth == stack->len)
                 {
                   g_byte_array_set_size (stack, depth + 1);
-                  g_ptr_array_add (keys, NULL);
+                  g_array_set_size (keys, depth + 1);
                 }
               stack->data[depth] = c == '{';
-              if (keys->pdata[depth] != NULL)
-                g_hash_table_remove_all (keys->pdata[depth]);
+              g_array_index (keys, KeyLevel, depth).start = key_buffer->len;
+              g_assert (g_array_index (keys, KeyLevel, depth).n_keys == 0);
               depth++;
               s.p++;
               scan_skip_ws (&s);
@@ -610,9 +747,8 @@ tm_json_prescan (const char  *data,
           if (!scan_string (&s, key, error))
             return FALSE;
           /* json-glib keeps the last of two equal keys without a word. */
-          if (keys->pdata[depth - 1] == NULL)
-            keys->pdata[depth - 1] = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-          if (!g_hash_table_add (keys->pdata[depth - 1], g_strdup (key->str)))
+          if (!key_level_add (&g_array_index (keys, KeyLevel, depth - 1), key_buffer,
+                              key->str, key->len))
             {
               scan_fail (&s, at, TM_JSON_ERROR_DUPLICATE, error,
                          _("the key “%s” appears twice in the same object"), key->str);
@@ -666,6 +802,8 @@ tm_json_prescan (const char  *data,
             {
               s.p++;
               depth--;
+              if (stack->data[depth])
+                key_level_close (&g_array_index (keys, KeyLevel, depth), key_buffer);
             }
           else
             {
@@ -835,6 +973,16 @@ check_keys (Ctx               *ctx,
   JsonObjectIter iter;
   const char *name;
   JsonNode *member;
+  gboolean all_known = TRUE;
+
+  /* In json-glib's order first, which is cheap (json-glib 1.6 looks every
+   * member up again when iterating in order); in the file's order only to
+   * name the first unknown field. */
+  json_object_iter_init (&iter, obj);
+  while (all_known && json_object_iter_next (&iter, &name, &member))
+    all_known = g_strv_contains (allowed, name);
+  if (all_known)
+    return TRUE;
 
   json_object_iter_init_ordered (&iter, obj);
   while (json_object_iter_next_ordered (&iter, &name, &member))
@@ -2869,41 +3017,540 @@ tm_dataset_save_file (const TmDataset  *dataset,
                                    0666, error);
 }
 
-static char *
-digest_node (JsonNode *node)
-{
-  g_autofree char *text = NULL;
-  gsize length;
+/* Digests: SHA-256 of the compact text of tm_*_to_json_node, written
+ * straight from the record without building the tree (an import digests
+ * every record, and building and freeing the trees took four fifths of
+ * the time).  Each writer below follows its tm_*_to_json_node line by
+ * line: same members, same order, same omissions; tests compare the two
+ * on whole datasets. */
 
-  text = tm_json_node_serialize (node, FALSE, &length);
-  json_node_unref (node);
-  return g_compute_checksum_for_data (G_CHECKSUM_SHA256, (const guchar *) text, length);
+static inline void
+put_key (GString    *out,
+         gboolean   *first,
+         const char *quoted,
+         gsize       length)
+{
+  if (!*first)
+    g_string_append_c (out, ',');
+  *first = FALSE;
+  g_string_append_len (out, quoted, length);
+}
+
+/* @k is a literal key that needs no escaping. */
+#define KEY(out, first, k) put_key (out, first, "\"" k "\":", sizeof ("\"" k "\":") - 1)
+
+static void
+put_any_key (GString    *out,
+             gboolean   *first,
+             const char *key)
+{
+  if (!*first)
+    g_string_append_c (out, ',');
+  *first = FALSE;
+  append_string (out, key);
+  g_string_append_c (out, ':');
+}
+
+static void
+append_double (GString *out,
+               double   value)
+{
+  char buf[G_ASCII_DTOSTR_BUF_SIZE];
+
+  format_double (buf, sizeof buf, value);
+  g_string_append (out, buf);
+}
+
+/* Same text as tm_date_format, without the allocation. */
+static void
+append_date (GString *out,
+             TmDate   date)
+{
+  char buf[32];
+  int y, m, d;
+
+  tm_date_to_ymd (date, &y, &m, &d);
+  if (y >= 0 && y <= 9999 && m >= 0 && m <= 99 && d >= 0 && d <= 99)
+    {
+      buf[0] = '"';
+      buf[1] = (char) ('0' + y / 1000);
+      buf[2] = (char) ('0' + y / 100 % 10);
+      buf[3] = (char) ('0' + y / 10 % 10);
+      buf[4] = (char) ('0' + y % 10);
+      buf[5] = '-';
+      buf[6] = (char) ('0' + m / 10);
+      buf[7] = (char) ('0' + m % 10);
+      buf[8] = '-';
+      buf[9] = (char) ('0' + d / 10);
+      buf[10] = (char) ('0' + d % 10);
+      buf[11] = '"';
+      g_string_append_len (out, buf, 12);
+    }
+  else
+    {
+      g_snprintf (buf, sizeof buf, "%04d-%02d-%02d", y, m, d);
+      append_string (out, buf);
+    }
+}
+
+/* The put_* helpers add a member the way set_* above do: only when the
+ * value is known. */
+#define PUT_STRING(out, first, k, value)                                     \
+  G_STMT_START {                                                             \
+    const char *s_ = (value);                                                \
+    if (s_ != NULL)                                                          \
+      {                                                                      \
+        KEY (out, first, k);                                                 \
+        append_string (out, s_);                                             \
+      }                                                                      \
+  } G_STMT_END
+
+#define PUT_DOUBLE(out, first, k, value)                                     \
+  G_STMT_START {                                                             \
+    double d_ = (value);                                                     \
+    if (isfinite (d_))                                                       \
+      {                                                                      \
+        KEY (out, first, k);                                                 \
+        append_double (out, d_);                                             \
+      }                                                                      \
+  } G_STMT_END
+
+#define PUT_INT(out, first, k, value)                                        \
+  G_STMT_START {                                                             \
+    gint64 i_ = (value);                                                     \
+    if (i_ >= 0)                                                             \
+      {                                                                      \
+        KEY (out, first, k);                                                 \
+        append_int (out, i_);                                                \
+      }                                                                      \
+  } G_STMT_END
+
+#define PUT_DATE(out, first, k, value)                                       \
+  G_STMT_START {                                                             \
+    TmDate t_ = (value);                                                     \
+    if (t_ != TM_DATE_NONE)                                                  \
+      {                                                                      \
+        KEY (out, first, k);                                                 \
+        append_date (out, t_);                                               \
+      }                                                                      \
+  } G_STMT_END
+
+#define PUT_CODE(out, first, k, name, N, value)                              \
+  G_STMT_START {                                                             \
+    int v_ = (int) (value);                                                  \
+    if (v_ >= 0 && v_ < (N))                                                 \
+      {                                                                      \
+        KEY (out, first, k);                                                 \
+        append_string (out, tm_##name##_code (v_));                          \
+      }                                                                      \
+  } G_STMT_END
+
+static void
+put_string_list (GString         *out,
+                 gboolean        *first,
+                 const char      *quoted,
+                 gsize            length,
+                 const GPtrArray *list,
+                 gboolean         even_empty)
+{
+  if (list == NULL || (list->len == 0 && !even_empty))
+    return;
+  put_key (out, first, quoted, length);
+  g_string_append_c (out, '[');
+  for (guint i = 0; i < list->len; i++)
+    {
+      if (i > 0)
+        g_string_append_c (out, ',');
+      append_string (out, g_ptr_array_index (list, i));
+    }
+  g_string_append_c (out, ']');
+}
+
+#define PUT_STRING_LIST(out, first, k, list, even_empty) \
+  put_string_list (out, first, "\"" k "\":", sizeof ("\"" k "\":") - 1, list, even_empty)
+
+static void
+append_provenance_object (GString            *out,
+                          const TmProvenance *p)
+{
+  gboolean first = TRUE;
+
+  g_string_append_c (out, '{');
+  PUT_CODE (out, &first, "source", source, TM_N_SOURCES, p->source);
+  PUT_DATE (out, &first, "observed", p->observed);
+  PUT_CODE (out, &first, "basis", basis, TM_N_BASES, p->basis);
+  g_string_append_c (out, '}');
+}
+
+static void
+put_provenance (GString            *out,
+                gboolean           *first,
+                const TmProvenance *provenance,
+                const GArray       *figures)
+{
+  gboolean fp_first = TRUE;
+
+  KEY (out, first, "provenance");
+  append_provenance_object (out, provenance);
+  if (figures == NULL || figures->len == 0)
+    return;
+  KEY (out, first, "figure_provenance");
+  g_string_append_c (out, '{');
+  for (guint i = 0; i < figures->len; i++)
+    {
+      const TmFigureProvenance *f = &g_array_index (figures, TmFigureProvenance, i);
+      const TmFigureProvenance *last = f;
+      gboolean seen = FALSE;
+
+      if (f->field == NULL)
+        continue;
+      /* A JsonObject given the same member twice keeps the first place
+       * and the last value; a record built in code may do that. */
+      for (guint j = 0; j < i && !seen; j++)
+        {
+          const char *other = g_array_index (figures, TmFigureProvenance, j).field;
+          seen = other != NULL && strcmp (other, f->field) == 0;
+        }
+      if (seen)
+        continue;
+      for (guint j = i + 1; j < figures->len; j++)
+        {
+          const TmFigureProvenance *g = &g_array_index (figures, TmFigureProvenance, j);
+          if (g->field != NULL && strcmp (g->field, f->field) == 0)
+            last = g;
+        }
+      put_any_key (out, &fp_first, f->field);
+      append_provenance_object (out, &last->provenance);
+    }
+  g_string_append_c (out, '}');
+}
+
+static void
+put_style_tags (GString      *out,
+                gboolean     *first,
+                const GArray *tags)
+{
+  if (tags == NULL || tags->len == 0)
+    return;
+  KEY (out, first, "style_tags");
+  g_string_append_c (out, '[');
+  for (guint i = 0; i < tags->len; i++)
+    {
+      const TmStyleTag *t = &g_array_index (tags, TmStyleTag, i);
+      gboolean tag_first = TRUE;
+
+      if (i > 0)
+        g_string_append_c (out, ',');
+      g_string_append_c (out, '{');
+      PUT_STRING (out, &tag_first, "tag", t->tag);
+      PUT_DOUBLE (out, &tag_first, "weight", t->weight);
+      g_string_append_c (out, '}');
+    }
+  g_string_append_c (out, ']');
+}
+
+typedef const char *(*ShareCodeFunc) (int bucket);
+
+static void
+append_shares (GString       *out,
+               const double  *shares,
+               int            n,
+               ShareCodeFunc  code)
+{
+  gboolean first = TRUE;
+
+  g_string_append_c (out, '{');
+  for (int i = 0; i < n; i++)
+    if (isfinite (shares[i]))
+      {
+        put_any_key (out, &first, code (i));
+        append_double (out, shares[i]);
+      }
+  g_string_append_c (out, '}');
+}
+
+static void
+put_audience (GString          *out,
+              gboolean         *first,
+              const TmAudience *a)
+{
+  if (!a->present)
+    return;
+  KEY (out, first, "audience");
+  g_string_append (out, "{\"age\":");
+  append_shares (out, a->age, TM_N_AGES, (ShareCodeFunc) tm_age_code);
+  g_string_append (out, ",\"gender\":");
+  append_shares (out, a->gender, TM_N_GENDERS, (ShareCodeFunc) tm_gender_code);
+  g_string_append (out, ",\"region\":");
+  append_shares (out, a->region, TM_N_REGIONS, (ShareCodeFunc) tm_region_code);
+  g_string_append_c (out, '}');
+}
+
+static void
+write_brand (GString       *out,
+             const TmBrand *brand)
+{
+  gboolean first = TRUE;
+  gboolean c_first = TRUE;
+  gsize before_constraints;
+
+  g_string_append_c (out, '{');
+  PUT_STRING (out, &first, "id", brand->id);
+  PUT_STRING (out, &first, "name", brand->name);
+  PUT_STRING (out, &first, "category", brand->category);
+  put_style_tags (out, &first, brand->style_tags);
+  put_audience (out, &first, &brand->audience);
+  PUT_CODE (out, &first, "price_tier", price_tier, TM_N_PRICE_TIERS, brand->price_tier);
+  PUT_INT (out, &first, "typical_order_price_fen", brand->typical_order_price_fen);
+  PUT_INT (out, &first, "budget_fen", brand->budget_fen);
+
+  /* Written, then taken back when it holds nothing, as the tree omits an
+   * empty constraints object. */
+  before_constraints = out->len;
+  g_string_append (out, first ? "\"constraints\":{" : ",\"constraints\":{");
+  if (isfinite (brand->min_credit_score) && brand->min_credit_score > 0)
+    PUT_DOUBLE (out, &c_first, "min_credit_score", brand->min_credit_score);
+  PUT_STRING_LIST (out, &c_first, "blacklist", brand->blacklist, FALSE);
+  PUT_STRING_LIST (out, &c_first, "competitor_brands", brand->competitor_brands, FALSE);
+  PUT_STRING_LIST (out, &c_first, "competitor_categories", brand->competitor_categories, FALSE);
+  if (brand->exclusivity_days > 0)
+    {
+      KEY (out, &c_first, "exclusivity_days");
+      append_int (out, brand->exclusivity_days);
+    }
+  if (c_first)
+    g_string_truncate (out, before_constraints);
+  else
+    {
+      g_string_append_c (out, '}');
+      first = FALSE;
+    }
+
+  PUT_STRING (out, &first, "notes", brand->notes);
+  put_provenance (out, &first, &brand->provenance, brand->figure_provenance);
+  g_string_append_c (out, '}');
+}
+
+static void
+write_streamer (GString          *out,
+                const TmStreamer *s)
+{
+  gboolean first = TRUE;
+
+  g_string_append_c (out, '{');
+  PUT_STRING (out, &first, "id", s->id);
+  PUT_STRING (out, &first, "name", s->name);
+
+  KEY (out, &first, "accounts");
+  g_string_append_c (out, '[');
+  for (guint i = 0; s->accounts != NULL && i < s->accounts->len; i++)
+    {
+      const TmAccount *a = &g_array_index (s->accounts, TmAccount, i);
+      gboolean a_first = TRUE;
+
+      if (i > 0)
+        g_string_append_c (out, ',');
+      g_string_append_c (out, '{');
+      PUT_CODE (out, &a_first, "platform", platform, TM_N_PLATFORMS, a->platform);
+      PUT_STRING (out, &a_first, "handle", a->handle);
+      PUT_INT (out, &a_first, "followers", a->followers);
+      g_string_append_c (out, '}');
+    }
+  g_string_append_c (out, ']');
+  PUT_STRING_LIST (out, &first, "categories", s->categories, TRUE);
+  put_style_tags (out, &first, s->style_tags);
+  put_audience (out, &first, &s->audience);
+
+  if (isfinite (s->credit_score))
+    {
+      gboolean c_first = TRUE;
+
+      KEY (out, &first, "credit");
+      g_string_append_c (out, '{');
+      PUT_CODE (out, &c_first, "platform", platform, TM_N_PLATFORMS, s->credit_platform);
+      PUT_DOUBLE (out, &c_first, "score", s->credit_score);
+      PUT_DOUBLE (out, &c_first, "scale", s->credit_scale);
+      g_string_append_c (out, '}');
+    }
+  PUT_CODE (out, &first, "verification", verification, TM_N_VERIFICATIONS, s->verification);
+  PUT_DOUBLE (out, &first, "engagement_rate", s->engagement_rate);
+  PUT_INT (out, &first, "avg_live_viewers", s->avg_live_viewers);
+
+  if ((s->reviews_positive >= 0 && s->reviews_negative >= 0) || isfinite (s->fake_review_share))
+    {
+      gboolean r_first = TRUE;
+
+      KEY (out, &first, "reviews");
+      g_string_append_c (out, '{');
+      if (s->reviews_positive >= 0 && s->reviews_negative >= 0)
+        {
+          KEY (out, &r_first, "positive");
+          append_int (out, s->reviews_positive);
+          KEY (out, &r_first, "negative");
+          append_int (out, s->reviews_negative);
+        }
+      PUT_DOUBLE (out, &r_first, "fake_share", s->fake_review_share);
+      g_string_append_c (out, '}');
+    }
+  PUT_DOUBLE (out, &first, "dispute_resolution_rate", s->dispute_resolution_rate);
+  PUT_DOUBLE (out, &first, "repeat_buyer_rate", s->repeat_buyer_rate);
+  if (s->price_low_fen >= 0 && s->price_high_fen >= 0)
+    {
+      KEY (out, &first, "price_range_fen");
+      g_string_append (out, "{\"low\":");
+      append_int (out, s->price_low_fen);
+      g_string_append (out, ",\"high\":");
+      append_int (out, s->price_high_fen);
+      g_string_append_c (out, '}');
+    }
+  put_provenance (out, &first, &s->provenance, s->figure_provenance);
+  g_string_append_c (out, '}');
+}
+
+static void
+write_cooperation (GString             *out,
+                   const TmCooperation *c)
+{
+  gboolean first = TRUE;
+
+  g_string_append_c (out, '{');
+  PUT_STRING (out, &first, "id", c->id);
+  PUT_STRING (out, &first, "streamer", c->streamer_id);
+  if (c->brand_id != NULL)
+    PUT_STRING (out, &first, "brand", c->brand_id);
+  else
+    {
+      PUT_STRING (out, &first, "brand_name", c->brand_name);
+      PUT_STRING (out, &first, "brand_category", c->brand_category);
+    }
+  PUT_DATE (out, &first, "date", c->date);
+  PUT_CODE (out, &first, "format", format, TM_N_FORMATS, c->format);
+  PUT_CODE (out, &first, "platform", platform, TM_N_PLATFORMS, c->platform);
+  PUT_INT (out, &first, "gmv_fen", c->gmv_fen);
+  PUT_INT (out, &first, "orders", c->orders);
+  PUT_INT (out, &first, "fee_fen", c->fee_fen);
+  PUT_INT (out, &first, "commission_fen", c->commission_fen);
+  PUT_DOUBLE (out, &first, "conversion_rate", c->conversion_rate);
+  PUT_DOUBLE (out, &first, "return_rate", c->return_rate);
+  PUT_INT (out, &first, "complaints", c->complaints);
+  PUT_DOUBLE (out, &first, "rating", c->rating);
+  PUT_STRING (out, &first, "notes", c->notes);
+  put_provenance (out, &first, &c->provenance, c->figure_provenance);
+  g_string_append_c (out, '}');
+}
+
+static void
+write_incident (GString          *out,
+                const TmIncident *incident)
+{
+  gboolean first = TRUE;
+
+  g_string_append_c (out, '{');
+  PUT_STRING (out, &first, "id", incident->id);
+  PUT_STRING (out, &first, "streamer", incident->streamer_id);
+  PUT_DATE (out, &first, "date", incident->date);
+  PUT_CODE (out, &first, "kind", incident_kind, TM_N_INCIDENT_KINDS, incident->kind);
+  KEY (out, &first, "severity");
+  append_int (out, incident->severity);
+  KEY (out, &first, "resolved");
+  g_string_append (out, incident->resolved ? "true" : "false");
+  PUT_STRING (out, &first, "resolution", incident->resolution);
+  PUT_STRING (out, &first, "description", incident->description);
+  PUT_STRING (out, &first, "source_url", incident->source_url);
+  put_provenance (out, &first, &incident->provenance, incident->figure_provenance);
+  g_string_append_c (out, '}');
+}
+
+/* One text buffer and one checksum per thread, reused record after record:
+ * the store digests on several threads at once. */
+typedef struct {
+  GString   *text;
+  GChecksum *checksum;
+} DigestState;
+
+#define DIGEST_TEXT_KEEP (64 * 1024)  /* a larger buffer is not kept */
+
+static void
+digest_state_free (gpointer data)
+{
+  DigestState *state = data;
+
+  g_string_free (state->text, TRUE);
+  g_checksum_free (state->checksum);
+  g_free (state);
+}
+
+static GPrivate digest_state_key = G_PRIVATE_INIT (digest_state_free);
+
+static DigestState *
+digest_begin (void)
+{
+  DigestState *state = g_private_get (&digest_state_key);
+
+  if (state == NULL)
+    {
+      state = g_new (DigestState, 1);
+      state->text = g_string_sized_new (2048);
+      state->checksum = g_checksum_new (G_CHECKSUM_SHA256);
+      g_private_set (&digest_state_key, state);
+    }
+  else if (state->text->allocated_len > DIGEST_TEXT_KEEP)
+    {
+      g_string_free (state->text, TRUE);
+      state->text = g_string_sized_new (2048);
+    }
+  g_string_truncate (state->text, 0);
+  return state;
+}
+
+static char *
+digest_end (DigestState *state)
+{
+  g_checksum_reset (state->checksum);
+  g_checksum_update (state->checksum, (const guchar *) state->text->str, state->text->len);
+  return g_strdup (g_checksum_get_string (state->checksum));
 }
 
 char *
 tm_brand_digest (const TmBrand *brand)
 {
+  DigestState *state;
+
   g_return_val_if_fail (brand != NULL, NULL);
-  return digest_node (tm_brand_to_json_node (brand));
+  state = digest_begin ();
+  write_brand (state->text, brand);
+  return digest_end (state);
 }
 
 char *
 tm_streamer_digest (const TmStreamer *streamer)
 {
+  DigestState *state;
+
   g_return_val_if_fail (streamer != NULL, NULL);
-  return digest_node (tm_streamer_to_json_node (streamer));
+  state = digest_begin ();
+  write_streamer (state->text, streamer);
+  return digest_end (state);
 }
 
 char *
 tm_cooperation_digest (const TmCooperation *coop)
 {
+  DigestState *state;
+
   g_return_val_if_fail (coop != NULL, NULL);
-  return digest_node (tm_cooperation_to_json_node (coop));
+  state = digest_begin ();
+  write_cooperation (state->text, coop);
+  return digest_end (state);
 }
 
 char *
 tm_incident_digest (const TmIncident *incident)
 {
+  DigestState *state;
+
   g_return_val_if_fail (incident != NULL, NULL);
-  return digest_node (tm_incident_to_json_node (incident));
+  state = digest_begin ();
+  write_incident (state->text, incident);
+  return digest_end (state);
 }

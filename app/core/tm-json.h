@@ -89,7 +89,9 @@ char       *tm_json_node_serialize  (JsonNode        *node,
                                      gboolean         pretty,
                                      gsize           *length);
 
-/* SHA-256 hex of the record's canonical JSON; equal records, equal digest. */
+/* SHA-256 hex of the record's canonical JSON (the compact text of its
+ * tm_*_to_json_node tree); equal records, equal digest.  Safe to call from
+ * several threads at once. */
 char       *tm_brand_digest         (const TmBrand       *brand);
 char       *tm_streamer_digest      (const TmStreamer    *streamer);
 char       *tm_cooperation_digest   (const TmCooperation *coop);
