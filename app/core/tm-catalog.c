@@ -27,20 +27,27 @@ typedef struct {
 
 #define REAL(c) ((TmCatalogReal *) (c))
 
+/* The one copy of @str kept in @chunk, @interned indexing them. */
 static const char *
-intern (TmCatalogReal *self, const char *str)
+intern_in (GStringChunk *chunk, GHashTable *interned, const char *str)
 {
   const char *found;
 
   if (str == NULL)
     return NULL;
-  found = g_hash_table_lookup (self->interned, str);
+  found = g_hash_table_lookup (interned, str);
   if (found == NULL)
     {
-      found = g_string_chunk_insert (self->chunk, str);
-      g_hash_table_add (self->interned, (gpointer) found);
+      found = g_string_chunk_insert (chunk, str);
+      g_hash_table_add (interned, (gpointer) found);
     }
   return found;
+}
+
+static const char *
+intern (TmCatalogReal *self, const char *str)
+{
+  return intern_in (self->chunk, self->interned, str);
 }
 
 /* intern() for a string that is not NUL-terminated where it ends. */
@@ -497,17 +504,7 @@ typedef struct {
 static const char *
 reader_intern (CooperationReader *r, const char *str)
 {
-  const char *found;
-
-  if (str == NULL)
-    return NULL;
-  found = g_hash_table_lookup (r->interned, str);
-  if (found == NULL)
-    {
-      found = g_string_chunk_insert (r->chunk, str);
-      g_hash_table_insert (r->interned, (gpointer) found, (gpointer) found);
-    }
-  return found;
+  return intern_in (r->chunk, r->interned, str);
 }
 
 static gpointer
