@@ -172,6 +172,17 @@ test_list_json_round_trip (Fixture *f, gconstpointer data)
   g_assert_cmpuint (listed->streamers->len, ==, 0);
   g_assert_cmpstr (((TmBrand *) listed->brands->pdata[0])->name, ==,
                    ((TmBrand *) sample->brands->pdata[0])->name);
+
+  /* --limit keeps the first N by id, and only that kind is written. */
+  g_clear_pointer (&json, g_free);
+  g_clear_pointer (&listed, tm_dataset_free);
+  g_assert_cmpint (run_cli (f, &json, NULL, "list", "cooperations", "--format", "json", "--limit", "5", NULL), ==, 0);
+  listed = tm_dataset_load_data (json, strlen (json), "list output", &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (listed->cooperations->len, ==, 5);
+  g_assert_cmpuint (listed->brands->len + listed->streamers->len + listed->incidents->len, ==, 0);
+  g_assert_cmpstr (((TmCooperation *) listed->cooperations->pdata[0])->id, <,
+                   ((TmCooperation *) listed->cooperations->pdata[4])->id);
 }
 
 static void

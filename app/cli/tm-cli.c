@@ -378,31 +378,28 @@ cmd_list (const char *db_path, int argc, char **argv)
     {
       /* JSON output is a valid dataset file holding only that kind, so it
        * can be imported again. */
-      g_autoptr(TmDataset) all = tm_store_dump (store, &error);
-      g_autoptr(TmDataset) only = NULL;
+      TmRecordKinds kind = g_str_equal (what, "brands") ? TM_RECORD_BRANDS
+                         : g_str_equal (what, "streamers") ? TM_RECORD_STREAMERS
+                         : g_str_equal (what, "cooperations") ? TM_RECORD_COOPERATIONS
+                         : TM_RECORD_INCIDENTS;
+      g_autoptr(TmDataset) only = tm_store_dump_kinds (store, kind, &error);
       g_autofree char *json = NULL;
-      GPtrArray *from, *to;
+      GPtrArray *from;
 
-      if (all == NULL)
+      if (only == NULL)
         {
           print_error ("%s", error->message);
           return TM_CLI_STORE_FAILED;
         }
-      only = tm_dataset_new ();
-      if (g_str_equal (what, "brands"))
-        from = all->brands, to = only->brands;
-      else if (g_str_equal (what, "streamers"))
-        from = all->streamers, to = only->streamers;
-      else if (g_str_equal (what, "cooperations"))
-        from = all->cooperations, to = only->cooperations;
-      else
-        from = all->incidents, to = only->incidents;
+      from = kind == TM_RECORD_BRANDS ? only->brands
+           : kind == TM_RECORD_STREAMERS ? only->streamers
+           : kind == TM_RECORD_COOPERATIONS ? only->cooperations
+           : only->incidents;
+      if (limit >= 0 && from->len > (guint) limit)
+        g_ptr_array_set_size (from, limit);
 
       if (g_strcmp0 (format, "json") == 0)
         {
-          /* Move the records over; each array frees what it holds. */
-          while (from->len > 0 && (limit < 0 || to->len < (guint) limit))
-            g_ptr_array_add (to, g_ptr_array_steal_index (from, 0));
           json = tm_dataset_to_json (only, NULL);
           fputs (json, stdout);
           return TM_CLI_OK;
@@ -420,7 +417,7 @@ cmd_list (const char *db_path, int argc, char **argv)
           };
           g_autoptr(GPtrArray) rows = g_ptr_array_new_with_free_func ((GDestroyNotify) g_strfreev);
 
-          for (guint i = 0; i < from->len && (limit < 0 || i < (guint) limit); i++)
+          for (guint i = 0; i < from->len; i++)
             {
               const TmIncident *inc = g_ptr_array_index (from, i);
               char **cells = g_new0 (char *, G_N_ELEMENTS (columns) + 1);

@@ -2419,22 +2419,35 @@ read_streamers (TmStore    *self,
 }
 
 static gboolean
-dump_all (TmStore   *self,
-          TmDataset *d,
-          GError   **error)
+dump_kinds (TmStore       *self,
+            TmRecordKinds  kinds,
+            TmDataset     *d,
+            GError       **error)
 {
-  return read_rows (self, "SELECT " BRAND_COLUMNS " FROM brands ORDER BY id", "brands",
-                    (ReadRowFunc) read_brand, d->brands, error)
-         && read_streamers (self, d->streamers, error)
-         && read_rows (self, COOPERATION_SELECT "ORDER BY c.id", "cooperations",
-                       (ReadRowFunc) read_cooperation, d->cooperations, error)
-         && read_rows (self, INCIDENT_SELECT "ORDER BY i.id", "incidents",
-                       (ReadRowFunc) read_incident, d->incidents, error);
+  return (!(kinds & TM_RECORD_BRANDS)
+          || read_rows (self, "SELECT " BRAND_COLUMNS " FROM brands ORDER BY id", "brands",
+                        (ReadRowFunc) read_brand, d->brands, error))
+         && (!(kinds & TM_RECORD_STREAMERS)
+             || read_streamers (self, d->streamers, error))
+         && (!(kinds & TM_RECORD_COOPERATIONS)
+             || read_rows (self, COOPERATION_SELECT "ORDER BY c.id", "cooperations",
+                           (ReadRowFunc) read_cooperation, d->cooperations, error))
+         && (!(kinds & TM_RECORD_INCIDENTS)
+             || read_rows (self, INCIDENT_SELECT "ORDER BY i.id", "incidents",
+                           (ReadRowFunc) read_incident, d->incidents, error));
 }
 
 TmDataset *
 tm_store_dump (TmStore  *self,
                GError  **error)
+{
+  return tm_store_dump_kinds (self, TM_RECORD_ALL, error);
+}
+
+TmDataset *
+tm_store_dump_kinds (TmStore        *self,
+                     TmRecordKinds   kinds,
+                     GError        **error)
 {
   g_autoptr(TmDataset) d = tm_dataset_new ();
 
@@ -2445,7 +2458,7 @@ tm_store_dump (TmStore  *self,
    * another process imports. */
   if (!begin (self, "BEGIN", error))
     return NULL;
-  if (!dump_all (self, d, error) || !commit (self, error))
+  if (!dump_kinds (self, kinds, d, error) || !commit (self, error))
     {
       rollback (self);
       return NULL;

@@ -86,9 +86,22 @@ gboolean     tm_store_seed_if_empty  (TmStore     *self,
                                       gboolean    *out_seeded,
                                       GError     **error);
 
+typedef enum {
+  TM_RECORD_BRANDS       = 1 << 0,
+  TM_RECORD_STREAMERS    = 1 << 1,
+  TM_RECORD_COOPERATIONS = 1 << 2,
+  TM_RECORD_INCIDENTS    = 1 << 3,
+  TM_RECORD_ALL          = 0xf,
+} TmRecordKinds;
+
 /* Everything in the store as a dataset, ordered by id within each kind. */
 TmDataset   *tm_store_dump           (TmStore     *self,
                                       GError     **error);
+/* Only the records of @kinds (the other arrays stay empty), from one
+ * snapshot. */
+TmDataset   *tm_store_dump_kinds     (TmStore       *self,
+                                      TmRecordKinds  kinds,
+                                      GError       **error);
 GPtrArray   *tm_store_load_brands    (TmStore     *self,
                                       GError     **error);   /* TmBrand* */
 
