@@ -274,6 +274,22 @@ typedef struct {
   double complaints;   /* per 1,000 orders */
 } Typical;
 
+/* What ranking needs of one streamer, in one place: a ranking reads this,
+ * the audience, the tags and the aggregates, never the catalog's records. */
+typedef struct {
+  double   hist_w;            /* Σ d over all cooperations */
+  double   hist_wo;           /* Σ d·o */
+  guint32  first_tag, n_tags;
+  guint32  first_category, n_categories;
+  guint32  first_cooperation, n_cooperations;
+  TmDate   last_cooperation;  /* TM_DATE_NONE when none */
+  gboolean has_audience;
+  float    price_low, price_high;  /* fen, -1 unknown */
+  float    credit_pct;        /* NAN unknown */
+  float    trust, trust_confidence;
+  float    penalty, cap;
+} Profile;
+
 struct _TmEngine {
   gint        ref_count;
   TmCatalog  *catalog;
@@ -295,17 +311,11 @@ struct _TmEngine {
   guint32    *declared_id;
 
   /* Per streamer. */
+  Profile    *profiles;
   double     *streamer_gmv;   /* M_s, 0 when no market record */
-  double     *hist_w;         /* Σ d over all cooperations */
-  double     *hist_wo;        /* Σ d·o */
   guint32    *agg_first;      /* n + 1 prefix offsets into aggs */
   Agg        *aggs;
   float      *audience;       /* n × 13 */
-  float      *trust;
-  float      *trust_confidence;
-  float      *penalty;
-  float      *cap;
-  float      *credit_pct;     /* NAN unknown */
 };
 
 #define N_AUDIENCE (TM_N_AGES + TM_N_GENDERS + TM_N_REGIONS)
@@ -612,22 +622,17 @@ tm_engine_new (TmCatalog *catalog, TmDate as_of)
   self->typical = g_new0 (Typical, MAX (self->n_category_ids, 1));
   compute_typical (self, coop_category);
 
+  self->profiles = g_new0 (Profile, MAX (n, 1));
   self->streamer_gmv = g_new0 (double, MAX (n, 1));
-  self->hist_w = g_new0 (double, MAX (n, 1));
-  self->hist_wo = g_new0 (double, MAX (n, 1));
   self->agg_first = g_new0 (guint32, n + 1);
   self->audience = g_new0 (float, MAX (n, 1) * N_AUDIENCE);
-  self->trust = g_new (float, MAX (n, 1));
-  self->trust_confidence = g_new (float, MAX (n, 1));
-  self->penalty = g_new (float, MAX (n, 1));
-  self->cap = g_new (float, MAX (n, 1));
-  self->credit_pct = g_new (float, MAX (n, 1));
   aggs = g_array_sized_new (FALSE, FALSE, sizeof (Agg), n * 4);
 
   for (guint i = 0; i < n; i++)
     {
       const TmCatalogStreamer *s = &cat->streamers[i];
       const TmCatalogCooperation *coops = cat->cooperations + s->first_cooperation;
+      Profile *p = &self->profiles[i];
       double market[64];
       g_autofree double *market_heap = NULL;
       double *mv = market;
@@ -645,6 +650,16 @@ tm_engine_new (TmCatalog *catalog, TmDate as_of)
         self->tag_unit[t] = norm > 0 ? cat->tags[t].weight / norm : 0;
 
       memcpy (self->audience + (gsize) i * N_AUDIENCE, s->audience, sizeof s->audience);
+      p->has_audience = s->has_audience;
+      p->first_tag = s->first_tag;
+      p->n_tags = s->n_tags;
+      p->first_category = s->first_category;
+      p->n_categories = s->n_categories;
+      p->first_cooperation = s->first_cooperation;
+      p->n_cooperations = s->n_cooperations;
+      p->last_cooperation = s->n_cooperations ? coops[s->n_cooperations - 1].date : TM_DATE_NONE;
+      p->price_low = s->price_low_fen > 0 ? (float) s->price_low_fen : -1;
+      p->price_high = s->price_high_fen > 0 ? (float) s->price_high_fen : -1;
 
       /* History: the streamer's typical GMV, then outcomes folded per
        * category and per brand. */
@@ -664,8 +679,8 @@ tm_engine_new (TmCatalog *catalog, TmDate as_of)
           guint32 keys[2] = { k, coop->brand >= 0 ? AGG_BRAND | (guint32) coop->brand : G_MAXUINT32 };
 
           compute_outcome (self, coop, k, self->streamer_gmv[i], &o);
-          self->hist_w[i] += d;
-          self->hist_wo[i] += d * o.outcome;
+          p->hist_w += d;
+          p->hist_wo += d * o.outcome;
           for (guint j = 0; j < 2; j++)
             {
               Agg *found = NULL;
@@ -699,17 +714,17 @@ tm_engine_new (TmCatalog *catalog, TmDate as_of)
           trust += trust_weights[j] * ts.value[j];
           confidence += ts.known[j] ? trust_weights[j] : 0;
         }
-      self->trust[i] = 100 * trust;
-      self->trust_confidence[i] = confidence;
-      self->credit_pct[i] = credit_pct (s);
+      p->trust = 100 * trust;
+      p->trust_confidence = confidence;
+      p->credit_pct = credit_pct (s);
 
       for (guint j = s->first_incident; j < s->first_incident + s->n_incidents; j++)
         {
           penalty += incident_points (&cat->incidents[j], as_of);
           cap = MIN (cap, incident_cap (&cat->incidents[j], as_of));
         }
-      self->penalty[i] = penalty;
-      self->cap[i] = cap;
+      p->penalty = penalty;
+      p->cap = cap;
     }
   self->aggs = (Agg *) g_array_free (aggs, FALSE);
 
@@ -738,17 +753,11 @@ tm_engine_unref (TmEngine *self)
   g_free (self->tag_id);
   g_free (self->tag_unit);
   g_free (self->declared_id);
+  g_free (self->profiles);
   g_free (self->streamer_gmv);
-  g_free (self->hist_w);
-  g_free (self->hist_wo);
   g_free (self->agg_first);
   g_free (self->aggs);
   g_free (self->audience);
-  g_free (self->trust);
-  g_free (self->trust_confidence);
-  g_free (self->penalty);
-  g_free (self->cap);
-  g_free (self->credit_pct);
   tm_catalog_unref (self->catalog);
   g_free (self);
 }
@@ -771,7 +780,7 @@ tm_engine_get_memory_size (TmEngine *self)
   const TmCatalog *cat = self->catalog;
   gsize n = self->n;
 
-  return n * (3 * sizeof (double) + sizeof (guint32) + N_AUDIENCE * sizeof (float) + 5 * sizeof (float))
+  return n * (sizeof (Profile) + sizeof (double) + sizeof (guint32) + N_AUDIENCE * sizeof (float))
          + self->agg_first[n] * sizeof (Agg)
          + cat->n_tags * (sizeof (guint32) + sizeof (float))
          + cat->n_categories * sizeof (guint32)
@@ -938,22 +947,23 @@ static guint8
 exclusions_of (const TmEngine *self, const BrandContext *ctx, guint i)
 {
   const TmCatalog *cat = self->catalog;
+  const Profile *p = &self->profiles[i];
   guint8 flags = 0;
 
   if (ctx->blacklisted[i])
     flags |= TM_EXCLUSION_BLACKLIST;
   if (ctx->min_credit > 0)
     {
-      double pct = self->credit_pct[i];
+      double pct = p->credit_pct;
       if (!isfinite (pct) || 100 * pct < ctx->min_credit)
         flags |= TM_EXCLUSION_MIN_CREDIT;
     }
-  if (ctx->has_competitors)
+  if (ctx->has_competitors && p->n_cooperations > 0
+      && p->last_cooperation >= self->as_of - ctx->exclusivity_days)
     {
-      const TmCatalogStreamer *s = &cat->streamers[i];
       TmDate from = self->as_of - ctx->exclusivity_days;
 
-      for (guint c = s->first_cooperation + s->n_cooperations; c > s->first_cooperation; c--)
+      for (guint c = p->first_cooperation + p->n_cooperations; c > p->first_cooperation; c--)
         {
           const TmCatalogCooperation *coop = &cat->cooperations[c - 1];
           if (coop->date < from)
@@ -980,8 +990,7 @@ typedef struct {
 static void
 compute_style (const TmEngine *self, const BrandContext *ctx, guint i, StyleInputs *st)
 {
-  const TmCatalog *cat = self->catalog;
-  const TmCatalogStreamer *s = &cat->streamers[i];
+  const Profile *s = &self->profiles[i];
   const float *aud = self->audience + (gsize) i * N_AUDIENCE;
 
   st->tags = 0.5;
@@ -1033,10 +1042,10 @@ compute_style (const TmEngine *self, const BrandContext *ctx, guint i, StyleInpu
     }
 
   st->price = 0.5;
-  st->price_known = ctx->price > 0 && s->price_low_fen > 0 && s->price_high_fen >= s->price_low_fen;
+  st->price_known = ctx->price > 0 && s->price_low > 0 && s->price_high >= s->price_low;
   if (st->price_known)
     {
-      double lo = (double) s->price_low_fen, hi = (double) s->price_high_fen;
+      double lo = s->price_low, hi = s->price_high;
 
       if (ctx->price >= lo && ctx->price <= hi)
         st->price = 1;
@@ -1056,7 +1065,8 @@ static void
 compute_components (const TmEngine *self, const BrandContext *ctx, guint i, TmCandidate *out)
 {
   StyleInputs st;
-  double w = self->hist_w[i], wo = self->hist_wo[i];
+  const Profile *p = &self->profiles[i];
+  double w = p->hist_w, wo = p->hist_wo;
   guint m = 0;
   double h;
 
@@ -1087,10 +1097,10 @@ compute_components (const TmEngine *self, const BrandContext *ctx, guint i, TmCa
   out->history = 100 * (HISTORY_OUTCOMES * h + HISTORY_REPEAT * repeat_value (m));
   out->history_confidence = w / (w + PRIOR_K);
 
-  out->trust = self->trust[i];
-  out->trust_confidence = self->trust_confidence[i];
-  out->penalty = self->penalty[i];
-  out->cap = self->cap[i];
+  out->trust = p->trust;
+  out->trust_confidence = p->trust_confidence;
+  out->penalty = p->penalty;
+  out->cap = p->cap;
   out->exclusions = exclusions_of (self, ctx, i);
 }
 
@@ -1426,7 +1436,7 @@ exclusions_explained (TmEngine *self, const BrandContext *ctx, guint i)
   if (flags & TM_EXCLUSION_MIN_CREDIT)
     {
       TmExclusion *e = g_new0 (TmExclusion, 1);
-      double pct = self->credit_pct[i];
+      double pct = self->profiles[i].credit_pct;
 
       e->kind = TM_EXCLUSION_MIN_CREDIT;
       if (isfinite (pct))
