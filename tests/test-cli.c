@@ -4,10 +4,14 @@
 #include "config.h"
 
 #include <glib/gstdio.h>
+#include <json-glib/json-glib.h>
 #include <signal.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
 
+#include "tm-catalog.h"
+#include "tm-engine.h"
 #include "tm-json.h"
 #include "tm-store.h"
 #include "tm-text.h"
@@ -367,6 +371,686 @@ test_kill_during_import (Fixture *f, gconstpointer data)
   g_assert_cmpuint (nc, >=, 150000);
 }
 
+/* Matching: rank, explain, compare.  Every run passes --as-of so the
+ * results do not depend on the day the tests run. */
+
+#define AS_OF "2026-11-01"
+
+static void
+import_sample (Fixture *f, const char *extra)
+{
+  g_auto(GStrv) files = sample_files ();
+
+  g_assert_cmpint (run_cli (f, NULL, NULL, "import", files[0], files[1], files[2], files[3],
+                            extra, NULL), ==, 0);
+}
+
+static guint
+n_sample_streamers (void)
+{
+  g_auto(GStrv) files = sample_files ();
+  g_autoptr(TmDataset) sample = NULL;
+  g_autoptr(GError) error = NULL;
+
+  sample = tm_dataset_load_file (files[1], &error);
+  g_assert_no_error (error);
+  return sample->streamers->len;
+}
+
+static JsonNode *
+parse_json (const char *text)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GError) error = NULL;
+
+  json_parser_load_from_data (parser, text, -1, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (json_parser_get_root (parser));
+  g_assert_true (JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)));
+  return json_node_copy (json_parser_get_root (parser));
+}
+
+/* The text of @line up to display column @column. */
+static char *
+text_before_column (const char *line, gsize column)
+{
+  const char *p = line;
+  gsize width = 0;
+
+  while (*p && width < column)
+    {
+      char ch[8] = { 0 };
+      const char *next = g_utf8_next_char (p);
+
+      memcpy (ch, p, next - p);
+      width += tm_text_display_width (ch);
+      p = next;
+    }
+  return g_strndup (line, p - line);
+}
+
+/* The cell of a right-aligned column of a table row: the column ends where
+ * its header @title ends in @header. */
+static char *
+right_aligned_cell (const char *line, const char *header, const char *title)
+{
+  const char *at = strstr (header, title);
+  g_autofree char *upto = NULL;
+  g_autofree char *before = NULL;
+  const char *space;
+
+  g_assert_nonnull (at);
+  upto = g_strndup (header, at - header + strlen (title));
+  before = text_before_column (line, tm_text_display_width (upto));
+  space = strrchr (before, ' ');
+  return g_strdup (space ? space + 1 : before);
+}
+
+/* Splits a table output into the lines of the first table after the
+ * header block (which ends with an empty line). */
+static GPtrArray *
+first_table (char **lines, guint *header_lines)
+{
+  GPtrArray *table = g_ptr_array_new ();
+  guint i = 0;
+
+  while (lines[i] && *lines[i])
+    i++;
+  *header_lines = i;
+  g_assert_nonnull (lines[i]);
+  for (i++; lines[i] && *lines[i]; i++)
+    g_ptr_array_add (table, lines[i]);
+  return table;
+}
+
+static void
+test_rank_table (Fixture *f, gconstpointer data)
+{
+  g_autofree char *out = NULL;
+  g_auto(GStrv) lines = NULL;
+  g_autoptr(GPtrArray) table = NULL;
+  guint header_lines;
+  double previous = G_MAXDOUBLE;
+
+  import_sample (f, NULL);
+  g_assert_cmpint (run_cli (f, &out, NULL, "rank", "--brand", "b-001", "--top", "7",
+                            "--as-of", AS_OF, NULL), ==, 0);
+  lines = g_strsplit (out, "\n", -1);
+  table = first_table (lines, &header_lines);
+
+  /* The header says which brand, when, with which weights and how many. */
+  g_assert_cmpuint (header_lines, >=, 1);
+  {
+    g_autofree char *header = g_strjoinv ("\n", lines);
+    g_autofree char *head = g_strndup (header, strstr (header, "\n\n") - header);
+
+    g_assert_nonnull (strstr (head, "青禾美妆"));
+    g_assert_nonnull (strstr (head, "b-001"));
+    g_assert_nonnull (strstr (head, AS_OF));
+    g_assert_nonnull (strstr (head, "style 35%"));
+    g_assert_nonnull (strstr (head, "excluded"));
+  }
+
+  /* A column header line and exactly 7 rows, best score first, numbered. */
+  g_assert_cmpuint (table->len, ==, 1 + 7);
+  for (guint r = 1; r < table->len; r++)
+    {
+      const char *row = table->pdata[r];
+      g_autofree char *score_text = right_aligned_cell (row, table->pdata[0], "Score");
+      g_autofree char *rank_text = right_aligned_cell (row, table->pdata[0], "Rank");
+      char *end = NULL;
+      double score = g_ascii_strtod (score_text, &end);
+
+      g_assert_cmpstr (end, ==, "");
+      g_assert_cmpfloat (score, <=, previous);
+      g_assert_cmpfloat (score, >=, 0.0);
+      g_assert_cmpfloat (score, <=, 100.0);
+      previous = score;
+      g_assert_cmpint (atoi (rank_text), ==, (int) r);
+      /* Chinese names do not shift the columns: the last column is
+       * right-aligned, so every line has the header's display width. */
+      g_assert_cmpuint (tm_text_display_width (row), ==, tm_text_display_width (table->pdata[0]));
+    }
+}
+
+static void
+assert_sorted_candidates (JsonArray *candidates)
+{
+  for (guint i = 0; i < json_array_get_length (candidates); i++)
+    {
+      JsonObject *c = json_array_get_object_element (candidates, i);
+      double score = json_object_get_double_member (c, "score");
+
+      g_assert_cmpint (json_object_get_int_member (c, "rank"), ==, i + 1);
+      g_assert_cmpfloat (score, >=, 0.0);
+      g_assert_cmpfloat (score, <=, 100.0);
+      g_assert_cmpfloat (json_object_get_double_member (c, "confidence"), >=, 0.0);
+      g_assert_cmpfloat (json_object_get_double_member (c, "confidence"), <=, 1.0);
+      if (i > 0)
+        {
+          JsonObject *p = json_array_get_object_element (candidates, i - 1);
+          double previous = json_object_get_double_member (p, "score");
+
+          g_assert_cmpfloat (score, <=, previous);
+          if (score == previous)
+            g_assert_cmpstr (json_object_get_string_member (p, "id"), <,
+                             json_object_get_string_member (c, "id"));
+        }
+    }
+}
+
+static void
+test_rank_json (Fixture *f, gconstpointer data)
+{
+  g_autofree char *out = NULL, *again = NULL;
+  g_autoptr(JsonNode) root = NULL;
+  JsonObject *o, *brand;
+  JsonArray *candidates;
+
+  import_sample (f, NULL);
+  g_assert_cmpint (run_cli (f, &out, NULL, "rank", "--brand", "b-001", "--top", "0",
+                            "--format", "json", "--as-of", AS_OF, NULL), ==, 0);
+  root = parse_json (out);
+  o = json_node_get_object (root);
+  brand = json_object_get_object_member (o, "brand");
+  g_assert_cmpstr (json_object_get_string_member (brand, "id"), ==, "b-001");
+  g_assert_cmpstr (json_object_get_string_member (brand, "name"), ==, "青禾美妆");
+  g_assert_cmpstr (json_object_get_string_member (o, "as_of"), ==, AS_OF);
+  g_assert_cmpfloat (json_object_get_double_member (json_object_get_object_member (o, "weights"), "history"), ==, 0.40);
+  /* Without --show-excluded there is no excluded list. */
+  g_assert_false (json_object_has_member (o, "excluded"));
+
+  /* --top 0 gives every included candidate, best first, ties by id. */
+  candidates = json_object_get_array_member (o, "candidates");
+  g_assert_cmpint (json_array_get_length (candidates), ==, json_object_get_int_member (o, "n_candidates"));
+  g_assert_cmpint (json_object_get_int_member (o, "n_candidates") + json_object_get_int_member (o, "n_excluded"),
+                   ==, n_sample_streamers ());
+  g_assert_cmpuint (json_array_get_length (candidates), >, 100);
+  assert_sorted_candidates (candidates);
+
+  /* The same command gives the same bytes. */
+  g_assert_cmpint (run_cli (f, &again, NULL, "rank", "--brand", "b-001", "--top", "0",
+                            "--format", "json", "--as-of", AS_OF, NULL), ==, 0);
+  g_assert_cmpstr (out, ==, again);
+}
+
+/* The CLI's ranking is the engine's: same ids, same scores, for the
+ * default weights and for weights that change the order. */
+static void
+test_rank_weights (Fixture *f, gconstpointer data)
+{
+  const char *weights[] = { NULL, "style=1,history=0,trust=0", "history=1,style=0.1,risk=0" };
+  g_autofree char *first_order = NULL;
+  gboolean order_changed = FALSE;
+  TmDate as_of;
+
+  import_sample (f, NULL);
+  g_assert_true (tm_date_parse (AS_OF, &as_of));
+
+  for (guint w = 0; w < G_N_ELEMENTS (weights); w++)
+    {
+      g_autofree char *out = NULL;
+      g_autoptr(JsonNode) root = NULL;
+      g_autoptr(TmStore) store = NULL;
+      g_autoptr(TmCatalog) catalog = NULL;
+      g_autoptr(TmEngine) engine = NULL;
+      g_autoptr(TmRanking) ranking = NULL;
+      g_autoptr(GError) error = NULL;
+      g_autoptr(GString) order = g_string_new (NULL);
+      g_autofree guint32 *top = NULL;
+      const TmCandidate *candidates;
+      JsonArray *listed;
+      TmWeights tw;
+      guint n, n_top;
+
+      if (weights[w])
+        g_assert_cmpint (run_cli (f, &out, NULL, "rank", "--brand", "b-001", "--top", "0",
+                                  "--weights", weights[w], "--format", "json",
+                                  "--as-of", AS_OF, NULL), ==, 0);
+      else
+        g_assert_cmpint (run_cli (f, &out, NULL, "rank", "--brand", "b-001", "--top", "0",
+                                  "--format", "json", "--as-of", AS_OF, NULL), ==, 0);
+      root = parse_json (out);
+      listed = json_object_get_array_member (json_node_get_object (root), "candidates");
+      assert_sorted_candidates (listed);
+
+      store = tm_store_open (f->db, &error);
+      g_assert_no_error (error);
+      catalog = tm_catalog_load (store, &error);
+      g_assert_no_error (error);
+      engine = tm_engine_new (catalog, as_of);
+      tm_weights_init_default (&tw);
+      if (weights[w])
+        {
+          g_assert_true (tm_weights_parse (weights[w], &tw, &error));
+          g_assert_no_error (error);
+        }
+      ranking = tm_engine_rank (engine, catalog->brands[tm_catalog_find_brand (catalog, "b-001")], &tw);
+      candidates = tm_ranking_get_candidates (ranking, &n);
+      top = g_new (guint32, n);
+      n_top = tm_ranking_top (ranking, n, FALSE, top);
+
+      g_assert_cmpuint (json_array_get_length (listed), ==, n_top);
+      for (guint i = 0; i < n_top; i++)
+        {
+          JsonObject *c = json_array_get_object_element (listed, i);
+          const TmCandidate *e = &candidates[top[i]];
+
+          g_assert_cmpstr (json_object_get_string_member (c, "id"), ==, catalog->streamers[e->streamer].id);
+          g_assert_cmpfloat (json_object_get_double_member (c, "score"), ==, (double) e->score);
+          g_assert_cmpfloat (json_object_get_double_member (c, "style"), ==, (double) e->style);
+          g_assert_cmpfloat (json_object_get_double_member (c, "penalty"), ==, (double) e->penalty);
+          if (i < 20)
+            g_string_append_printf (order, "%s ", catalog->streamers[e->streamer].id);
+        }
+      if (w == 0)
+        first_order = g_strdup (order->str);
+      else if (!g_str_equal (first_order, order->str))
+        order_changed = TRUE;
+    }
+  /* Weights matter: the top 20 is not the same under every weighting. */
+  g_assert_true (order_changed);
+}
+
+static gboolean
+array_has_id (JsonArray *array, const char *id)
+{
+  for (guint i = 0; i < json_array_get_length (array); i++)
+    if (g_str_equal (json_object_get_string_member (json_array_get_object_element (array, i), "id"), id))
+      return TRUE;
+  return FALSE;
+}
+
+static void
+test_rank_show_excluded (Fixture *f, gconstpointer data)
+{
+  const char *blacklist[] = { "s-000124", "s-000174", "s-000116" };
+  g_autofree char *out = NULL, *table = NULL;
+  g_autoptr(JsonNode) root = NULL;
+  JsonObject *o;
+  JsonArray *excluded, *candidates;
+  const char *title;
+
+  import_sample (f, NULL);
+  g_assert_cmpint (run_cli (f, &out, NULL, "rank", "--brand", "b-001", "--top", "0",
+                            "--show-excluded", "--format", "json", "--as-of", AS_OF, NULL), ==, 0);
+  root = parse_json (out);
+  o = json_node_get_object (root);
+  excluded = json_object_get_array_member (o, "excluded");
+  candidates = json_object_get_array_member (o, "candidates");
+  g_assert_cmpint (json_array_get_length (excluded), ==, json_object_get_int_member (o, "n_excluded"));
+
+  /* Every excluded candidate says why, and is not among the candidates. */
+  for (guint i = 0; i < json_array_get_length (excluded); i++)
+    {
+      JsonObject *x = json_array_get_object_element (excluded, i);
+      JsonArray *reasons = json_object_get_array_member (x, "reasons");
+
+      g_assert_cmpuint (json_array_get_length (reasons), >=, 1);
+      for (guint k = 0; k < json_array_get_length (reasons); k++)
+        {
+          JsonObject *r = json_array_get_object_element (reasons, k);
+          g_assert_cmpstr (json_object_get_string_member (r, "message"), !=, "");
+          g_assert_nonnull (json_object_get_string_member (r, "kind"));
+        }
+      g_assert_false (array_has_id (candidates, json_object_get_string_member (x, "id")));
+    }
+
+  /* b-001's blacklist: each of them excluded with a blacklist reason. */
+  for (guint b = 0; b < G_N_ELEMENTS (blacklist); b++)
+    {
+      gboolean found = FALSE;
+
+      for (guint i = 0; i < json_array_get_length (excluded); i++)
+        {
+          JsonObject *x = json_array_get_object_element (excluded, i);
+          JsonArray *reasons = json_object_get_array_member (x, "reasons");
+
+          if (!g_str_equal (json_object_get_string_member (x, "id"), blacklist[b]))
+            continue;
+          for (guint k = 0; k < json_array_get_length (reasons); k++)
+            if (g_str_equal (json_object_get_string_member (json_array_get_object_element (reasons, k), "kind"), "blacklist"))
+              found = TRUE;
+        }
+      g_assert_true (found);
+    }
+
+  /* The table lists them after the ranking, with their reasons. */
+  g_assert_cmpint (run_cli (f, &table, NULL, "rank", "--brand", "b-001", "--top", "0",
+                            "--show-excluded", "--as-of", AS_OF, NULL), ==, 0);
+  title = strstr (table, "\nExcluded:\n");
+  g_assert_nonnull (title);
+  for (guint b = 0; b < G_N_ELEMENTS (blacklist); b++)
+    {
+      const char *row = strstr (title, blacklist[b]);
+      g_autofree char *line = NULL;
+
+      g_assert_nonnull (row);
+      line = g_strndup (row, strchr (row, '\n') - row);
+      g_assert_nonnull (strstr (line, "blacklist"));
+    }
+}
+
+static JsonObject *
+explain_json (Fixture *f, const char *streamer, JsonNode **root)
+{
+  g_autofree char *out = NULL;
+
+  g_assert_cmpint (run_cli (f, &out, NULL, "explain", "--brand", "b-001", "--streamer", streamer,
+                            "--format", "json", "--as-of", AS_OF, NULL), ==, 0);
+  *root = parse_json (out);
+  return json_node_get_object (*root);
+}
+
+static void
+test_explain (Fixture *f, gconstpointer data)
+{
+  /* The best candidate, one blacklisted, one with a capped score. */
+  const char *streamers[] = { "s-000049", "s-000124", "s-000251", "s-000001" };
+
+  import_sample (f, NULL);
+  for (guint s = 0; s < G_N_ELEMENTS (streamers); s++)
+    {
+      g_autoptr(JsonNode) root = NULL;
+      g_autofree char *table = NULL;
+      g_autofree char *total_text = NULL;
+      JsonObject *o = explain_json (f, streamers[s], &root);
+      JsonArray *items = json_object_get_array_member (o, "items");
+      double sum = 0.0, score = json_object_get_double_member (o, "score");
+      const char *total_line;
+
+      g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (o, "streamer"), "id"),
+                       ==, streamers[s]);
+      g_assert_cmpuint (json_array_get_length (items), >=, 2);
+      for (guint i = 0; i < json_array_get_length (items); i++)
+        {
+          JsonObject *item = json_array_get_object_element (items, i);
+
+          sum += json_object_get_double_member (item, "contribution");
+          g_assert_nonnull (json_object_get_string_member (item, "factor"));
+          g_assert_nonnull (json_object_get_array_member (item, "evidence"));
+        }
+      /* The contributions add up to the score. */
+      g_assert_cmpfloat_with_epsilon (sum, json_object_get_double_member (o, "total"), 1e-6);
+      g_assert_cmpfloat_with_epsilon (sum, score, 1e-4);
+      /* An excluded candidate carries its reasons. */
+      g_assert_cmpint (json_object_get_boolean_member (o, "excluded"), ==,
+                       json_array_get_length (json_object_get_array_member (o, "exclusions")) > 0);
+
+      g_assert_cmpint (run_cli (f, &table, NULL, "explain", "--brand", "b-001", "--streamer", streamers[s],
+                                "--as-of", AS_OF, NULL), ==, 0);
+      total_line = strstr (table, "\nTotal ");
+      g_assert_nonnull (total_line);
+      total_text = g_strdup_printf ("%.1f", score);
+      g_assert_nonnull (strstr (total_line, total_text));
+      g_assert_nonnull (strstr (table, "Neutral start"));
+      if (g_str_equal (streamers[s], "s-000124"))
+        g_assert_nonnull (strstr (table, "Excluded:"));
+    }
+}
+
+static void
+test_compare (Fixture *f, gconstpointer data)
+{
+  const char *ids[] = { "s-000049", "s-000124", "s-000251" };
+  g_autofree char *out = NULL, *table = NULL;
+  g_autoptr(JsonNode) root = NULL;
+  JsonArray *streamers;
+
+  import_sample (f, NULL);
+  g_assert_cmpint (run_cli (f, &out, NULL, "compare", "--brand", "b-001", ids[0], ids[1], ids[2],
+                            "--format", "json", "--as-of", AS_OF, NULL), ==, 0);
+  root = parse_json (out);
+  streamers = json_object_get_array_member (json_node_get_object (root), "streamers");
+  g_assert_cmpuint (json_array_get_length (streamers), ==, 3);
+
+  for (guint i = 0; i < 3; i++)
+    {
+      JsonObject *c = json_array_get_object_element (streamers, i);
+      g_autoptr(JsonNode) explained = NULL;
+      JsonObject *e = explain_json (f, ids[i], &explained);
+
+      /* In the order given, with the same numbers as explain. */
+      g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (c, "streamer"), "id"), ==, ids[i]);
+      g_assert_cmpfloat (json_object_get_double_member (c, "score"), ==, json_object_get_double_member (e, "score"));
+      g_assert_cmpfloat (json_object_get_double_member (c, "total"), ==, json_object_get_double_member (e, "total"));
+      g_assert_cmpuint (json_array_get_length (json_object_get_array_member (c, "items")), ==,
+                        json_array_get_length (json_object_get_array_member (e, "items")));
+    }
+
+  g_assert_cmpint (run_cli (f, &table, NULL, "compare", "--brand", "b-001", ids[0], ids[1], ids[2],
+                            "--as-of", AS_OF, NULL), ==, 0);
+  for (guint i = 0; i < 3; i++)
+    {
+      g_autoptr(JsonNode) explained = NULL;
+      JsonObject *e = explain_json (f, ids[i], &explained);
+      g_autofree char *score = g_strdup_printf ("%.1f", json_object_get_double_member (e, "score"));
+      const char *start = strstr (table, "\nScore ");
+      g_autofree char *row = NULL;
+
+      g_assert_nonnull (strstr (table, ids[i]));
+      g_assert_nonnull (start);
+      row = g_strndup (start, strchr (start + 1, '\n') - start);
+      g_assert_nonnull (strstr (row, score));
+    }
+  /* The best value of the score row is marked. */
+  g_assert_nonnull (strstr (strstr (table, "\nScore "), "*"));
+}
+
+/* A minimal RFC 4180 reader: rows of fields. */
+static GPtrArray *
+parse_csv (const char *text)
+{
+  GPtrArray *rows = g_ptr_array_new_with_free_func ((GDestroyNotify) g_ptr_array_unref);
+  GPtrArray *row = g_ptr_array_new_with_free_func (g_free);
+  GString *field = g_string_new (NULL);
+  const char *p = text;
+
+  while (*p)
+    {
+      if (*p == '"' && field->len == 0)
+        {
+          for (p++; *p; p++)
+            {
+              if (*p == '"' && p[1] == '"')
+                g_string_append_c (field, *p++);
+              else if (*p == '"')
+                break;
+              else
+                g_string_append_c (field, *p);
+            }
+          g_assert_true (*p == '"');
+          p++;
+          g_assert_true (*p == ',' || *p == '\r');
+          continue;
+        }
+      if (*p == ',')
+        {
+          g_ptr_array_add (row, g_string_free (field, FALSE));
+          field = g_string_new (NULL);
+          p++;
+        }
+      else if (*p == '\r')
+        {
+          g_assert_true (p[1] == '\n');
+          g_ptr_array_add (row, g_string_free (field, FALSE));
+          field = g_string_new (NULL);
+          g_ptr_array_add (rows, row);
+          row = g_ptr_array_new_with_free_func (g_free);
+          p += 2;
+        }
+      else
+        {
+          g_assert_true (*p != '\n');
+          g_string_append_c (field, *p++);
+        }
+    }
+  /* The last line ends with CRLF too. */
+  g_assert_cmpuint (field->len, ==, 0);
+  g_assert_cmpuint (row->len, ==, 0);
+  g_string_free (field, TRUE);
+  g_ptr_array_unref (row);
+  return rows;
+}
+
+static void
+test_rank_csv (Fixture *f, gconstpointer data)
+{
+  const char *name = "=HYPERLINK(\"http://example.com\",\"点我\"), 测试";
+  /* The same name as a JSON string. */
+  const char *name_json = "\"=HYPERLINK(\\\"http://example.com\\\",\\\"点我\\\"), 测试\"";
+  g_autofree char *path = g_build_filename (f->dir, "formula.json", NULL);
+  g_autofree char *streamer_json = NULL, *out = NULL, *json = NULL;
+  g_autoptr(GPtrArray) rows = NULL;
+  g_autoptr(JsonNode) root = NULL;
+  g_autofree char *expected_name = g_strconcat ("'", name, NULL);
+  const char *header = "rank,id,name,score,confidence,style,history,trust,penalty,cap,excluded,reasons";
+  g_auto(GStrv) header_fields = g_strsplit (header, ",", -1);
+  gboolean found_formula = FALSE, found_chinese = FALSE;
+  guint n_excluded = 0, n_with_reasons = 0;
+
+  /* A streamer whose name a spreadsheet would run as a formula (with a
+   * comma and quotes, which CSV must quote). */
+  streamer_json = g_strdup_printf (
+    "{\"format\": \"trustmatch-dataset\", \"version\": 1, \"synthetic\": true,\n"
+    " \"streamers\": [{\"id\": \"s-formula\", \"name\": %s,\n"
+    "   \"accounts\": [{\"platform\": \"douyin\", \"handle\": \"formula\", \"followers\": 1000}],\n"
+    "   \"categories\": [\"beauty\"],\n"
+    "   \"provenance\": {\"source\": \"manual\", \"observed\": \"2026-10-01\"}}]}\n",
+    name_json);
+  g_assert_true (g_file_set_contents (path, streamer_json, -1, NULL));
+  import_sample (f, path);
+
+  g_assert_cmpint (run_cli (f, &out, NULL, "rank", "--brand", "b-001", "--top", "0", "--show-excluded",
+                            "--format", "csv", "--as-of", AS_OF, NULL), ==, 0);
+  g_assert_true (g_str_has_prefix (out, header));
+  g_assert_true (g_str_has_prefix (out + strlen (header), "\r\n"));
+  rows = parse_csv (out);
+  /* Header, then every streamer once (included and excluded). */
+  g_assert_cmpuint (rows->len, ==, 1 + n_sample_streamers () + 1);
+
+  for (guint r = 0; r < rows->len; r++)
+    {
+      GPtrArray *row = rows->pdata[r];
+
+      g_assert_cmpuint (row->len, ==, g_strv_length (header_fields));
+      if (r == 0)
+        {
+          for (guint c = 0; c < row->len; c++)
+            g_assert_cmpstr (row->pdata[c], ==, header_fields[c]);
+          continue;
+        }
+      /* No cell starts like a formula. */
+      for (guint c = 0; c < row->len; c++)
+        {
+          const char *cell = row->pdata[c];
+          g_assert_null (strchr ("=+-@\t\r", cell[0] ? cell[0] : 'x'));
+        }
+      /* Numbers with two decimals, penalty never negative. */
+      for (guint c = 3; c <= 9; c++)
+        {
+          const char *cell = row->pdata[c];
+          const char *dot = strchr (cell, '.');
+          g_assert_nonnull (dot);
+          g_assert_cmpuint (strlen (dot), ==, 3);
+        }
+      if (g_str_equal (row->pdata[1], "s-formula"))
+        {
+          g_assert_cmpstr (row->pdata[2], ==, expected_name);
+          found_formula = TRUE;
+        }
+      if (g_str_equal (row->pdata[1], "s-000049"))
+        {
+          g_assert_cmpstr (row->pdata[2], ==, "老曾美妆间");
+          found_chinese = TRUE;
+        }
+      if (g_str_equal (row->pdata[10], "true"))
+        {
+          n_excluded++;
+          g_assert_cmpstr (row->pdata[0], ==, "");
+          if (*(char *) row->pdata[11])
+            n_with_reasons++;
+        }
+      else
+        {
+          g_assert_cmpstr (row->pdata[10], ==, "false");
+          g_assert_cmpint (atoi (row->pdata[0]), ==, (int) r);
+        }
+    }
+  g_assert_true (found_formula);
+  g_assert_true (found_chinese);
+  g_assert_cmpuint (n_excluded, >, 0);
+  g_assert_cmpuint (n_with_reasons, ==, n_excluded);
+
+  /* The JSON output keeps the name as it is. */
+  g_assert_cmpint (run_cli (f, &json, NULL, "rank", "--brand", "b-001", "--top", "0", "--show-excluded",
+                            "--format", "json", "--as-of", AS_OF, NULL), ==, 0);
+  root = parse_json (json);
+  {
+    JsonArray *excluded = json_object_get_array_member (json_node_get_object (root), "excluded");
+    gboolean found = FALSE;
+
+    for (guint i = 0; i < json_array_get_length (excluded); i++)
+      {
+        JsonObject *x = json_array_get_object_element (excluded, i);
+        if (g_str_equal (json_object_get_string_member (x, "id"), "s-formula"))
+          {
+            g_assert_cmpstr (json_object_get_string_member (x, "name"), ==, name);
+            found = TRUE;
+          }
+      }
+    /* Without a credit score it breaks b-001's minimum credit score. */
+    g_assert_true (found);
+  }
+}
+
+static void
+test_match_usage_errors (Fixture *f, gconstpointer data)
+{
+  const char *bad_weights[] = { "style=-1", "style=abc", "foo=1", "style=0,history=0,trust=0" };
+  g_autofree char *err = NULL;
+
+  import_sample (f, NULL);
+
+  g_assert_cmpint (run_cli (f, NULL, &err, "rank", "--brand", "b-nope", "--as-of", AS_OF, NULL), ==, 1);
+  g_assert_nonnull (strstr (err, "b-nope"));
+  g_assert_nonnull (strstr (err, "list brands"));
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpint (run_cli (f, NULL, &err, "explain", "--brand", "b-nope", "--streamer", "s-000001", NULL), ==, 1);
+  g_assert_nonnull (strstr (err, "b-nope"));
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpint (run_cli (f, NULL, &err, "explain", "--brand", "b-001", "--streamer", "s-nope", NULL), ==, 1);
+  g_assert_nonnull (strstr (err, "s-nope"));
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpint (run_cli (f, NULL, &err, "compare", "--brand", "b-001", "s-000001", "s-gone", NULL), ==, 1);
+  g_assert_nonnull (strstr (err, "s-gone"));
+  g_clear_pointer (&err, g_free);
+
+  for (guint i = 0; i < G_N_ELEMENTS (bad_weights); i++)
+    {
+      g_assert_cmpint (run_cli (f, NULL, &err, "rank", "--brand", "b-001", "--weights", bad_weights[i], NULL), ==, 2);
+      g_assert_nonnull (strstr (err, bad_weights[i]));
+      g_clear_pointer (&err, g_free);
+    }
+  g_assert_cmpint (run_cli (f, NULL, NULL, "explain", "--brand", "b-001", "--streamer", "s-000001",
+                            "--weights", "trust=x", NULL), ==, 2);
+  g_assert_cmpint (run_cli (f, NULL, NULL, "compare", "--brand", "b-001", "s-000001", "s-000002",
+                            "--weights", "foo=1", NULL), ==, 2);
+
+  /* compare takes two to four streamers. */
+  g_assert_cmpint (run_cli (f, NULL, NULL, "compare", "--brand", "b-001", "s-000001", NULL), ==, 2);
+  g_assert_cmpint (run_cli (f, NULL, NULL, "compare", "--brand", "b-001", "s-000001", "s-000002",
+                            "s-000003", "s-000004", "s-000005", NULL), ==, 2);
+  /* Other wrong command lines. */
+  g_assert_cmpint (run_cli (f, NULL, NULL, "rank", NULL), ==, 2);
+  g_assert_cmpint (run_cli (f, NULL, NULL, "rank", "--brand", "b-001", "--top", "-3", NULL), ==, 2);
+  g_assert_cmpint (run_cli (f, NULL, NULL, "rank", "--brand", "b-001", "--format", "xml", NULL), ==, 2);
+  g_assert_cmpint (run_cli (f, NULL, NULL, "rank", "--brand", "b-001", "--as-of", "2026-02-30", NULL), ==, 2);
+  g_assert_cmpint (run_cli (f, NULL, NULL, "explain", "--brand", "b-001", NULL), ==, 2);
+  g_assert_cmpint (run_cli (f, NULL, NULL, "explain", "--brand", "b-001", "--streamer", "s-000001",
+                            "--format", "csv", NULL), ==, 2);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -384,6 +1068,14 @@ main (int argc, char *argv[])
   g_test_add ("/cli/missing-file", Fixture, NULL, fixture_set_up, test_missing_file, fixture_tear_down);
   g_test_add ("/cli/generate-deterministic", Fixture, NULL, fixture_set_up, test_generate_deterministic, fixture_tear_down);
   g_test_add ("/cli/kill-during-import", Fixture, NULL, fixture_set_up, test_kill_during_import, fixture_tear_down);
+  g_test_add ("/cli/rank/table", Fixture, NULL, fixture_set_up, test_rank_table, fixture_tear_down);
+  g_test_add ("/cli/rank/json", Fixture, NULL, fixture_set_up, test_rank_json, fixture_tear_down);
+  g_test_add ("/cli/rank/weights-match-engine", Fixture, NULL, fixture_set_up, test_rank_weights, fixture_tear_down);
+  g_test_add ("/cli/rank/show-excluded", Fixture, NULL, fixture_set_up, test_rank_show_excluded, fixture_tear_down);
+  g_test_add ("/cli/rank/csv", Fixture, NULL, fixture_set_up, test_rank_csv, fixture_tear_down);
+  g_test_add ("/cli/explain", Fixture, NULL, fixture_set_up, test_explain, fixture_tear_down);
+  g_test_add ("/cli/compare", Fixture, NULL, fixture_set_up, test_compare, fixture_tear_down);
+  g_test_add ("/cli/match-usage-errors", Fixture, NULL, fixture_set_up, test_match_usage_errors, fixture_tear_down);
 
   return g_test_run ();
 }

@@ -5,12 +5,15 @@
 
 #include <glib/gi18n.h>
 #include <glib/gstdio.h>
+#include <errno.h>
+#include <json-glib/json-glib.h>
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "tm-catalog.h"
 #include "tm-cli.h"
+#include "tm-engine.h"
 #include "tm-generator.h"
 #include "tm-json.h"
 #include "tm-store.h"
@@ -155,9 +158,14 @@ print_table (const Column *columns, guint n_columns, GPtrArray *rows)
       widths[c] = MIN (widths[c], columns[c].width);
     }
 
+  /* A last column aligned left is never cut nor padded: it holds the long
+   * text (descriptions, explanations). */
   for (guint c = 0; c < n_columns; c++)
     {
-      tm_text_append_cell (out, columns[c].header, widths[c], columns[c].right);
+      if (c + 1 == n_columns && !columns[c].right)
+        g_string_append (out, columns[c].header);
+      else
+        tm_text_append_cell (out, columns[c].header, widths[c], columns[c].right);
       g_string_append (out, c + 1 < n_columns ? "  " : "\n");
     }
   for (guint r = 0; r < rows->len; r++)
@@ -170,8 +178,13 @@ print_table (const Column *columns, guint n_columns, GPtrArray *rows)
             g_string_append (out, cells[c]);
           else
             tm_text_append_cell (out, cells[c], widths[c], columns[c].right);
-          g_string_append (out, c + 1 < n_columns ? "  " : "\n");
+          if (c + 1 < n_columns)
+            g_string_append (out, "  ");
         }
+      /* Empty cells at the end of a row leave no trailing blanks. */
+      while (out->len > 0 && out->str[out->len - 1] == ' ')
+        g_string_truncate (out, out->len - 1);
+      g_string_append_c (out, '\n');
       if (out->len > 1 << 16)
         {
           fwrite (out->str, 1, out->len, stdout);
@@ -583,12 +596,1033 @@ cmd_status (const char *db_path, int argc, char **argv)
   return TM_CLI_OK;
 }
 
+/* Matching: rank, explain, compare.
+ *
+ * The three commands share the way they find their inputs (brand, weights,
+ * as-of date, the engine); tables use display widths so Chinese names line
+ * up, JSON is written with json-glib, CSV by hand (RFC 4180). */
+
+typedef struct {
+  TmStore         *store;
+  TmCatalog       *catalog;
+  TmEngine        *engine;
+  const TmBrand   *brand;
+  TmWeights        weights;
+  TmDate           as_of;
+} Match;
+
+static void
+match_clear (Match *m)
+{
+  g_clear_pointer (&m->engine, tm_engine_unref);
+  g_clear_pointer (&m->catalog, tm_catalog_unref);
+  g_clear_object (&m->store);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Match, match_clear)
+
+/* Checks what can be checked before the store is opened, so a usage error
+ * never waits for a catalog to load. */
+static gboolean
+match_parse_arguments (Match      *m,
+                       const char *command,
+                       const char *brand_id,
+                       const char *weights_text,
+                       const char *as_of_text)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (brand_id == NULL)
+    {
+      /* Translators: %s is a command name such as “rank” */
+      print_error (_("%s needs --brand ID (run “trustmatch-cli list brands” to see the brand ids)"),
+                   command);
+      return FALSE;
+    }
+
+  tm_weights_init_default (&m->weights);
+  /* tm_weights_parse() refuses weights that are not valid together. */
+  if (weights_text != NULL && !tm_weights_parse (weights_text, &m->weights, &error))
+    {
+      /* Translators: the first %s is what the user gave, the second why
+       * it is wrong */
+      print_error (_("invalid --weights “%s”: %s"), weights_text, error->message);
+      return FALSE;
+    }
+
+  if (as_of_text == NULL)
+    m->as_of = tm_date_today ();
+  else if (!tm_date_parse (as_of_text, &m->as_of))
+    {
+      print_error (_("invalid --as-of “%s”: use a date YYYY-MM-DD between 1970-01-01 and 2100-12-31"),
+                   as_of_text);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* Opens the store, loads the catalog, finds the brand and builds the
+ * engine.  Returns an exit code. */
+static int
+match_open (Match      *m,
+            const char *db_path,
+            const char *brand_id)
+{
+  g_autoptr(GError) error = NULL;
+  int code = TM_CLI_OK;
+  gint b;
+
+  if (!(m->store = open_store (db_path, &code)))
+    return code;
+  if (!(m->catalog = tm_catalog_load (m->store, &error)))
+    {
+      print_error ("%s", error->message);
+      return TM_CLI_STORE_FAILED;
+    }
+  b = tm_catalog_find_brand (m->catalog, brand_id);
+  if (b < 0)
+    {
+      print_error (_("unknown brand “%s”: run “trustmatch-cli list brands” to see the brand ids"),
+                   brand_id);
+      return TM_CLI_INVALID_INPUT;
+    }
+  m->brand = m->catalog->brands[b];
+  m->engine = tm_engine_new (m->catalog, m->as_of);
+  return TM_CLI_OK;
+}
+
+static gboolean
+match_find_streamer (Match      *m,
+                     const char *id,
+                     guint      *out)
+{
+  gint s = tm_catalog_find_streamer (m->catalog, id);
+
+  if (s < 0)
+    {
+      print_error (_("unknown streamer “%s”: run “trustmatch-cli list streamers” to see the streamer ids"),
+                   id);
+      return FALSE;
+    }
+  *out = (guint) s;
+  return TRUE;
+}
+
+/* Reports a failed write to standard output (a full disk, a closed pipe). */
+static int
+finish_output (void)
+{
+  if (fflush (stdout) != 0 || ferror (stdout))
+    {
+      int saved = errno;
+
+      print_error (_("could not write the output: %s"), g_strerror (saved));
+      return TM_CLI_IO_FAILED;
+    }
+  return TM_CLI_OK;
+}
+
+static gboolean
+check_format (const char *format,
+              gboolean    allow_csv)
+{
+  if (format == NULL || g_str_equal (format, "table") || g_str_equal (format, "json")
+      || (allow_csv && g_str_equal (format, "csv")))
+    return TRUE;
+  if (allow_csv)
+    print_error (_("unknown format “%s”: use table, json or csv"), format);
+  else
+    print_error (_("unknown format “%s”: use table or json"), format);
+  return FALSE;
+}
+
+/* Short names of the exclusion flags, for a table cell. */
+static char *
+join_exclusion_flags (guint flags)
+{
+  g_autoptr(GString) out = g_string_new (NULL);
+
+  if (flags & TM_EXCLUSION_BLACKLIST)
+    /* Translators: short reason a streamer is excluded, in a table cell */
+    g_string_append (out, _("blacklist"));
+  if (flags & TM_EXCLUSION_MIN_CREDIT)
+    /* Translators: short reason a streamer is excluded, in a table cell */
+    g_string_append_printf (out, "%s%s", out->len ? ", " : "", _("low credit"));
+  if (flags & TM_EXCLUSION_COMPETITOR)
+    /* Translators: short reason a streamer is excluded, in a table cell */
+    g_string_append_printf (out, "%s%s", out->len ? ", " : "", _("competitor"));
+  if (out->len == 0)
+    g_string_append (out, "–");
+  return g_string_free (g_steal_pointer (&out), FALSE);
+}
+
+/* Every reason, as sentences joined by "; " (without the full stop of
+ * each sentence but the last). */
+static char *
+join_exclusion_messages (GPtrArray *exclusions)
+{
+  g_autoptr(GString) out = g_string_new (NULL);
+
+  for (guint i = 0; exclusions != NULL && i < exclusions->len; i++)
+    {
+      const TmExclusion *x = g_ptr_array_index (exclusions, i);
+
+      if (i > 0)
+        {
+          if (g_str_has_suffix (out->str, "."))
+            g_string_truncate (out, out->len - 1);
+          else if (g_str_has_suffix (out->str, "。"))
+            g_string_truncate (out, out->len - strlen ("。"));
+          g_string_append (out, "; ");
+        }
+      g_string_append (out, x->message);
+    }
+  return g_string_free (g_steal_pointer (&out), FALSE);
+}
+
+/* Score points with one decimal and a real minus sign: "+3.7", "−0.9". */
+static char *
+format_signed (double points)
+{
+  double rounded = round (points * 10.0) / 10.0;
+
+  if (rounded == 0.0)
+    return g_strdup ("0.0");
+  if (rounded < 0)
+    return g_strdup_printf ("−%.1f", -rounded);
+  return g_strdup_printf ("+%.1f", rounded);
+}
+
+static char *
+format_points (double points)
+{
+  return g_strdup_printf ("%.1f", points);
+}
+
+static char *
+format_percent (double fraction)
+{
+  return g_strdup_printf ("%.0f%%", fraction * 100.0);
+}
+
+/* The risk cell of a table: the penalty, and the cap when there is one. */
+static char *
+format_risk (double penalty,
+             double cap)
+{
+  g_autofree char *p = NULL;
+
+  if (penalty <= 0.0 && cap >= 100.0)
+    return g_strdup ("–");
+  p = penalty > 0.0 ? g_strdup_printf ("−%.1f", penalty) : g_strdup ("–");
+  if (cap >= 100.0)
+    return g_steal_pointer (&p);
+  /* Translators: the risk penalty in points, then the ceiling severe
+   * incidents put on the score, e.g. “−27.5, cap 34.3” */
+  return g_strdup_printf (_("%s, cap %.1f"), p, cap);
+}
+
+static void
+print_match_header (Match *m)
+{
+  g_autofree char *date = tm_date_format (m->as_of);
+  double sum = m->weights.style + m->weights.history + m->weights.trust;
+
+  /* Translators: first line of rank/explain/compare output: the brand's
+   * name and id, and the date the scores are computed for */
+  g_print (_("Brand: %s (%s), as of %s\n"), m->brand->name, m->brand->id, date);
+  /* Translators: the weights after normalising, in percent; risk
+   * multiplies the incident penalty */
+  g_print (_("Weights: style %.0f%%, history %.0f%%, trust %.0f%%, risk ×%g\n"),
+           100.0 * m->weights.style / sum, 100.0 * m->weights.history / sum,
+           100.0 * m->weights.trust / sum, m->weights.risk);
+}
+
+static void
+add_weights_json (JsonBuilder     *b,
+                  const TmWeights *w)
+{
+  json_builder_set_member_name (b, "weights");
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "style");
+  json_builder_add_double_value (b, w->style);
+  json_builder_set_member_name (b, "history");
+  json_builder_add_double_value (b, w->history);
+  json_builder_set_member_name (b, "trust");
+  json_builder_add_double_value (b, w->trust);
+  json_builder_set_member_name (b, "risk");
+  json_builder_add_double_value (b, w->risk);
+  json_builder_end_object (b);
+}
+
+static void
+add_brand_header_json (JsonBuilder *b,
+                       Match       *m)
+{
+  g_autofree char *date = tm_date_format (m->as_of);
+
+  json_builder_set_member_name (b, "brand");
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "id");
+  json_builder_add_string_value (b, m->brand->id);
+  json_builder_set_member_name (b, "name");
+  json_builder_add_string_value (b, m->brand->name);
+  json_builder_end_object (b);
+  json_builder_set_member_name (b, "as_of");
+  json_builder_add_string_value (b, date);
+  add_weights_json (b, &m->weights);
+}
+
+static void
+add_double_member (JsonBuilder *b,
+                   const char  *name,
+                   double       value)
+{
+  json_builder_set_member_name (b, name);
+  if (isnan (value))
+    json_builder_add_null_value (b);
+  else
+    json_builder_add_double_value (b, value);
+}
+
+static void
+add_exclusions_json (JsonBuilder *b,
+                     const char  *member,
+                     GPtrArray   *exclusions)
+{
+  json_builder_set_member_name (b, member);
+  json_builder_begin_array (b);
+  for (guint i = 0; exclusions != NULL && i < exclusions->len; i++)
+    {
+      const TmExclusion *x = g_ptr_array_index (exclusions, i);
+
+      json_builder_begin_object (b);
+      json_builder_set_member_name (b, "kind");
+      json_builder_add_string_value (b, tm_exclusion_code (x->kind));
+      json_builder_set_member_name (b, "evidence");
+      if (x->evidence)
+        json_builder_add_string_value (b, x->evidence);
+      else
+        json_builder_add_null_value (b);
+      json_builder_set_member_name (b, "message");
+      json_builder_add_string_value (b, x->message);
+      json_builder_end_object (b);
+    }
+  json_builder_end_array (b);
+}
+
+static void
+add_candidate_numbers_json (JsonBuilder       *b,
+                            const TmCandidate *c)
+{
+  add_double_member (b, "score", c->score);
+  add_double_member (b, "confidence", c->confidence);
+  add_double_member (b, "style", c->style);
+  add_double_member (b, "history", c->history);
+  add_double_member (b, "trust", c->trust);
+  add_double_member (b, "penalty", c->penalty);
+  add_double_member (b, "cap", c->cap);
+}
+
+static void
+print_json (JsonBuilder *b)
+{
+  g_autoptr(JsonGenerator) gen = json_generator_new ();
+  g_autoptr(JsonNode) root = json_builder_get_root (b);
+  g_autofree char *text = NULL;
+
+  json_generator_set_pretty (gen, TRUE);
+  json_generator_set_indent (gen, 2);
+  json_generator_set_root (gen, root);
+  text = json_generator_to_data (gen, NULL);
+  fputs (text, stdout);
+  fputc ('\n', stdout);
+}
+
+/* RFC 4180 field.  A cell a spreadsheet would run as a formula (= + - @,
+ * tab, CR first) gets a leading quote so it stays text. */
+static void
+csv_append_field (GString    *out,
+                  const char *text)
+{
+  gboolean quote = strpbrk (text, ",\"\r\n") != NULL;
+
+  if (quote)
+    g_string_append_c (out, '"');
+  if (text[0] != '\0' && strchr ("=+-@\t\r", text[0]) != NULL)
+    g_string_append_c (out, '\'');
+  for (const char *p = text; *p; p++)
+    {
+      if (*p == '"')
+        g_string_append_c (out, '"');
+      g_string_append_c (out, *p);
+    }
+  if (quote)
+    g_string_append_c (out, '"');
+}
+
+static void
+csv_append_number (GString *out,
+                   double   value)
+{
+  char buf[G_ASCII_DTOSTR_BUF_SIZE];
+
+  /* Not printf: the decimal separator must be '.' whatever the locale. */
+  g_string_append (out, g_ascii_formatd (buf, sizeof buf, "%.2f", value));
+}
+
+static void
+csv_append_row (GString           *out,
+                const TmCatalog   *catalog,
+                const TmCandidate *c,
+                guint              rank,
+                const char        *reasons)
+{
+  const TmCatalogStreamer *s = &catalog->streamers[c->streamer];
+
+  if (rank > 0)
+    g_string_append_printf (out, "%u", rank);
+  g_string_append_c (out, ',');
+  csv_append_field (out, s->id);
+  g_string_append_c (out, ',');
+  csv_append_field (out, s->name);
+  g_string_append_c (out, ',');
+  csv_append_number (out, c->score);
+  g_string_append_c (out, ',');
+  csv_append_number (out, c->confidence);
+  g_string_append_c (out, ',');
+  csv_append_number (out, c->style);
+  g_string_append_c (out, ',');
+  csv_append_number (out, c->history);
+  g_string_append_c (out, ',');
+  csv_append_number (out, c->trust);
+  g_string_append_c (out, ',');
+  /* Points taken off, as a positive number. */
+  csv_append_number (out, fabs (c->penalty));
+  g_string_append_c (out, ',');
+  csv_append_number (out, c->cap);
+  g_string_append_c (out, ',');
+  g_string_append (out, reasons != NULL ? "true" : "false");
+  g_string_append_c (out, ',');
+  csv_append_field (out, reasons != NULL ? reasons : "");
+  g_string_append (out, "\r\n");
+}
+
+/* rank */
+
+static int
+cmd_rank (const char *db_path, int argc, char **argv)
+{
+  g_autofree char *brand_id = NULL, *weights_text = NULL, *format = NULL, *as_of = NULL;
+  gboolean show_excluded = FALSE;
+  int top = 20;
+  GOptionEntry entries[] = {
+    { "brand", 'b', 0, G_OPTION_ARG_STRING, &brand_id, N_("The brand to rank streamers for (see “list brands”)"), N_("ID") },
+    { "top", 'n', 0, G_OPTION_ARG_INT, &top, N_("Show the best N candidates (default 20, 0 = all)"), N_("N") },
+    { "weights", 'w', 0, G_OPTION_ARG_STRING, &weights_text, N_("Relative weights of the components, e.g. style=0.35,history=0.4,trust=0.25,risk=1 (names may be left out)"), N_("WEIGHTS") },
+    { "format", 'f', 0, G_OPTION_ARG_STRING, &format, N_("Output format: table (default), json or csv"), N_("FORMAT") },
+    { "show-excluded", 'x', 0, G_OPTION_ARG_NONE, &show_excluded, N_("Also list the candidates the brand's constraints exclude, with every reason"), NULL },
+    { "as-of", 0, 0, G_OPTION_ARG_STRING, &as_of, N_("Compute the scores as of this day instead of today"), N_("YYYY-MM-DD") },
+    G_OPTION_ENTRY_NULL
+  };
+  g_auto(Match) m = { 0 };
+  g_autoptr(TmRanking) ranking = NULL;
+  g_autofree guint32 *best = NULL, *worst = NULL;
+  const TmCandidate *candidates;
+  guint n_candidates, n_best, n_worst = 0, limit;
+  int code;
+
+  if (!parse_options (NULL,
+                      _("Rank every streamer of the catalog for a brand, best first. The score "
+                        "(0–100) combines style fit, cooperation history and trust signals, "
+                        "minus the risk penalty of incidents; a severe incident caps it. "
+                        "The Style, History and Trust columns (0–100) and the Risk penalty "
+                        "are shown before weighting. Candidates that break the brand's "
+                        "constraints are excluded."),
+                      entries, &argc, &argv))
+    return TM_CLI_USAGE;
+  if (argc != 1)
+    {
+      print_error (_("rank takes no arguments besides its options"));
+      return TM_CLI_USAGE;
+    }
+  if (top < 0)
+    {
+      print_error (_("--top must be 0 (all) or more"));
+      return TM_CLI_USAGE;
+    }
+  if (!check_format (format, TRUE)
+      || !match_parse_arguments (&m, "rank", brand_id, weights_text, as_of))
+    return TM_CLI_USAGE;
+  if ((code = match_open (&m, db_path, brand_id)) != TM_CLI_OK)
+    return code;
+
+  ranking = tm_engine_rank (m.engine, m.brand, &m.weights);
+  candidates = tm_ranking_get_candidates (ranking, &n_candidates);
+  limit = top == 0 ? n_candidates : MIN ((guint) top, n_candidates);
+  best = g_new (guint32, MAX (limit, 1));
+  n_best = tm_ranking_top (ranking, limit, FALSE, best);
+  if (show_excluded)
+    {
+      worst = g_new (guint32, MAX (limit, 1));
+      n_worst = tm_ranking_top (ranking, limit, TRUE, worst);
+    }
+
+  if (g_strcmp0 (format, "json") == 0)
+    {
+      g_autoptr(JsonBuilder) b = json_builder_new ();
+
+      json_builder_begin_object (b);
+      add_brand_header_json (b, &m);
+      json_builder_set_member_name (b, "n_candidates");
+      json_builder_add_int_value (b, tm_ranking_get_n_included (ranking));
+      json_builder_set_member_name (b, "n_excluded");
+      json_builder_add_int_value (b, tm_ranking_get_n_excluded (ranking));
+      json_builder_set_member_name (b, "candidates");
+      json_builder_begin_array (b);
+      for (guint i = 0; i < n_best; i++)
+        {
+          const TmCandidate *c = &candidates[best[i]];
+          const TmCatalogStreamer *s = &m.catalog->streamers[c->streamer];
+
+          json_builder_begin_object (b);
+          json_builder_set_member_name (b, "rank");
+          json_builder_add_int_value (b, i + 1);
+          json_builder_set_member_name (b, "id");
+          json_builder_add_string_value (b, s->id);
+          json_builder_set_member_name (b, "name");
+          json_builder_add_string_value (b, s->name);
+          add_candidate_numbers_json (b, c);
+          json_builder_end_object (b);
+        }
+      json_builder_end_array (b);
+      if (show_excluded)
+        {
+          json_builder_set_member_name (b, "excluded");
+          json_builder_begin_array (b);
+          for (guint i = 0; i < n_worst; i++)
+            {
+              const TmCandidate *c = &candidates[worst[i]];
+              const TmCatalogStreamer *s = &m.catalog->streamers[c->streamer];
+              g_autoptr(GPtrArray) reasons = tm_engine_get_exclusions (m.engine, m.brand, c->streamer);
+
+              json_builder_begin_object (b);
+              json_builder_set_member_name (b, "id");
+              json_builder_add_string_value (b, s->id);
+              json_builder_set_member_name (b, "name");
+              json_builder_add_string_value (b, s->name);
+              add_double_member (b, "score", c->score);
+              add_exclusions_json (b, "reasons", reasons);
+              json_builder_end_object (b);
+            }
+          json_builder_end_array (b);
+        }
+      json_builder_end_object (b);
+      print_json (b);
+    }
+  else if (g_strcmp0 (format, "csv") == 0)
+    {
+      g_autoptr(GString) out = g_string_new ("rank,id,name,score,confidence,style,history,"
+                                             "trust,penalty,cap,excluded,reasons\r\n");
+
+      for (guint i = 0; i < n_best; i++)
+        csv_append_row (out, m.catalog, &candidates[best[i]], i + 1, NULL);
+      for (guint i = 0; i < n_worst; i++)
+        {
+          const TmCandidate *c = &candidates[worst[i]];
+          g_autoptr(GPtrArray) reasons = tm_engine_get_exclusions (m.engine, m.brand, c->streamer);
+          g_autofree char *text = join_exclusion_messages (reasons);
+
+          csv_append_row (out, m.catalog, c, 0, text);
+        }
+      fwrite (out->str, 1, out->len, stdout);
+    }
+  else
+    {
+      const Column columns[] = {
+        /* Translators: column headers of “trustmatch-cli rank” */
+        { _("Rank"), 6, TRUE },
+        { _("ID"), 16, FALSE },
+        { _("Name"), 20, FALSE },
+        { _("Score"), 6, TRUE },
+        /* Translators: the component scores: style fit, cooperation
+         * history, trust signals */
+        { C_("component", "Style"), 6, TRUE },
+        { C_("component", "History"), 7, TRUE },
+        { C_("component", "Trust"), 6, TRUE },
+        { _("Risk"), 20, TRUE },
+        { _("Confidence"), 10, TRUE },
+      };
+      g_autoptr(GPtrArray) rows = g_ptr_array_new_with_free_func ((GDestroyNotify) g_strfreev);
+      guint n_included = tm_ranking_get_n_included (ranking);
+      guint n_excluded = tm_ranking_get_n_excluded (ranking);
+      g_autofree char *included_text = g_strdup_printf (ngettext ("%u candidate", "%u candidates", n_included), n_included);
+      g_autofree char *excluded_text = g_strdup_printf (ngettext ("%u excluded", "%u excluded", n_excluded), n_excluded);
+
+      print_match_header (&m);
+      /* Translators: “288 candidates, 12 excluded” */
+      g_print (_("%s, %s\n\n"), included_text, excluded_text);
+
+      for (guint i = 0; i < n_best; i++)
+        {
+          const TmCandidate *c = &candidates[best[i]];
+          const TmCatalogStreamer *s = &m.catalog->streamers[c->streamer];
+          char **cells = g_new0 (char *, G_N_ELEMENTS (columns) + 1);
+
+          cells[0] = g_strdup_printf ("%u", i + 1);
+          cells[1] = g_strdup (s->id);
+          cells[2] = g_strdup (s->name);
+          cells[3] = format_points (c->score);
+          cells[4] = format_points (c->style);
+          cells[5] = format_points (c->history);
+          cells[6] = format_points (c->trust);
+          cells[7] = format_risk (c->penalty, c->cap);
+          cells[8] = format_percent (c->confidence);
+          g_ptr_array_add (rows, cells);
+        }
+      print_table (columns, G_N_ELEMENTS (columns), rows);
+
+      if (show_excluded)
+        {
+          const Column xcolumns[] = {
+            /* Translators: column headers of the excluded candidates */
+            { _("ID"), 16, FALSE },
+            { _("Name"), 20, FALSE },
+            { _("Score"), 6, TRUE },
+            { _("Reasons"), 0, FALSE },
+          };
+
+          g_ptr_array_set_size (rows, 0);
+          for (guint i = 0; i < n_worst; i++)
+            {
+              const TmCandidate *c = &candidates[worst[i]];
+              const TmCatalogStreamer *s = &m.catalog->streamers[c->streamer];
+              g_autoptr(GPtrArray) reasons = tm_engine_get_exclusions (m.engine, m.brand, c->streamer);
+              char **cells = g_new0 (char *, G_N_ELEMENTS (xcolumns) + 1);
+
+              cells[0] = g_strdup (s->id);
+              cells[1] = g_strdup (s->name);
+              cells[2] = format_points (c->score);
+              cells[3] = join_exclusion_messages (reasons);
+              g_ptr_array_add (rows, cells);
+            }
+          /* Translators: title of the table of excluded candidates */
+          g_print ("\n%s\n", _("Excluded:"));
+          print_table (xcolumns, G_N_ELEMENTS (xcolumns), rows);
+        }
+    }
+  return finish_output ();
+}
+
+/* explain */
+
+static void
+add_explanation_json (JsonBuilder         *b,
+                      Match               *m,
+                      const TmExplanation *e)
+{
+  const TmCatalogStreamer *s = &m->catalog->streamers[e->candidate.streamer];
+
+  json_builder_set_member_name (b, "streamer");
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "id");
+  json_builder_add_string_value (b, s->id);
+  json_builder_set_member_name (b, "name");
+  json_builder_add_string_value (b, s->name);
+  json_builder_end_object (b);
+  add_candidate_numbers_json (b, &e->candidate);
+  add_double_member (b, "style_confidence", e->candidate.style_confidence);
+  add_double_member (b, "history_confidence", e->candidate.history_confidence);
+  add_double_member (b, "trust_confidence", e->candidate.trust_confidence);
+  add_double_member (b, "total", e->total);
+  json_builder_set_member_name (b, "excluded");
+  json_builder_add_boolean_value (b, e->candidate.exclusions != 0);
+  add_exclusions_json (b, "exclusions", e->exclusions);
+
+  json_builder_set_member_name (b, "items");
+  json_builder_begin_array (b);
+  for (guint i = 0; i < e->items->len; i++)
+    {
+      const TmExplanationItem *item = g_ptr_array_index (e->items, i);
+      TmComponent component = tm_factor_component (item->factor);
+
+      json_builder_begin_object (b);
+      json_builder_set_member_name (b, "factor");
+      json_builder_add_string_value (b, tm_factor_code (item->factor));
+      json_builder_set_member_name (b, "component");
+      if (component < TM_N_COMPONENTS)
+        json_builder_add_string_value (b, tm_component_code (component));
+      else
+        json_builder_add_null_value (b);
+      add_double_member (b, "contribution", item->contribution);
+      add_double_member (b, "value", item->value);
+      json_builder_set_member_name (b, "known");
+      json_builder_add_boolean_value (b, item->known);
+      json_builder_set_member_name (b, "evidence");
+      json_builder_begin_array (b);
+      for (guint k = 0; item->evidence != NULL && item->evidence[k] != NULL; k++)
+        json_builder_add_string_value (b, item->evidence[k]);
+      json_builder_end_array (b);
+      json_builder_set_member_name (b, "message");
+      json_builder_add_string_value (b, item->message ? item->message : "");
+      json_builder_end_object (b);
+    }
+  json_builder_end_array (b);
+}
+
+static void
+print_explanation (Match               *m,
+                   const TmExplanation *e)
+{
+  const TmCandidate *c = &e->candidate;
+  const TmCatalogStreamer *s = &m->catalog->streamers[c->streamer];
+  const Column columns[] = {
+    /* Translators: column headers of “trustmatch-cli explain” */
+    { _("Factor"), 24, FALSE },
+    { _("Points"), 8, TRUE },
+    { _("Evidence"), 40, FALSE },
+    { _("Explanation"), 0, FALSE },
+  };
+  g_autoptr(GPtrArray) rows = g_ptr_array_new_with_free_func ((GDestroyNotify) g_strfreev);
+  g_autofree char *risk = format_risk (c->penalty, c->cap);
+  char **cells;
+
+  /* Translators: the streamer an explanation is about: name and id */
+  g_print (_("Streamer: %s (%s)\n"), s->name, s->id);
+  print_match_header (m);
+  /* Translators: score 0–100 and confidence in percent */
+  g_print (_("Score: %.1f (confidence %.0f%%)\n"), c->score, c->confidence * 100.0);
+  /* Translators: the component scores; the last is the risk penalty and cap */
+  g_print (_("Style %.1f, history %.1f, trust %.1f, risk %s\n"),
+           c->style, c->history, c->trust, risk);
+  if (c->exclusions != 0)
+    {
+      g_print ("%s\n", _("Excluded:"));
+      for (guint i = 0; e->exclusions != NULL && i < e->exclusions->len; i++)
+        {
+          const TmExclusion *x = g_ptr_array_index (e->exclusions, i);
+          g_print ("  – %s\n", x->message);
+        }
+    }
+  g_print ("\n");
+
+  for (guint i = 0; i < e->items->len; i++)
+    {
+      const TmExplanationItem *item = g_ptr_array_index (e->items, i);
+
+      cells = g_new0 (char *, G_N_ELEMENTS (columns) + 1);
+      cells[0] = g_strdup (tm_factor_label (item->factor));
+      cells[1] = format_signed (item->contribution);
+      cells[2] = item->evidence ? g_strjoinv (", ", item->evidence) : g_strdup ("");
+      cells[3] = g_strdup (item->message ? item->message : "");
+      g_ptr_array_add (rows, cells);
+    }
+  cells = g_new0 (char *, G_N_ELEMENTS (columns) + 1);
+  /* Translators: last row of an explanation: the sum of the points, which
+   * is the score */
+  cells[0] = g_strdup (_("Total"));
+  cells[1] = format_points (e->total);
+  cells[2] = g_strdup ("");
+  cells[3] = g_strdup ("");
+  g_ptr_array_add (rows, cells);
+  print_table (columns, G_N_ELEMENTS (columns), rows);
+}
+
+static int
+cmd_explain (const char *db_path, int argc, char **argv)
+{
+  g_autofree char *brand_id = NULL, *streamer_id = NULL, *weights_text = NULL;
+  g_autofree char *format = NULL, *as_of = NULL;
+  GOptionEntry entries[] = {
+    { "brand", 'b', 0, G_OPTION_ARG_STRING, &brand_id, N_("The brand (see “list brands”)"), N_("ID") },
+    { "streamer", 's', 0, G_OPTION_ARG_STRING, &streamer_id, N_("The streamer (see “list streamers”)"), N_("ID") },
+    { "weights", 'w', 0, G_OPTION_ARG_STRING, &weights_text, N_("Relative weights of the components, e.g. style=0.35,history=0.4,trust=0.25,risk=1 (names may be left out)"), N_("WEIGHTS") },
+    { "format", 'f', 0, G_OPTION_ARG_STRING, &format, N_("Output format: table (default) or json"), N_("FORMAT") },
+    { "as-of", 0, 0, G_OPTION_ARG_STRING, &as_of, N_("Compute the scores as of this day instead of today"), N_("YYYY-MM-DD") },
+    G_OPTION_ENTRY_NULL
+  };
+  g_auto(Match) m = { 0 };
+  g_autoptr(TmExplanation) e = NULL;
+  guint streamer;
+  int code;
+
+  if (!parse_options (NULL,
+                      _("Explain one streamer's score for a brand: every factor that raised "
+                        "or lowered it, in score points, with the records that are the "
+                        "evidence. The points add up to the score."),
+                      entries, &argc, &argv))
+    return TM_CLI_USAGE;
+  if (argc != 1)
+    {
+      print_error (_("explain takes no arguments besides its options"));
+      return TM_CLI_USAGE;
+    }
+  if (streamer_id == NULL)
+    {
+      print_error (_("explain needs --streamer ID (run “trustmatch-cli list streamers” to see the streamer ids)"));
+      return TM_CLI_USAGE;
+    }
+  if (!check_format (format, FALSE)
+      || !match_parse_arguments (&m, "explain", brand_id, weights_text, as_of))
+    return TM_CLI_USAGE;
+  if ((code = match_open (&m, db_path, brand_id)) != TM_CLI_OK)
+    return code;
+  if (!match_find_streamer (&m, streamer_id, &streamer))
+    return TM_CLI_INVALID_INPUT;
+
+  e = tm_engine_explain (m.engine, m.brand, streamer, &m.weights);
+  if (g_strcmp0 (format, "json") == 0)
+    {
+      g_autoptr(JsonBuilder) b = json_builder_new ();
+
+      json_builder_begin_object (b);
+      add_brand_header_json (b, &m);
+      add_explanation_json (b, &m, e);
+      json_builder_end_object (b);
+      print_json (b);
+    }
+  else
+    print_explanation (&m, e);
+  return finish_output ();
+}
+
+/* compare */
+
+typedef enum {
+  BEST_NONE,
+  BEST_HIGHEST,
+  BEST_LOWEST,
+} Best;
+
+/* Adds a row of numbers, formatted by @format, marking the best one(s)
+ * with "*" as shown (so two values that print the same are equal). */
+static void
+add_compare_row (GPtrArray    *rows,
+                 const char   *label,
+                 const double *values,
+                 guint         n,
+                 char      *(*format) (double),
+                 Best          best)
+{
+  char **cells = g_new0 (char *, n + 2);
+  g_autofree char **shown = g_new0 (char *, n);
+  double best_value = best == BEST_LOWEST ? G_MAXDOUBLE : -G_MAXDOUBLE;
+  gboolean all_equal = TRUE;
+
+  for (guint i = 0; i < n; i++)
+    {
+      shown[i] = format (values[i]);
+      if (i > 0 && !g_str_equal (shown[i], shown[0]))
+        all_equal = FALSE;
+    }
+  for (guint i = 0; i < n; i++)
+    if ((best == BEST_HIGHEST && values[i] > best_value) || (best == BEST_LOWEST && values[i] < best_value))
+      best_value = values[i];
+
+  cells[0] = g_strdup (label);
+  for (guint i = 0; i < n; i++)
+    {
+      g_autofree char *best_shown = NULL;
+      gboolean marked = FALSE;
+
+      if (best != BEST_NONE && !all_equal)
+        {
+          best_shown = format (best_value);
+          marked = g_str_equal (shown[i], best_shown);
+        }
+      cells[i + 1] = g_strconcat (shown[i], marked ? "*" : " ", NULL);
+      g_free (shown[i]);
+    }
+  g_ptr_array_add (rows, cells);
+}
+
+static char *
+format_penalty (double penalty)
+{
+  return format_signed (-penalty);
+}
+
+static char *
+format_cap (double cap)
+{
+  return cap < 100.0 ? format_points (cap) : g_strdup ("–");
+}
+
+static void
+print_comparison (Match     *m,
+                  GPtrArray *explanations)
+{
+  guint n = explanations->len;
+  Column columns[1 + 4];
+  g_autoptr(GPtrArray) rows = g_ptr_array_new_with_free_func ((GDestroyNotify) g_strfreev);
+  double values[4] = { 0 };
+  char **cells;
+
+  g_assert (n <= 4);
+
+  print_match_header (m);
+  g_print ("%s\n\n", _("* marks the best value of a row."));
+
+  columns[0] = (Column) { "", 24, FALSE };
+  for (guint i = 0; i < n; i++)
+    {
+      const TmExplanation *e = g_ptr_array_index (explanations, i);
+      columns[i + 1] = (Column) { m->catalog->streamers[e->candidate.streamer].name, 34, TRUE };
+    }
+
+  cells = g_new0 (char *, n + 2);
+  /* Translators: row of the comparison table with the streamers' ids */
+  cells[0] = g_strdup (_("ID"));
+  for (guint i = 0; i < n; i++)
+    {
+      const TmExplanation *e = g_ptr_array_index (explanations, i);
+      cells[i + 1] = g_strconcat (m->catalog->streamers[e->candidate.streamer].id, " ", NULL);
+    }
+  g_ptr_array_add (rows, cells);
+
+#define ROW(label, expr, fmt, best) \
+  G_STMT_START { \
+    for (guint i = 0; i < n; i++) \
+      { \
+        const TmExplanation *e = g_ptr_array_index (explanations, i); \
+        values[i] = (expr); \
+      } \
+    add_compare_row (rows, label, values, n, fmt, best); \
+  } G_STMT_END
+
+  /* Translators: row labels of “trustmatch-cli compare” */
+  ROW (_("Score"), e->candidate.score, format_points, BEST_HIGHEST);
+  ROW (_("Confidence"), e->candidate.confidence, format_percent, BEST_HIGHEST);
+  ROW (C_("component", "Style"), e->candidate.style, format_points, BEST_HIGHEST);
+  ROW (C_("component", "History"), e->candidate.history, format_points, BEST_HIGHEST);
+  ROW (C_("component", "Trust"), e->candidate.trust, format_points, BEST_HIGHEST);
+  ROW (_("Risk penalty"), e->candidate.penalty, format_penalty, BEST_LOWEST);
+  ROW (_("Score cap"), e->candidate.cap, format_cap, BEST_NONE);
+
+  cells = g_new0 (char *, n + 2);
+  cells[0] = g_strdup (_("Excluded"));
+  for (guint i = 0; i < n; i++)
+    {
+      const TmExplanation *e = g_ptr_array_index (explanations, i);
+      g_autofree char *flags = join_exclusion_flags (e->candidate.exclusions);
+      cells[i + 1] = g_strconcat (flags, " ", NULL);
+    }
+  g_ptr_array_add (rows, cells);
+
+  /* One row per factor that appears in any explanation, each the sum of
+   * its items (all cooperations in one row, all incidents in another), so
+   * a column adds up to the score. */
+  for (guint f = 0; f < TM_N_FACTORS; f++)
+    {
+      gboolean present = FALSE;
+
+      for (guint i = 0; i < n; i++)
+        {
+          const TmExplanation *e = g_ptr_array_index (explanations, i);
+
+          values[i] = 0.0;
+          for (guint k = 0; k < e->items->len; k++)
+            {
+              const TmExplanationItem *item = g_ptr_array_index (e->items, k);
+              if (item->factor == f)
+                {
+                  values[i] += item->contribution;
+                  present = TRUE;
+                }
+            }
+        }
+      if (present)
+        add_compare_row (rows, tm_factor_label (f), values, n, format_signed,
+                         f == TM_FACTOR_NEUTRAL ? BEST_NONE : BEST_HIGHEST);
+    }
+
+  cells = g_new0 (char *, n + 2);
+  /* Translators: row of the comparison table: “12 / 1” */
+  cells[0] = g_strdup (_("Cooperations / incidents"));
+  for (guint i = 0; i < n; i++)
+    {
+      const TmExplanation *e = g_ptr_array_index (explanations, i);
+      const TmCatalogStreamer *s = &m->catalog->streamers[e->candidate.streamer];
+      cells[i + 1] = g_strdup_printf ("%u / %u ", s->n_cooperations, s->n_incidents);
+    }
+  g_ptr_array_add (rows, cells);
+#undef ROW
+
+  print_table (columns, n + 1, rows);
+}
+
+static int
+cmd_compare (const char *db_path, int argc, char **argv)
+{
+  g_autofree char *brand_id = NULL, *weights_text = NULL, *format = NULL, *as_of = NULL;
+  GOptionEntry entries[] = {
+    { "brand", 'b', 0, G_OPTION_ARG_STRING, &brand_id, N_("The brand (see “list brands”)"), N_("ID") },
+    { "weights", 'w', 0, G_OPTION_ARG_STRING, &weights_text, N_("Relative weights of the components, e.g. style=0.35,history=0.4,trust=0.25,risk=1 (names may be left out)"), N_("WEIGHTS") },
+    { "format", 'f', 0, G_OPTION_ARG_STRING, &format, N_("Output format: table (default) or json"), N_("FORMAT") },
+    { "as-of", 0, 0, G_OPTION_ARG_STRING, &as_of, N_("Compute the scores as of this day instead of today"), N_("YYYY-MM-DD") },
+    G_OPTION_ENTRY_NULL
+  };
+  g_auto(Match) m = { 0 };
+  g_autoptr(GPtrArray) explanations = NULL;
+  guint streamers[4];
+  guint n;
+  int code;
+
+  if (!parse_options (_("STREAMER-ID…"),
+                      _("Compare two to four streamers for a brand side by side: score, "
+                        "components, exclusions and the points of each factor. In the "
+                        "table, * marks the best value of each row (the highest, or the "
+                        "lowest risk penalty); a row where all are equal has no mark."),
+                      entries, &argc, &argv))
+    return TM_CLI_USAGE;
+  if (argc < 3 || argc > 5)
+    {
+      print_error (_("compare needs two to four streamer ids"));
+      return TM_CLI_USAGE;
+    }
+  n = (guint) argc - 1;
+  if (!check_format (format, FALSE)
+      || !match_parse_arguments (&m, "compare", brand_id, weights_text, as_of))
+    return TM_CLI_USAGE;
+  if ((code = match_open (&m, db_path, brand_id)) != TM_CLI_OK)
+    return code;
+  for (guint i = 0; i < n; i++)
+    if (!match_find_streamer (&m, argv[i + 1], &streamers[i]))
+      return TM_CLI_INVALID_INPUT;
+
+  explanations = tm_engine_compare (m.engine, m.brand, streamers, n, &m.weights);
+  if (g_strcmp0 (format, "json") == 0)
+    {
+      g_autoptr(JsonBuilder) b = json_builder_new ();
+
+      json_builder_begin_object (b);
+      add_brand_header_json (b, &m);
+      json_builder_set_member_name (b, "streamers");
+      json_builder_begin_array (b);
+      for (guint i = 0; i < explanations->len; i++)
+        {
+          json_builder_begin_object (b);
+          add_explanation_json (b, &m, g_ptr_array_index (explanations, i));
+          json_builder_end_object (b);
+        }
+      json_builder_end_array (b);
+      json_builder_end_object (b);
+      print_json (b);
+    }
+  else
+    print_comparison (&m, explanations);
+  return finish_output ();
+}
+
 static const Command commands[] = {
   { "import", N_("Import dataset files (all or nothing)"), cmd_import },
   { "list", N_("List brands, streamers, cooperations or incidents"), cmd_list },
   { "generate", N_("Write a synthetic dataset of any size"), cmd_generate },
   { "dump", N_("Write the whole database as a dataset file"), cmd_dump },
   { "status", N_("Show the database location and record counts"), cmd_status },
+  { "rank", N_("Rank the streamers for a brand, best first"), cmd_rank },
+  { "explain", N_("Explain one streamer's score for a brand"), cmd_explain },
+  { "compare", N_("Compare two to four streamers for a brand"), cmd_compare },
 };
 
 static void

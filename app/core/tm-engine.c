@@ -1345,6 +1345,18 @@ tm_ranking_top (TmRanking *self, guint n, gboolean excluded, guint32 *out)
 
 /* ---- Explanations ----------------------------------------------------- */
 
+const char *
+tm_exclusion_code (TmExclusionFlags kind)
+{
+  switch (kind)
+    {
+    case TM_EXCLUSION_BLACKLIST: return "blacklist";
+    case TM_EXCLUSION_MIN_CREDIT: return "min_credit";
+    case TM_EXCLUSION_COMPETITOR: return "competitor";
+    default: g_return_val_if_reached (NULL);
+    }
+}
+
 static void
 exclusion_free (gpointer data)
 {
@@ -1450,25 +1462,41 @@ exclusions_explained (TmEngine *self, const BrandContext *ctx, guint i)
   if (flags & TM_EXCLUSION_COMPETITOR)
     {
       TmDate from = self->as_of - ctx->exclusivity_days;
+      const TmCatalogCooperation *latest = NULL;
+      guint more = 0;
 
       for (guint c = s->first_cooperation + s->n_cooperations; c > s->first_cooperation; c--)
         {
           const TmCatalogCooperation *coop = &cat->cooperations[c - 1];
-          g_autofree char *date = NULL;
-          TmExclusion *e;
 
           if (coop->date < from)
             break;
           if (!is_competitor_cooperation (self, ctx, coop))
             continue;
-          date = tm_date_format (coop->date);
-          e = g_new0 (TmExclusion, 1);
+          if (latest == NULL)
+            latest = coop;
+          else
+            more++;
+        }
+      if (latest != NULL)
+        {
+          g_autofree char *date = tm_date_format (latest->date);
+          g_autofree char *first = g_strdup_printf (_("Worked with competitor %s (%s) on %s, inside the brand’s %d-day exclusivity window"),
+                                                    cooperation_brand (cat, latest),
+                                                    tm_category_label (latest->brand_category),
+                                                    date, ctx->exclusivity_days);
+          TmExclusion *e = g_new0 (TmExclusion, 1);
+
           e->kind = TM_EXCLUSION_COMPETITOR;
-          e->evidence = g_strdup (coop->id);
-          e->message = g_strdup_printf (_("Worked with competitor %s (%s) on %s, inside the brand’s %d-day exclusivity window."),
-                                        cooperation_brand (cat, coop),
-                                        tm_category_label (coop->brand_category),
-                                        date, ctx->exclusivity_days);
+          e->evidence = g_strdup (latest->id);
+          if (more > 0)
+            e->message = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                                       "%s, and %u more competitor cooperation in the window.",
+                                                       "%s, and %u more competitor cooperations in the window.", more),
+                                          first, more);
+          else
+            /* TRANSLATORS: ends a sentence */
+            e->message = g_strdup_printf (_("%s."), first);
           g_ptr_array_add (list, e);
         }
     }

@@ -161,7 +161,11 @@ guint            tm_ranking_top           (TmRanking       *self,
                                            gboolean         excluded,
                                            guint32         *out);
 
-/* One reason for an exclusion. */
+/* "blacklist", "min_credit", "competitor" for one flag. */
+const char      *tm_exclusion_code        (TmExclusionFlags kind);
+
+/* One reason for an exclusion: one per broken constraint; a competitor
+ * reason names the latest competitor cooperation in the window. */
 typedef struct {
   TmExclusionFlags  kind;
   char             *evidence;  /* record id (a cooperation), or NULL */
@@ -179,7 +183,9 @@ typedef struct {
 
 typedef struct {
   TmCandidate  candidate;   /* the same numbers a ranking gives */
-  double       total;       /* sum of the items' contributions */
+  double       total;       /* sum of the items' contributions: equals
+                               candidate.score up to float rounding
+                               (the candidate keeps floats, ~1e-5) */
   GPtrArray   *items;       /* TmExplanationItem*: neutral, style, history
                                (cooperations newest first), trust, risk */
   GPtrArray   *exclusions;  /* TmExclusion* */
