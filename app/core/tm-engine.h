@@ -26,9 +26,11 @@
 
 G_BEGIN_DECLS
 
-/* User weights.  style/history/trust are relative (any non-negative
- * numbers, not all zero; they are normalised to sum to 1); risk multiplies
- * the incident penalty (0 turns risk off, including the cap). */
+/* User weights.  style/history/trust are relative (numbers from 0 to
+ * 1000, not all zero; they are normalised to sum to 1); risk multiplies
+ * the incident penalty (0 turns risk off, including the cap).  Functions
+ * given invalid weights use the defaults (tm_engine_rank) or keep the
+ * current ones (tm_ranking_set_weights). */
 typedef struct {
   double style;
   double history;
@@ -68,8 +70,9 @@ typedef enum {
   TM_FACTOR_CATEGORY,
   TM_FACTOR_AUDIENCE,
   TM_FACTOR_PRICE,
-  TM_FACTOR_COOPERATION,      /* one per cooperation */
-  TM_FACTOR_REPEAT,
+  TM_FACTOR_COOPERATION,      /* one per cooperation; one item of 0 points
+                                 saying so when there is none */
+  TM_FACTOR_REPEAT,           /* only with two or more with this brand */
   TM_FACTOR_CREDIT,
   TM_FACTOR_VERIFICATION,
   TM_FACTOR_REVIEWS,
@@ -175,7 +178,9 @@ typedef struct {
 typedef struct {
   TmFactor  factor;
   double    contribution;  /* signed score points */
-  double    value;         /* the factor's input 0–1 (x, o or y), NAN if none */
+  double    value;         /* the factor's input 0–1 (x, o or y; NAN when
+                              there is no cooperation); for an incident
+                              its severity 1–5, for the cap the cap / 100 */
   gboolean  known;         /* FALSE when the input was unknown (neutral) */
   char    **evidence;      /* record ids, NULL-terminated, may be empty */
   char     *message;       /* translated sentence */
