@@ -3512,6 +3512,82 @@ test_scenario_min_credit (void)
   g_assert_cmpuint (above, >=, 1);
 }
 
+/* ---- Threads ------------------------------------------------------------ */
+
+typedef struct {
+  TmEngine      *engine;
+  const TmBrand *brand;
+  TmWeights      weights;
+  guint32        top[50];
+  guint          n_top;
+  TmCandidate   *candidates;
+  guint          n;
+  double         explained;
+} RankJob;
+
+static gpointer
+rank_job (gpointer data)
+{
+  RankJob *job = data;
+
+  /* Several rounds, so the threads really overlap. */
+  for (guint round = 0; round < 20; round++)
+    {
+      g_autoptr(TmRanking) r = tm_engine_rank (job->engine, job->brand, &job->weights);
+      const TmCandidate *c = tm_ranking_get_candidates (r, &job->n);
+      TmExplanation *e;
+
+      job->n_top = tm_ranking_top (r, G_N_ELEMENTS (job->top), FALSE, job->top);
+      g_free (job->candidates);
+      job->candidates = g_memdup2 (c, sizeof *c * job->n);
+      e = tm_engine_explain (job->engine, job->brand, job->top[0], &job->weights);
+      job->explained = e->total;
+      tm_explanation_free (e);
+    }
+  return NULL;
+}
+
+/* The GUI ranks in a worker while the CLI-like paths run elsewhere: one
+ * engine shared by threads must give each the same answer as one thread
+ * alone. */
+static void
+test_threads_share_engine (void)
+{
+  World *w = sample_world ();
+  RankJob jobs[8];
+  GThread *threads[G_N_ELEMENTS (jobs)];
+
+  for (guint j = 0; j < G_N_ELEMENTS (jobs); j++)
+    {
+      memset (&jobs[j], 0, sizeof jobs[j]);
+      jobs[j].engine = w->engine;
+      jobs[j].brand = w->catalog->brands[j % w->catalog->n_brands];
+      tm_weights_init_default (&jobs[j].weights);
+      jobs[j].weights.style += 0.1 * j;
+    }
+  for (guint j = 0; j < G_N_ELEMENTS (jobs); j++)
+    threads[j] = g_thread_new ("rank", rank_job, &jobs[j]);
+  for (guint j = 0; j < G_N_ELEMENTS (jobs); j++)
+    g_thread_join (threads[j]);
+
+  for (guint j = 0; j < G_N_ELEMENTS (jobs); j++)
+    {
+      g_autoptr(TmRanking) alone = tm_engine_rank (w->engine, jobs[j].brand, &jobs[j].weights);
+      guint32 top[50];
+      guint n, n_top = tm_ranking_top (alone, G_N_ELEMENTS (top), FALSE, top);
+      const TmCandidate *c = tm_ranking_get_candidates (alone, &n);
+      TmExplanation *e = tm_engine_explain (w->engine, jobs[j].brand, top[0], &jobs[j].weights);
+
+      g_assert_cmpuint (n, ==, jobs[j].n);
+      g_assert_cmpuint (n_top, ==, jobs[j].n_top);
+      g_assert_cmpmem (top, n_top * sizeof *top, jobs[j].top, jobs[j].n_top * sizeof *top);
+      g_assert_cmpmem (c, n * sizeof *c, jobs[j].candidates, jobs[j].n * sizeof *c);
+      g_assert_cmpfloat (e->total, ==, jobs[j].explained);
+      tm_explanation_free (e);
+      g_free (jobs[j].candidates);
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -3549,6 +3625,7 @@ main (int   argc,
   g_test_add_func ("/engine/scenario/competitor-window", test_scenario_competitor_window);
   g_test_add_func ("/engine/scenario/no-recent-critical-in-top-10", test_scenario_no_recent_critical_in_top);
   g_test_add_func ("/engine/scenario/min-credit", test_scenario_min_credit);
+  g_test_add_func ("/engine/threads/share-engine", test_threads_share_engine);
 
   ret = g_test_run ();
 
