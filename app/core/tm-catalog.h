@@ -54,16 +54,18 @@ typedef struct {
 } TmCatalogStreamer;
 
 typedef struct {
-  const char *id;            /* unique, so not interned */
+  /* Who and when first: the exclusivity check of a ranking reads only
+   * these, so they share a cache line. */
   const char *brand_name;    /* interned */
   const char *brand_category;/* interned */
+  TmDate      date;
+  gint32      brand;         /* index into brands, -1 for other brands */
+  const char *id;            /* unique, so not interned */
   gint64      gmv_fen;
   gint64      orders;
   gint64      fee_fen;
   gint64      commission_fen;
   guint32     streamer;      /* index into streamers */
-  gint32      brand;         /* index into brands, -1 for other brands */
-  TmDate      date;
   float       conversion_rate; /* NAN unknown */
   float       return_rate;
   float       rating;          /* NAN unknown */

@@ -260,9 +260,17 @@ tm_factor_component (TmFactor f)
 typedef struct {
   guint32 key;    /* category id, or AGG_BRAND | brand index */
   guint32 count;
+  float   w;
+  float   wo;
+} Agg;
+
+/* The same while it is being summed, in doubles. */
+typedef struct {
+  guint32 key;
+  guint32 count;
   double  w;
   double  wo;
-} Agg;
+} SumAgg;
 
 #define AGG_BRAND 0x80000000u
 
@@ -290,6 +298,13 @@ typedef struct {
   float    penalty, cap;
 } Profile;
 
+/* A distinct (brand, category) pair of the cooperations. */
+typedef struct {
+  gint32      brand;      /* catalog brand index, -1 for other brands */
+  const char *name;       /* interned brand name */
+  const char *category;   /* interned category code */
+} Party;
+
 struct _TmEngine {
   gint        ref_count;
   TmCatalog  *catalog;
@@ -310,9 +325,15 @@ struct _TmEngine {
   /* Per catalog category entry (declared categories): category id. */
   guint32    *declared_id;
 
+  /* Per cooperation, in catalog order: its date and its party (who and
+   * which category), all the exclusivity check reads. */
+  TmDate     *coop_date;
+  guint32    *coop_party;
+  guint       n_parties;
+  Party      *parties;
+
   /* Per streamer. */
   Profile    *profiles;
-  double     *streamer_gmv;   /* M_s, 0 when no market record */
   guint32    *agg_first;      /* n + 1 prefix offsets into aggs */
   Agg        *aggs;
   float      *audience;       /* n × 13 */
@@ -363,6 +384,20 @@ static inline gboolean
 is_market (const TmCatalogCooperation *c)
 {
   return c->brand < 0;
+}
+
+/* M_s: the median GMV of the streamer's market records, 0 without any.
+ * @scratch holds at least s->n_cooperations doubles. */
+static double
+streamer_market_median (const TmCatalog *cat, const TmCatalogStreamer *s, double *scratch)
+{
+  const TmCatalogCooperation *coops = cat->cooperations + s->first_cooperation;
+  guint n = 0;
+
+  for (guint c = 0; c < s->n_cooperations; c++)
+    if (is_market (&coops[c]))
+      scratch[n++] = (double) MAX (coops[c].gmv_fen, 0);
+  return median (scratch, n);
 }
 
 static inline double
@@ -490,6 +525,47 @@ compute_typical (TmEngine *self, const guint32 *coop_category)
     }
 }
 
+/* Gives every cooperation its party: who (a catalog brand, or another
+ * brand by name) and in which category. */
+static void
+compute_parties (TmEngine *self, const guint32 *coop_category)
+{
+  const TmCatalog *cat = self->catalog;
+  g_autoptr(GHashTable) who_ids = g_hash_table_new (g_direct_hash, g_direct_equal);
+  g_autoptr(GHashTable) party_ids = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
+  GArray *parties = g_array_new (FALSE, FALSE, sizeof (Party));
+  guint n_who = cat->n_brands;
+
+  self->coop_date = g_new (TmDate, MAX (cat->n_cooperations, 1));
+  self->coop_party = g_new (guint32, MAX (cat->n_cooperations, 1));
+  for (guint i = 0; i < cat->n_cooperations; i++)
+    {
+      const TmCatalogCooperation *c = &cat->cooperations[i];
+      gint64 key;
+      guint32 who;
+      gpointer found;
+
+      if (c->brand >= 0)
+        who = (guint32) c->brand;
+      else
+        who = intern_id (who_ids, &n_who, c->brand_name);
+      key = (gint64) who * ((gint64) self->n_category_ids + 1) + coop_category[i];
+      found = g_hash_table_lookup (party_ids, &key);
+      if (found == NULL)
+        {
+          Party p = { c->brand, c->brand_name, c->brand_category };
+
+          g_array_append_val (parties, p);
+          found = GUINT_TO_POINTER (parties->len);
+          g_hash_table_insert (party_ids, g_memdup2 (&key, sizeof key), found);
+        }
+      self->coop_date[i] = c->date;
+      self->coop_party[i] = GPOINTER_TO_UINT (found) - 1;
+    }
+  self->n_parties = parties->len;
+  self->parties = (Party *) g_array_free (parties, FALSE);
+}
+
 static double
 verification_value (int v)
 {
@@ -577,7 +653,7 @@ incident_cap (const TmCatalogIncident *inc, TmDate as_of)
 static int
 compare_aggs (const void *a, const void *b)
 {
-  const Agg *x = a, *y = b;
+  const SumAgg *x = a, *y = b;
 
   return (x->key > y->key) - (x->key < y->key);
 }
@@ -588,7 +664,7 @@ tm_engine_new (TmCatalog *catalog, TmDate as_of)
   TmEngine *self;
   const TmCatalog *cat = catalog;
   g_autofree guint32 *coop_category = NULL;
-  GArray *aggs;
+  GArray *aggs, *sums;
   guint n;
   gint64 start = g_get_monotonic_time ();
 
@@ -621,12 +697,13 @@ tm_engine_new (TmCatalog *catalog, TmDate as_of)
 
   self->typical = g_new0 (Typical, MAX (self->n_category_ids, 1));
   compute_typical (self, coop_category);
+  compute_parties (self, coop_category);
 
   self->profiles = g_new0 (Profile, MAX (n, 1));
-  self->streamer_gmv = g_new0 (double, MAX (n, 1));
   self->agg_first = g_new0 (guint32, n + 1);
   self->audience = g_new0 (float, MAX (n, 1) * N_AUDIENCE);
   aggs = g_array_sized_new (FALSE, FALSE, sizeof (Agg), n * 4);
+  sums = g_array_new (FALSE, FALSE, sizeof (SumAgg));
 
   for (guint i = 0; i < n; i++)
     {
@@ -637,7 +714,7 @@ tm_engine_new (TmCatalog *catalog, TmDate as_of)
       g_autofree double *market_heap = NULL;
       double *mv = market;
       guint n_market = 0;
-      guint agg_start = aggs->len;
+      double streamer_gmv;
       TrustSignals ts;
       double trust = 0, confidence = 0, penalty = 0, cap = 100;
       double norm = 0;
@@ -665,10 +742,9 @@ tm_engine_new (TmCatalog *catalog, TmDate as_of)
        * category and per brand. */
       if (s->n_cooperations > G_N_ELEMENTS (market))
         mv = market_heap = g_new (double, s->n_cooperations);
-      for (guint c = 0; c < s->n_cooperations; c++)
-        if (is_market (&coops[c]))
-          mv[n_market++] = (double) MAX (coops[c].gmv_fen, 0);
-      self->streamer_gmv[i] = median (mv, n_market);
+      streamer_gmv = streamer_market_median (cat, s, mv);
+      (void) n_market;
+      sums->len = 0;
 
       for (guint c = 0; c < s->n_cooperations; c++)
         {
@@ -678,34 +754,40 @@ tm_engine_new (TmCatalog *catalog, TmDate as_of)
           Outcome o;
           guint32 keys[2] = { k, coop->brand >= 0 ? AGG_BRAND | (guint32) coop->brand : G_MAXUINT32 };
 
-          compute_outcome (self, coop, k, self->streamer_gmv[i], &o);
+          compute_outcome (self, coop, k, streamer_gmv, &o);
           p->hist_w += d;
           p->hist_wo += d * o.outcome;
           for (guint j = 0; j < 2; j++)
             {
-              Agg *found = NULL;
+              SumAgg *found = NULL;
 
               if (keys[j] == G_MAXUINT32)
                 continue;
-              for (guint a = agg_start; a < aggs->len; a++)
-                if (g_array_index (aggs, Agg, a).key == keys[j])
+              for (guint a = 0; a < sums->len; a++)
+                if (g_array_index (sums, SumAgg, a).key == keys[j])
                   {
-                    found = &g_array_index (aggs, Agg, a);
+                    found = &g_array_index (sums, SumAgg, a);
                     break;
                   }
               if (found == NULL)
                 {
-                  Agg fresh = { keys[j], 0, 0, 0 };
-                  g_array_append_val (aggs, fresh);
-                  found = &g_array_index (aggs, Agg, aggs->len - 1);
+                  SumAgg fresh = { keys[j], 0, 0, 0 };
+                  g_array_append_val (sums, fresh);
+                  found = &g_array_index (sums, SumAgg, sums->len - 1);
                 }
               found->count++;
               found->w += d;
               found->wo += d * o.outcome;
             }
         }
-      qsort (&g_array_index (aggs, Agg, agg_start), aggs->len - agg_start,
-             sizeof (Agg), compare_aggs);
+      qsort (sums->data, sums->len, sizeof (SumAgg), compare_aggs);
+      for (guint a = 0; a < sums->len; a++)
+        {
+          const SumAgg *sum = &g_array_index (sums, SumAgg, a);
+          Agg agg = { sum->key, sum->count, (float) sum->w, (float) sum->wo };
+
+          g_array_append_val (aggs, agg);
+        }
       self->agg_first[i + 1] = aggs->len;
 
       compute_trust (s, &ts);
@@ -727,6 +809,7 @@ tm_engine_new (TmCatalog *catalog, TmDate as_of)
       p->cap = cap;
     }
   self->aggs = (Agg *) g_array_free (aggs, FALSE);
+  g_array_unref (sums);
 
   g_debug ("engine for %u streamers, %u cooperations built in %.1f ms",
            n, cat->n_cooperations, (g_get_monotonic_time () - start) / 1000.0);
@@ -754,7 +837,9 @@ tm_engine_unref (TmEngine *self)
   g_free (self->tag_unit);
   g_free (self->declared_id);
   g_free (self->profiles);
-  g_free (self->streamer_gmv);
+  g_free (self->coop_date);
+  g_free (self->coop_party);
+  g_free (self->parties);
   g_free (self->agg_first);
   g_free (self->aggs);
   g_free (self->audience);
@@ -782,6 +867,8 @@ tm_engine_get_memory_size (TmEngine *self)
 
   return n * (sizeof (Profile) + sizeof (double) + sizeof (guint32) + N_AUDIENCE * sizeof (float))
          + self->agg_first[n] * sizeof (Agg)
+         + cat->n_cooperations * (sizeof (TmDate) + sizeof (guint32))
+         + self->n_parties * sizeof (Party)
          + cat->n_tags * (sizeof (guint32) + sizeof (float))
          + cat->n_categories * sizeof (guint32)
          + self->n_category_ids * sizeof (Typical)
@@ -808,9 +895,35 @@ typedef struct {
   guint8    *competitor_brand; /* per catalog brand */
   const char **competitor_names; /* interned market brand names */
   guint      n_competitor_names;
-  guint8    *competitor_category; /* per category id */
+  const char **competitor_categories; /* interned codes */
+  guint      n_competitor_categories;
+  guint8    *competitor_party; /* per party: the window forbids it */
   gboolean   has_competitors;
 } BrandContext;
+
+/* Does the exclusivity window forbid cooperations of @c?  Strings are
+ * interned, so comparing pointers is comparing text. */
+static gboolean
+is_competitor (const BrandContext *ctx, const Party *c)
+{
+  if (c->brand >= 0)
+    {
+      if (c->brand == ctx->brand_index)
+        return FALSE;
+      if (ctx->competitor_brand[c->brand])
+        return TRUE;
+    }
+  else
+    {
+      for (guint j = 0; j < ctx->n_competitor_names; j++)
+        if (c->name == ctx->competitor_names[j])
+          return TRUE;
+    }
+  for (guint j = 0; j < ctx->n_competitor_categories; j++)
+    if (c->category == ctx->competitor_categories[j])
+      return TRUE;
+  return FALSE;
+}
 
 static void
 brand_context_init (BrandContext *ctx, TmEngine *self, const TmBrand *brand)
@@ -873,7 +986,7 @@ brand_context_init (BrandContext *ctx, TmEngine *self, const TmBrand *brand)
 
   ctx->exclusivity_days = brand->exclusivity_days;
   ctx->competitor_brand = g_new0 (guint8, MAX (cat->n_brands, 1));
-  ctx->competitor_category = g_new0 (guint8, MAX (self->n_category_ids, 1));
+  ctx->competitor_categories = g_new0 (const char *, brand->competitor_categories ? brand->competitor_categories->len + 1 : 1);
   ctx->competitor_names = g_new0 (const char *, brand->competitor_brands ? brand->competitor_brands->len + 1 : 1);
   if (brand->exclusivity_days > 0)
     {
@@ -896,16 +1009,21 @@ brand_context_init (BrandContext *ctx, TmEngine *self, const TmBrand *brand)
       if (brand->competitor_categories)
         for (guint k = 0; k < brand->competitor_categories->len; k++)
           {
-            guint32 id = lookup_id (self->category_ids,
-                                    tm_catalog_lookup_string (cat, g_ptr_array_index (brand->competitor_categories, k)));
-            if (id != G_MAXUINT32)
-              ctx->competitor_category[id] = 1;
+            const char *interned = tm_catalog_lookup_string (cat, g_ptr_array_index (brand->competitor_categories, k));
+
+            if (interned)
+              ctx->competitor_categories[ctx->n_competitor_categories++] = interned;
             ctx->has_competitors = TRUE;
           }
       /* The brand is never its own competitor. */
       if (ctx->brand_index >= 0)
         ctx->competitor_brand[ctx->brand_index] = 0;
     }
+
+  ctx->competitor_party = g_new0 (guint8, MAX (self->n_parties, 1));
+  if (ctx->has_competitors)
+    for (guint p = 0; p < self->n_parties; p++)
+      ctx->competitor_party[p] = is_competitor (ctx, &self->parties[p]);
 }
 
 static void
@@ -915,30 +1033,8 @@ brand_context_clear (BrandContext *ctx)
   g_free (ctx->blacklisted);
   g_free (ctx->competitor_brand);
   g_free (ctx->competitor_names);
-  g_free (ctx->competitor_category);
-}
-
-/* Is cooperation @c one that the exclusivity window forbids? */
-static gboolean
-is_competitor_cooperation (const TmEngine *self, const BrandContext *ctx, const TmCatalogCooperation *c)
-{
-  if (c->brand >= 0)
-    {
-      if (c->brand == ctx->brand_index)
-        return FALSE;
-      if (ctx->competitor_brand[c->brand])
-        return TRUE;
-    }
-  else
-    {
-      for (guint j = 0; j < ctx->n_competitor_names; j++)
-        if (c->brand_name == ctx->competitor_names[j])
-          return TRUE;
-    }
-  {
-    guint32 k = lookup_id (self->category_ids, c->brand_category);
-    return k != G_MAXUINT32 && ctx->competitor_category[k];
-  }
+  g_free (ctx->competitor_categories);
+  g_free (ctx->competitor_party);
 }
 
 /* The exclusion flags of streamer @i; the competitor scan walks back from
@@ -946,7 +1042,6 @@ is_competitor_cooperation (const TmEngine *self, const BrandContext *ctx, const 
 static guint8
 exclusions_of (const TmEngine *self, const BrandContext *ctx, guint i)
 {
-  const TmCatalog *cat = self->catalog;
   const Profile *p = &self->profiles[i];
   guint8 flags = 0;
 
@@ -965,10 +1060,9 @@ exclusions_of (const TmEngine *self, const BrandContext *ctx, guint i)
 
       for (guint c = p->first_cooperation + p->n_cooperations; c > p->first_cooperation; c--)
         {
-          const TmCatalogCooperation *coop = &cat->cooperations[c - 1];
-          if (coop->date < from)
+          if (self->coop_date[c - 1] < from)
             break;
-          if (is_competitor_cooperation (self, ctx, coop))
+          if (ctx->competitor_party[self->coop_party[c - 1]])
             {
               flags |= TM_EXCLUSION_COMPETITOR;
               break;
@@ -1028,13 +1122,15 @@ compute_style (const TmEngine *self, const BrandContext *ctx, guint i, StyleInpu
   st->audience_known = ctx->has_audience && s->has_audience;
   if (st->audience_known)
     {
-      double o[3] = { 0, 0, 0 };
+      const float *b = ctx->audience;
+      float o[3] = { 0, 0, 0 };
 
-      for (guint j = 0; j < N_AUDIENCE; j++)
-        {
-          int dim = j < TM_N_AGES ? 0 : (j < TM_N_AGES + TM_N_GENDERS ? 1 : 2);
-          o[dim] += MIN (ctx->audience[j], aud[j]);
-        }
+      for (guint j = 0; j < TM_N_AGES; j++)
+        o[0] += MIN (b[j], aud[j]);
+      for (guint j = TM_N_AGES; j < TM_N_AGES + TM_N_GENDERS; j++)
+        o[1] += MIN (b[j], aud[j]);
+      for (guint j = TM_N_AGES + TM_N_GENDERS; j < N_AUDIENCE; j++)
+        o[2] += MIN (b[j], aud[j]);
       for (guint d = 0; d < 3; d++)
         st->overlap[d] = clamp01 (o[d]);
       st->audience = AUDIENCE_AGE * st->overlap[0] + AUDIENCE_GENDER * st->overlap[1]
@@ -1471,7 +1567,7 @@ exclusions_explained (TmEngine *self, const BrandContext *ctx, guint i)
 
           if (coop->date < from)
             break;
-          if (!is_competitor_cooperation (self, ctx, coop))
+          if (!ctx->competitor_party[self->coop_party[c - 1]])
             continue;
           if (latest == NULL)
             latest = coop;
@@ -1572,6 +1668,8 @@ explain_history (TmEngine *self, const BrandContext *ctx, guint i, const Norm *n
   g_autofree double *w = g_new (double, MAX (s->n_cooperations, 1));
   g_autofree Outcome *o = g_new (Outcome, MAX (s->n_cooperations, 1));
   g_autofree guint32 *k = g_new (guint32, MAX (s->n_cooperations, 1));
+  g_autofree double *scratch = g_new (double, MAX (s->n_cooperations, 1));
+  double streamer_gmv = streamer_market_median (cat, s, scratch);
   TmExplanationItem *repeat = NULL;
 
   for (guint c = 0; c < s->n_cooperations; c++)
@@ -1588,7 +1686,7 @@ explain_history (TmEngine *self, const BrandContext *ctx, guint i, const Norm *n
       else if (k[c] == ctx->category)
         relevance = RELEVANCE_CATEGORY;
       w[c] = relevance * exp2 (-age_days (self->as_of, coop->date) / HISTORY_HALF_LIFE);
-      compute_outcome (self, coop, k[c], self->streamer_gmv[i], &o[c]);
+      compute_outcome (self, coop, k[c], streamer_gmv, &o[c]);
       w_total += w[c];
     }
 
