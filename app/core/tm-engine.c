@@ -780,7 +780,8 @@ tm_engine_new (TmCatalog *catalog, TmDate as_of)
               found->wo += d * o.outcome;
             }
         }
-      qsort (sums->data, sums->len, sizeof (SumAgg), compare_aggs);
+      if (sums->len > 1)
+        qsort (sums->data, sums->len, sizeof (SumAgg), compare_aggs);
       for (guint a = 0; a < sums->len; a++)
         {
           const SumAgg *sum = &g_array_index (sums, SumAgg, a);
