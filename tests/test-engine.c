@@ -3482,11 +3482,11 @@ test_scenario_min_credit (void)
   TmWeights weights;
   g_autoptr(TmRanking) r = NULL;
   const TmCandidate *all;
-  guint n, below = 0, above = 0;
+  guint n, below = 0, at = 0, above = 0;
 
   /* 山野食记 wants a credit score of at least 84 % of the platform's
-   * scale: 4.1 of 5 (82 %) is too low, 4.3 of 5 (86 %) or 85 of 100 are
-   * enough. */
+   * scale: 4.1 of 5 (82 %) is too low, 4.2 of 5 (84 %), 4.3 of 5 or 85 of
+   * 100 are enough. */
   g_assert_cmpfloat (brand->min_credit_score, ==, 84);
   tm_weights_init_default (&weights);
   r = tm_engine_rank (w->engine, brand, &weights);
@@ -3506,9 +3506,17 @@ test_scenario_min_credit (void)
           above++;
           g_assert_false (all[s].exclusions & TM_EXCLUSION_MIN_CREDIT);
         }
+      else if (isfinite (pct))
+        {
+          /* Exactly the minimum (4.2 of 5) meets it, although 4.2f / 5f
+           * is 83.999996 % in floats. */
+          at++;
+          g_assert_false (all[s].exclusions & TM_EXCLUSION_MIN_CREDIT);
+        }
     }
-  g_test_message ("%u below 84 %%, %u above", below, above);
+  g_test_message ("%u below 84 %%, %u at it, %u above", below, at, above);
   g_assert_cmpuint (below, >=, 1);
+  g_assert_cmpuint (at, >=, 1);
   g_assert_cmpuint (above, >=, 1);
 }
 

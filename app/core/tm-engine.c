@@ -60,6 +60,7 @@
 #define TRUST_ENGAGEMENT  0.10
 #define TRUST_REPEAT      0.15
 #define CREDIT_FLOOR      0.6
+#define CREDIT_TOLERANCE  1e-4  /* percent points */
 #define ENGAGEMENT_FULL   0.08
 #define REPEAT_BUYER_FULL 0.4
 
@@ -1051,7 +1052,8 @@ exclusions_of (const TmEngine *self, const BrandContext *ctx, guint i)
   if (ctx->min_credit > 0)
     {
       double pct = p->credit_pct;
-      if (!isfinite (pct) || 100 * pct < ctx->min_credit)
+      /* Scores are floats: 4.2f / 5f is 83.999996 %, which meets 84 %. */
+      if (!isfinite (pct) || 100 * pct < ctx->min_credit - CREDIT_TOLERANCE)
         flags |= TM_EXCLUSION_MIN_CREDIT;
     }
   if (ctx->has_competitors && p->n_cooperations > 0
