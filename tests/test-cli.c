@@ -1051,6 +1051,57 @@ test_match_usage_errors (Fixture *f, gconstpointer data)
                             "--format", "csv", NULL), ==, 2);
 }
 
+static void
+test_publish (Fixture *f, gconstpointer data)
+{
+  g_auto(GStrv) files = sample_files ();
+  g_autofree char *feed = g_build_filename (f->dir, "feed", NULL);
+  g_autofree char *not_dir = g_build_filename (f->dir, "plain-file", NULL);
+  g_autofree char *manifest = g_build_filename (feed, "manifest.json", NULL);
+  g_autofree char *expected = NULL;
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  g_autofree char *text = NULL;
+
+  g_assert_cmpint (run_cli (f, NULL, NULL, "import", files[0], files[1], files[2], files[3], NULL), ==, 0);
+
+  /* 12 brands, 300 streamers, 3,000 cooperations, 40 incidents: each kind
+   * fits in one shard of at most 5,000 records. */
+  g_assert_cmpint (run_cli (f, &out, NULL, "publish", feed, "--publisher", "品牌数据组", NULL), ==, 0);
+  expected = g_strdup_printf ("Published 3352 records in 4 shards to %s: 4 written, 0 unchanged, 0 removed.\n", feed);
+  g_assert_cmpstr (out, ==, expected);
+  g_assert_true (g_file_get_contents (manifest, &text, NULL, NULL));
+  g_assert_nonnull (strstr (text, "\"publisher\": \"品牌数据组\""));
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&expected, g_free);
+
+  /* Again: nothing to write. */
+  g_assert_cmpint (run_cli (f, &out, NULL, "publish", feed, "--publisher", "品牌数据组", NULL), ==, 0);
+  expected = g_strdup_printf ("Published 3352 records in 4 shards to %s: 0 written, 4 unchanged, 0 removed.\n", feed);
+  g_assert_true (g_str_has_prefix (out, expected));
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&expected, g_free);
+
+  /* Smaller shards: the cooperations split, the old single shard goes. */
+  g_assert_cmpint (run_cli (f, &out, NULL, "publish", feed, "--shard-records", "1000", NULL), ==, 0);
+  expected = g_strdup_printf ("Published 3352 records in 7 shards to %s: 4 written, 3 unchanged, 0 removed.\n", feed);
+  g_assert_cmpstr (out, ==, expected);
+
+  /* DIR is a file: an output error naming it. */
+  g_assert_true (g_file_set_contents (not_dir, "x", -1, NULL));
+  g_assert_cmpint (run_cli (f, NULL, &err, "publish", not_dir, NULL), ==, 4);
+  g_assert_nonnull (strstr (err, not_dir));
+  g_clear_pointer (&err, g_free);
+
+  /* Wrong command lines. */
+  g_assert_cmpint (run_cli (f, NULL, &err, "publish", feed, "--shard-records", "0", NULL), ==, 2);
+  g_assert_nonnull (strstr (err, "--shard-records"));
+  g_assert_cmpint (run_cli (f, NULL, NULL, "publish", feed, "--shard-records", "many", NULL), ==, 2);
+  g_assert_cmpint (run_cli (f, NULL, NULL, "publish", feed, "--shard-records", "-5", NULL), ==, 2);
+  g_assert_cmpint (run_cli (f, NULL, NULL, "publish", NULL), ==, 2);
+  g_assert_cmpint (run_cli (f, NULL, NULL, "publish", feed, "other", NULL), ==, 2);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -1076,6 +1127,8 @@ main (int argc, char *argv[])
   g_test_add ("/cli/explain", Fixture, NULL, fixture_set_up, test_explain, fixture_tear_down);
   g_test_add ("/cli/compare", Fixture, NULL, fixture_set_up, test_compare, fixture_tear_down);
   g_test_add ("/cli/match-usage-errors", Fixture, NULL, fixture_set_up, test_match_usage_errors, fixture_tear_down);
+
+  g_test_add ("/cli/publish", Fixture, NULL, fixture_set_up, test_publish, fixture_tear_down);
 
   return g_test_run ();
 }

@@ -14,6 +14,7 @@
 #include "tm-catalog.h"
 #include "tm-cli.h"
 #include "tm-engine.h"
+#include "tm-feed.h"
 #include "tm-generator.h"
 #include "tm-json.h"
 #include "tm-store.h"
@@ -572,6 +573,73 @@ cmd_dump (const char *db_path, int argc, char **argv)
       g_autofree char *json = tm_dataset_to_json (dataset, NULL);
       fputs (json, stdout);
     }
+  return TM_CLI_OK;
+}
+
+/* publish */
+
+static int
+cmd_publish (const char *db_path, int argc, char **argv)
+{
+  int shard_records = TM_FEED_DEFAULT_SHARD_RECORDS;
+  g_autofree char *publisher = NULL;
+  GOptionEntry entries[] = {
+    { "shard-records", 0, 0, G_OPTION_ARG_INT, &shard_records, N_("Records per shard at most, on average (default 5000)"), N_("N") },
+    { "publisher", 0, 0, G_OPTION_ARG_STRING, &publisher, N_("Who publishes the feed, shown to those who sync it"), N_("TEXT") },
+    G_OPTION_ENTRY_NULL
+  };
+  g_autoptr(TmStore) store = NULL;
+  g_autoptr(GError) error = NULL;
+  TmFeedPublishOptions options = { 0 };
+  TmFeedPublishStats stats = { 0 };
+  g_autofree char *records = NULL;
+  int code = TM_CLI_OK;
+
+  if (!parse_options (_("DIR"),
+                      _("Write the local database as a feed (docs/feed-format.md) into DIR, "
+                        "ready to upload to any web server. Only files whose content "
+                        "changes are rewritten; manifest.json is replaced last."),
+                      entries, &argc, &argv))
+    return TM_CLI_USAGE;
+  if (argc != 2)
+    {
+      print_error (_("publish needs exactly one DIR"));
+      return TM_CLI_USAGE;
+    }
+  if (shard_records < 1 || shard_records > 10000000)
+    {
+      print_error (_("--shard-records must be 1–10,000,000"));
+      return TM_CLI_USAGE;
+    }
+  if (publisher != NULL && g_utf8_strlen (publisher, -1) > TM_FEED_MAX_PUBLISHER)
+    {
+      print_error (_("--publisher may be at most %d characters long"), TM_FEED_MAX_PUBLISHER);
+      return TM_CLI_USAGE;
+    }
+
+  if (!(store = open_store (db_path, &code)))
+    return code;
+  options.shard_records = (guint) shard_records;
+  options.publisher = publisher;
+  if (!tm_feed_publish (store, argv[1], &options, &stats, &error))
+    {
+      print_error ("%s", error->message);
+      if (error->domain == TM_STORE_ERROR)
+        return TM_CLI_STORE_FAILED;
+      if (error->domain == TM_FEED_ERROR)
+        return TM_CLI_USAGE;   /* the limits of the format: another --shard-records */
+      return TM_CLI_IO_FAILED;
+    }
+
+  records = g_strdup_printf ("%" G_GUINT64_FORMAT, stats.records);
+  g_print (ngettext ("Published %s records in %u shard to %s: "
+                     "%u written, %u unchanged, %u removed.\n",
+                     "Published %s records in %u shards to %s: "
+                     "%u written, %u unchanged, %u removed.\n",
+                     stats.shards),
+           records, stats.shards, argv[1], stats.written, stats.unchanged, stats.removed);
+  if (!stats.manifest_written)
+    g_print (_("The feed did not change; manifest.json was left as it was.\n"));
   return TM_CLI_OK;
 }
 
@@ -1619,6 +1687,7 @@ static const Command commands[] = {
   { "list", N_("List brands, streamers, cooperations or incidents"), cmd_list },
   { "generate", N_("Write a synthetic dataset of any size"), cmd_generate },
   { "dump", N_("Write the whole database as a dataset file"), cmd_dump },
+  { "publish", N_("Write the database as a feed to upload to a web server"), cmd_publish },
   { "status", N_("Show the database location and record counts"), cmd_status },
   { "rank", N_("Rank the streamers for a brand, best first"), cmd_rank },
   { "explain", N_("Explain one streamer's score for a brand"), cmd_explain },
