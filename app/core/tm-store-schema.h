@@ -141,6 +141,39 @@ static const char * const tm_store_migrations[] = {
   "  updated INTEGER NOT NULL,"
   "  unchanged INTEGER NOT NULL"
   ");",
+
+  /* 1 → 2: feeds (docs/feed-format.md).  feeds and feed_shards record what
+   * the last successful sync of each feed applied; feed_shard says which
+   * shard an origin 'feed' row came from (feed_shards.ix, NULL for other
+   * origins).  AUTOINCREMENT: a shard's ix is never reused, so a row can
+   * never point at a later, unrelated shard. */
+  "CREATE TABLE feeds ("
+  "  url TEXT PRIMARY KEY,"
+  "  last_success TEXT NOT NULL,"     /* UTC, YYYY-MM-DDThh:mm:ssZ */
+  "  manifest_etag TEXT,"
+  "  manifest_last_modified TEXT,"
+  "  generated TEXT NOT NULL,"        /* the manifest's */
+  "  n_records INTEGER NOT NULL"      /* records the manifest lists */
+  ");"
+  "CREATE TABLE feed_shards ("
+  "  ix INTEGER PRIMARY KEY AUTOINCREMENT,"
+  "  url TEXT NOT NULL REFERENCES feeds(url) ON DELETE CASCADE,"
+  "  path TEXT NOT NULL,"
+  "  kind TEXT NOT NULL,"
+  "  sha256 TEXT NOT NULL,"
+  "  etag TEXT,"
+  "  last_modified TEXT,"
+  "  records INTEGER NOT NULL,"
+  "  UNIQUE (url, path)"
+  ");"
+  "ALTER TABLE brands ADD COLUMN feed_shard INTEGER;"
+  "ALTER TABLE streamers ADD COLUMN feed_shard INTEGER;"
+  "ALTER TABLE cooperations ADD COLUMN feed_shard INTEGER;"
+  "ALTER TABLE incidents ADD COLUMN feed_shard INTEGER;"
+  "CREATE INDEX brands_by_feed_shard ON brands (feed_shard) WHERE feed_shard IS NOT NULL;"
+  "CREATE INDEX streamers_by_feed_shard ON streamers (feed_shard) WHERE feed_shard IS NOT NULL;"
+  "CREATE INDEX cooperations_by_feed_shard ON cooperations (feed_shard) WHERE feed_shard IS NOT NULL;"
+  "CREATE INDEX incidents_by_feed_shard ON incidents (feed_shard) WHERE feed_shard IS NOT NULL;",
 };
 
 #define TM_STORE_SCHEMA_VERSION ((int) G_N_ELEMENTS (tm_store_migrations))

@@ -13,6 +13,7 @@
 #include "tm-figures.h"
 #include "tm-store.h"
 #include "tm-store-schema.h"
+#include "tm-store-feed.h"
 
 /*
  * The connection is opened with SQLITE_OPEN_NOMUTEX: SQLite does no locking
@@ -679,14 +680,16 @@ col_figure_provenance (RowReader    *r,
 static char *
 upsert_sql (const char *table,
             const char *columns,
-            gboolean    keep_origin)
+            gboolean    keep_origin,
+            gboolean    with_shard)
 {
   g_auto(GStrv) names = g_strsplit (columns, ",", -1);
   GString *sql = g_string_new (NULL);
   guint n = g_strv_length (names);
 
-  g_string_append_printf (sql, "INSERT INTO %s (%s, origin, digest) VALUES (", table, columns);
-  for (guint i = 0; i < n + 2; i++)
+  g_string_append_printf (sql, "INSERT INTO %s (%s, origin, digest%s) VALUES (",
+                          table, columns, with_shard ? ", feed_shard" : "");
+  for (guint i = 0; i < n + (with_shard ? 3 : 2); i++)
     g_string_append_printf (sql, "%s?%u", i > 0 ? ", " : "", i + 1);
   g_string_append (sql, ") ON CONFLICT (id) DO UPDATE SET ");
   for (guint i = 0; i < n; i++)
@@ -699,8 +702,15 @@ upsert_sql (const char *table,
     }
   if (!keep_origin)
     g_string_append (sql, "origin = excluded.origin, ");
-  g_string_append (sql, "digest = excluded.digest "
-                        "WHERE digest IS NOT excluded.digest RETURNING ix");
+  /* A feed also takes over rows that are identical but belong to an
+   * import, another shard or another feed. */
+  if (with_shard)
+    g_string_append (sql, "digest = excluded.digest, feed_shard = excluded.feed_shard "
+                          "WHERE digest IS NOT excluded.digest OR origin IS NOT excluded.origin "
+                          "OR feed_shard IS NOT excluded.feed_shard RETURNING ix");
+  else
+    g_string_append (sql, "digest = excluded.digest "
+                          "WHERE digest IS NOT excluded.digest RETURNING ix");
   return g_string_free (sql, FALSE);
 }
 
@@ -1490,8 +1500,21 @@ typedef struct {
   GStringChunk       *strings;    /* ids and names read from the store */
   GHashTable         *streamers;  /* id → GSIZE_TO_POINTER (ix), 0 = not yet written */
   GHashTable         *brands;     /* id → BrandRef */
+  const char         *origin;     /* of the rows written: "import" or "feed" */
+  const gint64       *shard_ix;   /* feed: [dataset] its feed_shards.ix; NULL for an import */
   TmImportStats       stats;
 } Import;
+
+/* A feed's writes also set the row's feed_shard, the upsert's last
+ * parameter. */
+static void
+bind_shard (Import       *imp,
+            sqlite3_stmt *stmt,
+            guint         d)
+{
+  if (imp->shard_ix != NULL)
+    sqlite3_bind_int64 (stmt, sqlite3_bind_parameter_count (stmt), imp->shard_ix[d]);
+}
 
 static const char *
 import_digest (Import *imp,
@@ -1514,6 +1537,7 @@ import_init (Import             *imp,
   imp->datasets = datasets;
   imp->names = names;
   imp->n = n;
+  imp->origin = "import";
   imp->strings = g_string_chunk_new (64 * 1024);
   /* Keys point into imp->strings or into the datasets, both outlive us. */
   imp->streamers = g_hash_table_new (g_str_hash, g_str_equal);
@@ -1740,7 +1764,7 @@ write_brands (Import  *imp,
               GError **error)
 {
   TmStore *self = imp->self;
-  g_autofree char *upsert = upsert_sql ("brands", BRAND_COLUMNS, FALSE);
+  g_autofree char *upsert = upsert_sql ("brands", BRAND_COLUMNS, FALSE, imp->shard_ix != NULL);
   g_autoptr(sqlite3_stmt) write = NULL;
   g_autoptr(sqlite3_stmt) copy = NULL;
 
@@ -1763,8 +1787,9 @@ write_brands (Import  *imp,
           gboolean updated;
 
           g_assert (ref != NULL);
-          if (!bind_brand (write, b, "import", import_digest (imp, d, KIND_BRANDS, i), error))
+          if (!bind_brand (write, b, imp->origin, import_digest (imp, d, KIND_BRANDS, i), error))
             return FALSE;
+          bind_shard (imp, write, d);
           if (!step_import_upsert (imp, write, KIND_BRANDS, &ix, &updated))
             {
               set_sqlite_error (self, error, _("Could not save the brand “%s” of “%s”"),
@@ -1802,7 +1827,7 @@ write_streamers (Import  *imp,
                  GError **error)
 {
   TmStore *self = imp->self;
-  g_autofree char *upsert = upsert_sql ("streamers", STREAMER_COLUMNS, FALSE);
+  g_autofree char *upsert = upsert_sql ("streamers", STREAMER_COLUMNS, FALSE, imp->shard_ix != NULL);
   g_autoptr(sqlite3_stmt) write = NULL;
   g_autoptr(sqlite3_stmt) clear_accounts = NULL;
   g_autoptr(sqlite3_stmt) add_account = NULL;
@@ -1825,8 +1850,9 @@ write_streamers (Import  *imp,
           gint64 ix;
           gboolean updated;
 
-          if (!bind_streamer (write, s, "import", import_digest (imp, d, KIND_STREAMERS, i), error))
+          if (!bind_streamer (write, s, imp->origin, import_digest (imp, d, KIND_STREAMERS, i), error))
             return FALSE;
+          bind_shard (imp, write, d);
           if (!step_import_upsert (imp, write, KIND_STREAMERS, &ix, &updated))
             {
               set_sqlite_error (self, error, _("Could not save the streamer “%s” of “%s”"),
@@ -1901,7 +1927,7 @@ write_cooperations (Import  *imp,
                     GError **error)
 {
   TmStore *self = imp->self;
-  g_autofree char *upsert = upsert_sql ("cooperations", COOPERATION_COLUMNS, FALSE);
+  g_autofree char *upsert = upsert_sql ("cooperations", COOPERATION_COLUMNS, FALSE, imp->shard_ix != NULL);
   g_autoptr(sqlite3_stmt) write = NULL;
 
   if (!(write = prepare (self, upsert, error)))
@@ -1937,9 +1963,10 @@ write_cooperations (Import  *imp,
               brand_category = ref->category;
             }
 
-          if (!bind_cooperation (write, c, s_ix, b_ix, brand_name, brand_category, "import",
+          if (!bind_cooperation (write, c, s_ix, b_ix, brand_name, brand_category, imp->origin,
                                  import_digest (imp, d, KIND_COOPERATIONS, i), error))
             return FALSE;
+          bind_shard (imp, write, d);
           if (!step_import_upsert (imp, write, KIND_COOPERATIONS, &ix, &updated))
             {
               set_sqlite_error (self, error, _("Could not save the cooperation “%s” of “%s”"),
@@ -2018,7 +2045,7 @@ write_incidents (Import  *imp,
                  GError **error)
 {
   TmStore *self = imp->self;
-  g_autofree char *upsert = upsert_sql ("incidents", INCIDENT_COLUMNS, FALSE);
+  g_autofree char *upsert = upsert_sql ("incidents", INCIDENT_COLUMNS, FALSE, imp->shard_ix != NULL);
   g_autoptr(sqlite3_stmt) write = NULL;
 
   if (!(write = prepare (self, upsert, error)))
@@ -2035,9 +2062,10 @@ write_incidents (Import  *imp,
           gboolean updated;
 
           if (!streamer_ix (imp, inc->streamer_id, _("incident"), inc->id, d, &s_ix, error)
-              || !bind_incident (write, inc, s_ix, "import",
+              || !bind_incident (write, inc, s_ix, imp->origin,
                                  import_digest (imp, d, KIND_INCIDENTS, i), error))
             return FALSE;
+          bind_shard (imp, write, d);
           if (!step_import_upsert (imp, write, KIND_INCIDENTS, &ix, &updated))
             {
               set_sqlite_error (self, error, _("Could not save the incident “%s” of “%s”"),
@@ -2490,7 +2518,7 @@ put_brand (TmStore          *self,
 {
   g_autoptr(GStringChunk) strings = g_string_chunk_new (4096);
   g_autoptr(GHashTable) streamers = g_hash_table_new (g_str_hash, g_str_equal);
-  g_autofree char *upsert = upsert_sql ("brands", BRAND_COLUMNS, TRUE);
+  g_autofree char *upsert = upsert_sql ("brands", BRAND_COLUMNS, TRUE, FALSE);
   g_autofree char *digest = NULL;
   g_autoptr(sqlite3_stmt) lookup = NULL;
   g_autoptr(sqlite3_stmt) write = NULL;
@@ -2687,4 +2715,758 @@ tm_store_delete_brand (TmStore     *self,
       return FALSE;
     }
   return TRUE;
+}
+
+/* Feeds ----------------------------------------------------------------- */
+
+TmFeedFetchedShard *
+tm_feed_fetched_shard_new (const char *path,
+                           TmDataset  *dataset,
+                           const char *etag,
+                           const char *last_modified)
+{
+  TmFeedFetchedShard *fetched = g_new0 (TmFeedFetchedShard, 1);
+
+  g_return_val_if_fail (path != NULL && dataset != NULL, NULL);
+
+  fetched->path = g_strdup (path);
+  fetched->dataset = dataset;
+  fetched->etag = g_strdup (etag);
+  fetched->last_modified = g_strdup (last_modified);
+  return fetched;
+}
+
+void
+tm_feed_fetched_shard_free (TmFeedFetchedShard *fetched)
+{
+  if (fetched == NULL)
+    return;
+  g_free (fetched->path);
+  g_clear_pointer (&fetched->dataset, tm_dataset_free);
+  g_free (fetched->etag);
+  g_free (fetched->last_modified);
+  g_free (fetched);
+}
+
+void
+tm_feed_apply_stats_clear (TmFeedApplyStats *stats)
+{
+  g_clear_pointer (&stats->skipped_local_ids, g_ptr_array_unref);
+  memset (stats, 0, sizeof *stats);
+}
+
+static void
+feed_shard_state_free (TmFeedShardState *shard)
+{
+  g_free (shard->path);
+  g_free (shard->etag);
+  g_free (shard->last_modified);
+  g_free (shard);
+}
+
+void
+tm_feed_state_free (TmFeedState *state)
+{
+  if (state == NULL)
+    return;
+  g_free (state->url);
+  g_free (state->last_success);
+  g_free (state->manifest_etag);
+  g_free (state->manifest_last_modified);
+  g_free (state->generated);
+  g_clear_pointer (&state->shards, g_ptr_array_unref);
+  g_free (state);
+}
+
+TmFeedShardState *
+tm_feed_state_find_shard (TmFeedState *state,
+                          const char  *path)
+{
+  g_return_val_if_fail (state != NULL && path != NULL, NULL);
+
+  for (guint i = 0; i < state->shards->len; i++)
+    {
+      TmFeedShardState *shard = g_ptr_array_index (state->shards, i);
+
+      if (strcmp (shard->path, path) == 0)
+        return shard;
+    }
+  return NULL;
+}
+
+static char *
+dup_col (sqlite3_stmt *stmt,
+         int           k)
+{
+  return g_strdup ((const char *) sqlite3_column_text (stmt, k));
+}
+
+static GPtrArray *
+read_feed_states (TmStore     *self,
+                  const char  *url,
+                  gboolean     most_recent,
+                  GError     **error)
+{
+  g_autoptr(GPtrArray) states = g_ptr_array_new_with_free_func ((GDestroyNotify) tm_feed_state_free);
+  g_autoptr(sqlite3_stmt) feeds = NULL;
+  g_autoptr(sqlite3_stmt) shards = NULL;
+  g_autoptr(GString) sql = g_string_new ("SELECT url, last_success, manifest_etag, "
+                                         "manifest_last_modified, generated, n_records FROM feeds ");
+  int rc;
+
+  if (url != NULL)
+    g_string_append (sql, "WHERE url = ?1 ");
+  g_string_append (sql, "ORDER BY last_success DESC, url");
+  if (most_recent)
+    g_string_append (sql, " LIMIT 1");
+
+  if (!(feeds = prepare (self, sql->str, error))
+      || !(shards = prepare (self,
+                             "SELECT path, kind, records, sha256, etag, last_modified "
+                             "FROM feed_shards WHERE url = ?1 ORDER BY path",
+                             error)))
+    return NULL;
+  if (url != NULL)
+    sqlite3_bind_text (feeds, 1, url, -1, SQLITE_STATIC);
+  while ((rc = sqlite3_step (feeds)) == SQLITE_ROW)
+    {
+      TmFeedState *state = g_new0 (TmFeedState, 1);
+
+      state->url = dup_col (feeds, 0);
+      state->last_success = dup_col (feeds, 1);
+      state->manifest_etag = dup_col (feeds, 2);
+      state->manifest_last_modified = dup_col (feeds, 3);
+      state->generated = dup_col (feeds, 4);
+      state->n_records = sqlite3_column_int64 (feeds, 5);
+      state->shards = g_ptr_array_new_with_free_func ((GDestroyNotify) feed_shard_state_free);
+      g_ptr_array_add (states, state);
+
+      sqlite3_reset (shards);
+      sqlite3_bind_text (shards, 1, state->url, -1, SQLITE_STATIC);
+      while ((rc = sqlite3_step (shards)) == SQLITE_ROW)
+        {
+          TmFeedShardState *shard = g_new0 (TmFeedShardState, 1);
+
+          shard->path = dup_col (shards, 0);
+          shard->kind = tm_feed_kind_from_code ((const char *) sqlite3_column_text (shards, 1));
+          shard->records = sqlite3_column_int64 (shards, 2);
+          g_strlcpy (shard->sha256, (const char *) sqlite3_column_text (shards, 3), sizeof shard->sha256);
+          shard->etag = dup_col (shards, 4);
+          shard->last_modified = dup_col (shards, 5);
+          g_ptr_array_add (state->shards, shard);
+        }
+      if (rc != SQLITE_DONE)
+        break;
+    }
+  if (rc != SQLITE_DONE)
+    {
+      set_sqlite_error (self, error, _("Could not read the state of the feeds"));
+      return NULL;
+    }
+  return g_steal_pointer (&states);
+}
+
+gboolean
+tm_store_get_feed_state (TmStore      *self,
+                         const char   *url,
+                         TmFeedState **out,
+                         GError      **error)
+{
+  g_autoptr(GPtrArray) states = NULL;
+
+  g_return_val_if_fail (TM_IS_STORE (self), FALSE);
+  g_return_val_if_fail (out != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  *out = NULL;
+  if (!(states = read_feed_states (self, url, TRUE, error)))
+    return FALSE;
+  if (states->len > 0)
+    *out = g_ptr_array_steal_index (states, 0);
+  return TRUE;
+}
+
+GPtrArray *
+tm_store_list_feeds (TmStore  *self,
+                     GError  **error)
+{
+  g_return_val_if_fail (TM_IS_STORE (self), NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  return read_feed_states (self, NULL, FALSE, error);
+}
+
+static const char * const feed_tables[N_KINDS] = {
+  "brands", "streamers", "cooperations", "incidents",
+};
+
+static GPtrArray *
+dataset_records (TmDataset *dataset,
+                 guint      kind)
+{
+  switch (kind)
+    {
+    case KIND_BRANDS:       return dataset->brands;
+    case KIND_STREAMERS:    return dataset->streamers;
+    case KIND_COOPERATIONS: return dataset->cooperations;
+    case KIND_INCIDENTS:    return dataset->incidents;
+    default:                g_assert_not_reached ();
+    }
+  return NULL;
+}
+
+/* Every record type starts with its id. */
+static const char *
+record_id (gconstpointer record)
+{
+  return *(const char * const *) record;
+}
+
+static guint
+feed_kind_to_kind (TmFeedKind kind)
+{
+  switch (kind)
+    {
+    case TM_FEED_BRANDS:       return KIND_BRANDS;
+    case TM_FEED_STREAMERS:    return KIND_STREAMERS;
+    case TM_FEED_COOPERATIONS: return KIND_COOPERATIONS;
+    case TM_FEED_INCIDENTS:    return KIND_INCIDENTS;
+    case TM_FEED_N_KINDS:
+    default:                   g_assert_not_reached ();
+    }
+  return 0;
+}
+
+/* Checks what the client hands over before anything is read or written:
+ * every fetched shard is one the manifest lists, once, and holds only the
+ * kind and the number of records the manifest says. */
+static gboolean
+check_fetched (const char           *url,
+               const TmFeedManifest *manifest,
+               GPtrArray            *fetched,
+               GHashTable           *by_path,
+               GHashTable           *fetched_by_path,
+               GError              **error)
+{
+  for (guint i = 0; i < manifest->shards->len; i++)
+    {
+      TmFeedShard *shard = g_ptr_array_index (manifest->shards, i);
+
+      g_hash_table_insert (by_path, shard->path, shard);
+    }
+
+  for (guint i = 0; i < fetched->len; i++)
+    {
+      TmFeedFetchedShard *f = g_ptr_array_index (fetched, i);
+      TmFeedShard *shard = g_hash_table_lookup (by_path, f->path);
+      guint kind;
+      guint64 n = 0;
+
+      if (shard == NULL)
+        {
+          g_set_error (error, TM_FEED_ERROR, TM_FEED_ERROR_INVALID,
+                       _("%s: the shard “%s” is not listed in the manifest; sync again"),
+                       url, f->path);
+          return FALSE;
+        }
+      if (g_hash_table_contains (fetched_by_path, f->path))
+        {
+          g_set_error (error, TM_FEED_ERROR, TM_FEED_ERROR_DUPLICATE,
+                       _("%s: the shard “%s” was downloaded twice"), url, f->path);
+          return FALSE;
+        }
+      g_hash_table_insert (fetched_by_path, f->path, f);
+
+      kind = feed_kind_to_kind (shard->kind);
+      for (guint k = 0; k < N_KINDS; k++)
+        {
+          GPtrArray *records = dataset_records (f->dataset, k);
+
+          if (k != kind && records->len > 0)
+            {
+              g_set_error (error, TM_FEED_ERROR, TM_FEED_ERROR_INVALID,
+                           _("%s: the shard “%s” should hold only %s but also holds %s; "
+                             "the feed is damaged, tell its publisher"),
+                           url, f->path, tm_feed_kind_code (shard->kind),
+                           feed_tables[k]);
+              return FALSE;
+            }
+          n += records->len;
+        }
+      if ((gint64) n != shard->records)
+        {
+          /* Numbers as text: xgettext cannot read G_GUINT64_FORMAT. */
+          g_autofree char *got = g_strdup_printf ("%" G_GUINT64_FORMAT, n);
+          g_autofree char *want = g_strdup_printf ("%" G_GINT64_FORMAT, shard->records);
+
+          g_set_error (error, TM_FEED_ERROR, TM_FEED_ERROR_INVALID,
+                       _("%s: the shard “%s” holds %s records, the manifest says %s; "
+                         "the feed is damaged, tell its publisher"),
+                       url, f->path, got, want);
+          return FALSE;
+        }
+    }
+  return TRUE;
+}
+
+typedef struct {
+  TmStore              *self;
+  const char           *url;
+  const TmFeedManifest *manifest;
+  GPtrArray            *fetched;
+  GHashTable           *by_path;          /* manifest: path → TmFeedShard */
+  GHashTable           *fetched_by_path;  /* path → TmFeedFetchedShard */
+  GArray               *stale_ix;         /* gint64: shards whose old records go */
+  GArray               *gone_ix;          /* gint64: shards the manifest no longer lists */
+  GHashTable           *local[N_KINDS];   /* ids of 'local' rows */
+  GHashTable           *keep[N_KINDS];    /* ids the fetched shards bring */
+  GPtrArray            *datasets;         /* TmDataset*, fetched minus local ids */
+  GPtrArray            *names;            /* char*, the shards' URLs */
+  GArray               *shard_ix;         /* gint64, [dataset] */
+  TmFeedApplyStats      stats;
+} Apply;
+
+static void
+apply_clear (Apply *a)
+{
+  g_clear_pointer (&a->by_path, g_hash_table_unref);
+  g_clear_pointer (&a->fetched_by_path, g_hash_table_unref);
+  g_clear_pointer (&a->stale_ix, g_array_unref);
+  g_clear_pointer (&a->gone_ix, g_array_unref);
+  for (guint k = 0; k < N_KINDS; k++)
+    {
+      g_clear_pointer (&a->local[k], g_hash_table_unref);
+      g_clear_pointer (&a->keep[k], g_hash_table_unref);
+    }
+  g_clear_pointer (&a->datasets, g_ptr_array_unref);
+  g_clear_pointer (&a->names, g_ptr_array_unref);
+  g_clear_pointer (&a->shard_ix, g_array_unref);
+  tm_feed_apply_stats_clear (&a->stats);
+}
+
+/* Compares the manifest with what the last sync applied: unchanged shards
+ * must not be fetched again, so they must be known with the same sha256. */
+static gboolean
+apply_read_shards (Apply   *a,
+                   GError **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autoptr(GHashTable) stored = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  int rc;
+
+  if (!(stmt = prepare (a->self, "SELECT ix, path, sha256 FROM feed_shards WHERE url = ?1", error)))
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, a->url, -1, SQLITE_STATIC);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      gint64 ix = sqlite3_column_int64 (stmt, 0);
+      const char *path = (const char *) sqlite3_column_text (stmt, 1);
+
+      g_hash_table_insert (stored, g_strdup (path), dup_col (stmt, 2));
+      if (!g_hash_table_contains (a->by_path, path))
+        {
+          g_array_append_val (a->gone_ix, ix);
+          g_array_append_val (a->stale_ix, ix);
+        }
+      else if (g_hash_table_contains (a->fetched_by_path, path))
+        g_array_append_val (a->stale_ix, ix);
+    }
+  if (rc != SQLITE_DONE)
+    {
+      set_sqlite_error (a->self, error, _("Could not read the state of the feed “%s”"), a->url);
+      return FALSE;
+    }
+
+  for (guint i = 0; i < a->manifest->shards->len; i++)
+    {
+      TmFeedShard *shard = g_ptr_array_index (a->manifest->shards, i);
+      const char *sha256 = g_hash_table_lookup (stored, shard->path);
+
+      if (!g_hash_table_contains (a->fetched_by_path, shard->path)
+          && g_strcmp0 (sha256, shard->sha256) != 0)
+        {
+          g_set_error (error, TM_FEED_ERROR, TM_FEED_ERROR_INVALID,
+                       _("%s: the shard “%s” is new or changed but was not downloaded; "
+                         "sync again"),
+                       a->url, shard->path);
+          return FALSE;
+        }
+    }
+  return TRUE;
+}
+
+static gboolean
+apply_read_local_ids (Apply   *a,
+                      GError **error)
+{
+  for (guint k = 0; k < N_KINDS; k++)
+    {
+      g_autoptr(sqlite3_stmt) stmt = NULL;
+      g_autofree char *sql = g_strdup_printf ("SELECT id FROM %s WHERE origin = 'local'", feed_tables[k]);
+      int rc;
+
+      a->local[k] = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+      if (!(stmt = prepare (a->self, sql, error)))
+        return FALSE;
+      while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+        g_hash_table_add (a->local[k], dup_col (stmt, 0));
+      if (rc != SQLITE_DONE)
+        {
+          set_sqlite_error (a->self, error, _("Could not read the database"));
+          return FALSE;
+        }
+    }
+  return TRUE;
+}
+
+/* The fetched datasets without the records whose id is the user's own:
+ * those are never touched by a sync.  The copies share the records. */
+static void
+apply_filter (Apply *a)
+{
+  for (guint k = 0; k < N_KINDS; k++)
+    a->keep[k] = g_hash_table_new (g_str_hash, g_str_equal);
+
+  for (guint i = 0; i < a->fetched->len; i++)
+    {
+      TmFeedFetchedShard *f = g_ptr_array_index (a->fetched, i);
+      TmDataset *copy = tm_dataset_new ();
+
+      for (guint k = 0; k < N_KINDS; k++)
+        {
+          GPtrArray *from = dataset_records (f->dataset, k);
+          GPtrArray *to = dataset_records (copy, k);
+
+          g_ptr_array_set_free_func (to, NULL);
+          for (guint r = 0; r < from->len; r++)
+            {
+              gpointer record = g_ptr_array_index (from, r);
+              const char *id = record_id (record);
+
+              if (id != NULL && g_hash_table_contains (a->local[k], id))
+                {
+                  a->stats.skipped_local++;
+                  if (a->stats.skipped_local_ids == NULL)
+                    a->stats.skipped_local_ids = g_ptr_array_new_with_free_func (g_free);
+                  if (a->stats.skipped_local_ids->len < TM_FEED_APPLY_MAX_SKIPPED_IDS)
+                    g_ptr_array_add (a->stats.skipped_local_ids, g_strdup (id));
+                  continue;
+                }
+              g_ptr_array_add (to, record);
+              if (id != NULL)
+                g_hash_table_add (a->keep[k], (gpointer) id);
+            }
+        }
+      g_ptr_array_add (a->datasets, copy);
+      g_ptr_array_add (a->names, g_uri_resolve_relative (a->url, f->path, G_URI_FLAGS_NONE, NULL)
+                                 ?: g_strdup (f->path));
+    }
+}
+
+/* The feeds row first (feed_shards refer to it), then one feed_shards row
+ * per shard: shards that are gone are deleted, fetched ones written with
+ * their new sha256, ETag and Last-Modified; unchanged ones stay as they
+ * are. */
+static gboolean
+apply_write_state (Apply       *a,
+                   const char  *manifest_etag,
+                   const char  *manifest_last_modified,
+                   GError     **error)
+{
+  g_autoptr(sqlite3_stmt) feed = NULL;
+  g_autoptr(sqlite3_stmt) gone = NULL;
+  g_autoptr(sqlite3_stmt) shard = NULL;
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autofree char *last_success = g_date_time_format (now, "%Y-%m-%dT%H:%M:%SZ");
+  gint64 n_records = 0;
+
+  for (guint i = 0; i < a->manifest->shards->len; i++)
+    n_records += ((TmFeedShard *) g_ptr_array_index (a->manifest->shards, i))->records;
+
+  if (!(feed = prepare (a->self,
+                        "INSERT INTO feeds (url, last_success, manifest_etag, "
+                        "manifest_last_modified, generated, n_records) "
+                        "VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT (url) DO UPDATE SET "
+                        "last_success = excluded.last_success, "
+                        "manifest_etag = excluded.manifest_etag, "
+                        "manifest_last_modified = excluded.manifest_last_modified, "
+                        "generated = excluded.generated, n_records = excluded.n_records",
+                        error))
+      || !(gone = prepare (a->self, "DELETE FROM feed_shards WHERE ix = ?1", error))
+      || !(shard = prepare (a->self,
+                            "INSERT INTO feed_shards (url, path, kind, sha256, etag, "
+                            "last_modified, records) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) "
+                            "ON CONFLICT (url, path) DO UPDATE SET kind = excluded.kind, "
+                            "sha256 = excluded.sha256, etag = excluded.etag, "
+                            "last_modified = excluded.last_modified, "
+                            "records = excluded.records RETURNING ix",
+                            error)))
+    return FALSE;
+
+  sqlite3_bind_text (feed, 1, a->url, -1, SQLITE_STATIC);
+  sqlite3_bind_text (feed, 2, last_success, -1, SQLITE_STATIC);
+  sqlite3_bind_text (feed, 3, manifest_etag, -1, SQLITE_STATIC);
+  sqlite3_bind_text (feed, 4, manifest_last_modified, -1, SQLITE_STATIC);
+  sqlite3_bind_text (feed, 5, a->manifest->generated, -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (feed, 6, n_records);
+  if (sqlite3_step (feed) != SQLITE_DONE)
+    goto failed;
+
+  for (guint i = 0; i < a->gone_ix->len; i++)
+    {
+      sqlite3_reset (gone);
+      sqlite3_bind_int64 (gone, 1, g_array_index (a->gone_ix, gint64, i));
+      if (sqlite3_step (gone) != SQLITE_DONE)
+        goto failed;
+    }
+
+  for (guint i = 0; i < a->fetched->len; i++)
+    {
+      TmFeedFetchedShard *f = g_ptr_array_index (a->fetched, i);
+      TmFeedShard *s = g_hash_table_lookup (a->by_path, f->path);
+      gint64 ix;
+
+      sqlite3_reset (shard);
+      sqlite3_bind_text (shard, 1, a->url, -1, SQLITE_STATIC);
+      sqlite3_bind_text (shard, 2, s->path, -1, SQLITE_STATIC);
+      sqlite3_bind_text (shard, 3, tm_feed_kind_code (s->kind), -1, SQLITE_STATIC);
+      sqlite3_bind_text (shard, 4, s->sha256, -1, SQLITE_STATIC);
+      sqlite3_bind_text (shard, 5, f->etag, -1, SQLITE_STATIC);
+      sqlite3_bind_text (shard, 6, f->last_modified, -1, SQLITE_STATIC);
+      sqlite3_bind_int64 (shard, 7, s->records);
+      if (!step_upsert (shard, &ix) || ix == 0)
+        goto failed;
+      g_array_append_val (a->shard_ix, ix);
+    }
+  return TRUE;
+
+failed:
+  set_sqlite_error (a->self, error, _("Could not record the sync of the feed “%s”"), a->url);
+  return FALSE;
+}
+
+/* Appends to @out the ids (at most 5) of the rows of @table whose
+ * streamer is @streamer_ix. */
+static gboolean
+referring_ids (TmStore     *self,
+               const char  *table,
+               gint64       streamer_ix,
+               GString     *out,
+               guint       *n,
+               GError     **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autofree char *sql = g_strdup_printf ("SELECT id FROM %s WHERE streamer = ?1 ORDER BY id", table);
+  int rc;
+
+  if (!(stmt = prepare (self, sql, error)))
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, streamer_ix);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      if (*n < 5)
+        g_string_append_printf (out, "%s“%s”", out->len > 0 ? ", " : "",
+                                (const char *) sqlite3_column_text (stmt, 0));
+      (*n)++;
+    }
+  if (rc != SQLITE_DONE)
+    {
+      set_sqlite_error (self, error, _("Could not read the database"));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* Removes the feed rows of the stale shards that no fetched shard brings
+ * any more: incidents and cooperations first, so that a streamer still
+ * referred to is one the feed does not own all of. */
+static gboolean
+apply_remove_stale (Apply   *a,
+                    GError **error)
+{
+  static const guint order[N_KINDS] = { KIND_INCIDENTS, KIND_COOPERATIONS, KIND_STREAMERS, KIND_BRANDS };
+  TmStore *self = a->self;
+
+  for (guint o = 0; o < N_KINDS; o++)
+    {
+      guint k = order[o];
+      g_autoptr(sqlite3_stmt) find = NULL;
+      g_autoptr(sqlite3_stmt) remove = NULL;
+      g_autofree char *find_sql = g_strdup_printf ("SELECT ix, id FROM %s WHERE feed_shard = ?1 "
+                                                   "AND origin = 'feed'", feed_tables[k]);
+      g_autofree char *remove_sql = g_strdup_printf ("DELETE FROM %s WHERE ix = ?1", feed_tables[k]);
+      g_autoptr(GArray) ixs = g_array_new (FALSE, FALSE, sizeof (gint64));
+      g_autoptr(GPtrArray) ids = g_ptr_array_new_with_free_func (g_free);
+      int rc;
+
+      if (!(find = prepare (self, find_sql, error))
+          || !(remove = prepare (self, remove_sql, error)))
+        return FALSE;
+
+      /* Read first, then delete: deleting while walking the index could
+       * skip rows. */
+      for (guint s = 0; s < a->stale_ix->len; s++)
+        {
+          sqlite3_reset (find);
+          sqlite3_bind_int64 (find, 1, g_array_index (a->stale_ix, gint64, s));
+          while ((rc = sqlite3_step (find)) == SQLITE_ROW)
+            {
+              const char *id = (const char *) sqlite3_column_text (find, 1);
+              gint64 ix = sqlite3_column_int64 (find, 0);
+
+              if (g_hash_table_contains (a->keep[k], id))
+                continue;
+              g_array_append_val (ixs, ix);
+              g_ptr_array_add (ids, g_strdup (id));
+            }
+          if (rc != SQLITE_DONE)
+            {
+              set_sqlite_error (self, error, _("Could not read the database"));
+              return FALSE;
+            }
+        }
+
+      for (guint i = 0; i < ixs->len; i++)
+        {
+          gint64 ix = g_array_index (ixs, gint64, i);
+          const char *id = g_ptr_array_index (ids, i);
+
+          if (k == KIND_STREAMERS)
+            {
+              g_autoptr(GString) refs = g_string_new (NULL);
+              guint n = 0;
+
+              /* Deleting the streamer would silently delete them too
+               * (ON DELETE CASCADE). */
+              if (!referring_ids (self, "cooperations", ix, refs, &n, error)
+                  || !referring_ids (self, "incidents", ix, refs, &n, error))
+                return FALSE;
+              if (n > 0)
+                {
+                  g_set_error (error, TM_STORE_ERROR, TM_STORE_ERROR_FAILED,
+                               ngettext ("%s: the feed no longer has the streamer “%s”, "
+                                         "but %u record kept in TrustMatch refers to it (%s); "
+                                         "nothing was changed. Delete that record, or ask the "
+                                         "feed's publisher to keep the streamer.",
+                                         "%s: the feed no longer has the streamer “%s”, "
+                                         "but %u records kept in TrustMatch refer to it (%s); "
+                                         "nothing was changed. Delete those records, or ask the "
+                                         "feed's publisher to keep the streamer.", n),
+                               a->url, id, n, refs->str);
+                  return FALSE;
+                }
+            }
+
+          if (k == KIND_BRANDS)
+            {
+              if (!delete_brand (self, id, error))
+                return FALSE;
+            }
+          else
+            {
+              sqlite3_reset (remove);
+              sqlite3_bind_int64 (remove, 1, ix);
+              if (sqlite3_step (remove) != SQLITE_DONE)
+                {
+                  set_sqlite_error (self, error, _("Could not remove the record “%s” of the feed “%s”"),
+                                    id, a->url);
+                  return FALSE;
+                }
+            }
+          a->stats.removed++;
+        }
+    }
+  return TRUE;
+}
+
+gboolean
+tm_store_apply_feed (TmStore              *self,
+                     const char           *url,
+                     const TmFeedManifest *manifest,
+                     const char           *manifest_etag,
+                     const char           *manifest_last_modified,
+                     GPtrArray            *fetched,
+                     TmFeedApplyStats     *stats,
+                     GError              **error)
+{
+  g_autoptr(GPtrArray) no_fetched = NULL;
+  Apply a = { 0, };
+  Import imp = { 0, };
+  gboolean ok, imp_ready = FALSE;
+
+  g_return_val_if_fail (TM_IS_STORE (self), FALSE);
+  g_return_val_if_fail (url != NULL, FALSE);
+  g_return_val_if_fail (manifest != NULL && manifest->generated != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  if (fetched == NULL)
+    fetched = no_fetched = g_ptr_array_new ();
+
+  a.self = self;
+  a.url = url;
+  a.manifest = manifest;
+  a.fetched = fetched;
+  a.by_path = g_hash_table_new (g_str_hash, g_str_equal);
+  a.fetched_by_path = g_hash_table_new (g_str_hash, g_str_equal);
+  a.stale_ix = g_array_new (FALSE, FALSE, sizeof (gint64));
+  a.gone_ix = g_array_new (FALSE, FALSE, sizeof (gint64));
+  a.datasets = g_ptr_array_new_with_free_func ((GDestroyNotify) tm_dataset_free);
+  a.names = g_ptr_array_new_with_free_func (g_free);
+  a.shard_ix = g_array_new (FALSE, FALSE, sizeof (gint64));
+
+  if (!check_fetched (url, manifest, fetched, a.by_path, a.fetched_by_path, error))
+    {
+      apply_clear (&a);
+      return FALSE;
+    }
+
+  if (!begin (self, "BEGIN IMMEDIATE", error))
+    {
+      apply_clear (&a);
+      return FALSE;
+    }
+  exec_sql (self, "PRAGMA cache_size = -" G_STRINGIFY (IMPORT_CACHE_KIB), NULL);
+
+  ok = apply_read_shards (&a, error)
+       && apply_read_local_ids (&a, error);
+  if (ok)
+    {
+      apply_filter (&a);
+      ok = apply_write_state (&a, manifest_etag, manifest_last_modified, error);
+    }
+  if (ok)
+    {
+      /* The records go through the import's checks and writes, as rows
+       * of origin 'feed' tagged with their shard. */
+      import_init (&imp, self, (TmDataset * const *) a.datasets->pdata,
+                   (const char * const *) a.names->pdata, a.datasets->len);
+      imp.origin = "feed";
+      imp.shard_ix = (const gint64 *) (gpointer) a.shard_ix->data;
+      imp_ready = TRUE;
+      compute_digests (imp.digests, imp.n * N_KINDS);
+      ok = load_known (&imp, error)
+           && check_datasets (&imp, error)
+           && write_brands (&imp, error)
+           && write_streamers (&imp, error)
+           && write_cooperations_in_bulk (&imp, error)
+           && write_incidents (&imp, error)
+           && apply_remove_stale (&a, error);
+    }
+  ok = ok && commit (self, error);
+  if (!ok)
+    rollback (self);
+  exec_sql (self, "PRAGMA cache_size = -" G_STRINGIFY (DEFAULT_CACHE_KIB), NULL);
+
+  if (ok && stats != NULL)
+    {
+      a.stats.added = imp.stats.added;
+      a.stats.updated = imp.stats.updated;
+      a.stats.unchanged = imp.stats.unchanged;
+      *stats = a.stats;
+      a.stats.skipped_local_ids = NULL;
+    }
+  if (imp_ready)
+    import_clear (&imp);
+  apply_clear (&a);
+  return ok;
 }
