@@ -15,9 +15,11 @@
 #include "tm-cli.h"
 #include "tm-engine.h"
 #include "tm-feed.h"
+#include "tm-feed-client.h"
 #include "tm-generator.h"
 #include "tm-json.h"
 #include "tm-store.h"
+#include "tm-store-feed.h"
 #include "tm-text.h"
 
 typedef struct {
@@ -643,12 +645,156 @@ cmd_publish (const char *db_path, int argc, char **argv)
   return TM_CLI_OK;
 }
 
+/* sync */
+
+/* A sync that failed on the network (name lookup, connection, timeout,
+ * TLS): the feed itself was not judged, and trying later may help.
+ * TODO: move into TmCliExit (tm-cli.h) and docs/cli.md. */
+#define TM_CLI_NETWORK_FAILED 5
+
+typedef struct {
+  gboolean          done;
+  gboolean          ok;
+  TmFeedSyncResult  result;
+  GError           *error;
+} SyncRun;
+
+static void
+on_synced (GObject      *source,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  SyncRun *run = user_data;
+
+  run->ok = tm_feed_client_sync_finish (TM_FEED_CLIENT (source), result, &run->result, &run->error);
+  run->done = TRUE;
+}
+
+/* "2026-11-25T17:50:00Z" as the user reads it. */
+static char *
+format_sync_time (const char *iso)
+{
+  g_autoptr(GDateTime) time = iso ? g_date_time_new_from_iso8601 (iso, NULL) : NULL;
+
+  if (time == NULL)
+    return g_strdup (iso ? iso : "?");
+  /* Translators: when a feed was last synced, a strftime format; keep UTC */
+  return g_date_time_format (time, _("%Y-%m-%d %H:%M UTC"));
+}
+
+static int
+sync_exit_code (const GError *error)
+{
+  if (error->domain == TM_STORE_ERROR)
+    return TM_CLI_STORE_FAILED;
+  if (g_error_matches (error, TM_FEED_CLIENT_ERROR, TM_FEED_CLIENT_ERROR_URL))
+    return TM_CLI_USAGE;
+  if (error->domain == TM_FEED_CLIENT_ERROR || error->domain == TM_FEED_ERROR
+      || error->domain == TM_JSON_ERROR)
+    return TM_CLI_INVALID_INPUT;
+  return TM_CLI_NETWORK_FAILED;
+}
+
+static int
+cmd_sync (const char *db_path, int argc, char **argv)
+{
+  g_autoptr(TmStore) store = NULL;
+  g_autoptr(TmFeedClient) client = NULL;
+  g_autoptr(TmFeedState) before = NULL;
+  g_autoptr(GError) error = NULL;
+  g_auto(TmFeedSyncResult) result = { 0, };
+  SyncRun run = { 0, };
+  const char *url;
+  int code = TM_CLI_OK;
+
+  if (!parse_options (_("URL"),
+                      _("Fetch the feed whose manifest.json is at URL into the local "
+                        "database: only the files that changed since the last sync are "
+                        "downloaded, everything is checked before anything is written, "
+                        "and your own records are never touched.\n\n"
+                        "Exit status: 0 synced (or nothing changed), 1 the feed was "
+                        "rejected (an HTTP error or bad data), 2 wrong command line, "
+                        "3 the database failed, 5 the network failed. On any failure "
+                        "the database is unchanged."),
+                      NULL, &argc, &argv))
+    return TM_CLI_USAGE;
+  if (argc != 2)
+    {
+      print_error (_("sync needs exactly one URL, the address of the feed's manifest.json"));
+      return TM_CLI_USAGE;
+    }
+  url = argv[1];
+  if (tm_feed_client_url_is_insecure (url))
+    g_printerr (_("Warning: %s is plain HTTP: anyone on the way can read or change the "
+                  "data. Ask the feed's publisher for an https:// address.\n"), url);
+
+  if (!(store = open_store (db_path, &code)))
+    return code;
+  if (!tm_store_get_feed_state (store, url, &before, &error))
+    {
+      print_error ("%s", error->message);
+      return TM_CLI_STORE_FAILED;
+    }
+
+  client = tm_feed_client_new ();
+  tm_feed_client_sync_async (client, store, url, NULL, on_synced, &run);
+  while (!run.done)
+    g_main_context_iteration (NULL, TRUE);
+  result = run.result;
+  if (!run.ok)
+    {
+      error = run.error;
+      print_error ("%s", error->message);
+      g_printerr (_("Nothing was changed; the database keeps the data of the last "
+                    "successful sync.\n"));
+      return sync_exit_code (error);
+    }
+
+  if (!result.changed && before != NULL)
+    {
+      g_autofree char *when = format_sync_time (before->last_success);
+
+      g_print (_("%s: nothing changed since the last sync (%s).\n"), url, when);
+    }
+  else
+    {
+      g_autofree char *size = g_format_size (result.bytes);
+
+      g_print (ngettext ("Synced %s: %u shard downloaded (%s), %u added, %u updated, "
+                         "%u removed.\n",
+                         "Synced %s: %u shards downloaded (%s), %u added, %u updated, "
+                         "%u removed.\n",
+                         result.fetched),
+               url, result.fetched, size, result.stats.added, result.stats.updated,
+               result.stats.removed);
+    }
+  if (result.stats.skipped_local > 0)
+    {
+      g_autoptr(GString) ids = g_string_new (NULL);
+
+      for (guint i = 0; result.stats.skipped_local_ids && i < result.stats.skipped_local_ids->len; i++)
+        g_string_append_printf (ids, "%s%s", i > 0 ? ", " : "",
+                                (const char *) g_ptr_array_index (result.stats.skipped_local_ids, i));
+      if (result.stats.skipped_local > TM_FEED_APPLY_MAX_SKIPPED_IDS)
+        g_string_append (ids, ", …");
+      g_print (ngettext ("%u record of the feed was not applied: your own record has its id "
+                         "(%s).\n",
+                         "%u records of the feed were not applied: your own records have "
+                         "their ids (%s).\n",
+                         result.stats.skipped_local),
+               result.stats.skipped_local, ids->str);
+    }
+  return TM_CLI_OK;
+}
+
 /* status */
 
 static int
 cmd_status (const char *db_path, int argc, char **argv)
 {
   g_autoptr(TmStore) store = NULL;
+  g_autoptr(GPtrArray) feeds = NULL;
+  g_autoptr(GError) error = NULL;
   guint nb, ns, nc, ni;
   int code = TM_CLI_OK;
 
@@ -661,6 +807,19 @@ cmd_status (const char *db_path, int argc, char **argv)
   g_print (_("Database: %s (schema version %d)\n"), tm_store_get_path (store),
            tm_store_get_schema_version (store));
   g_print (_("Brands: %u\nStreamers: %u\nCooperations: %u\nIncidents: %u\n"), nb, ns, nc, ni);
+
+  if (!(feeds = tm_store_list_feeds (store, &error)))
+    {
+      print_error ("%s", error->message);
+      return TM_CLI_STORE_FAILED;
+    }
+  for (guint i = 0; i < feeds->len; i++)
+    {
+      TmFeedState *feed = g_ptr_array_index (feeds, i);
+      g_autofree char *when = format_sync_time (feed->last_success);
+
+      g_print (_("Feed: %s, last synced %s\n"), feed->url, when);
+    }
   return TM_CLI_OK;
 }
 
@@ -1688,6 +1847,7 @@ static const Command commands[] = {
   { "generate", N_("Write a synthetic dataset of any size"), cmd_generate },
   { "dump", N_("Write the whole database as a dataset file"), cmd_dump },
   { "publish", N_("Write the database as a feed to upload to a web server"), cmd_publish },
+  { "sync", N_("Fetch a feed over HTTP into the database"), cmd_sync },
   { "status", N_("Show the database location and record counts"), cmd_status },
   { "rank", N_("Rank the streamers for a brand, best first"), cmd_rank },
   { "explain", N_("Explain one streamer's score for a brand"), cmd_explain },
