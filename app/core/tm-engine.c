@@ -1391,19 +1391,15 @@ sift_up (const TmCandidate *c, guint32 *heap, guint at)
     }
 }
 
-static const TmCandidate *sort_candidates;
-
-static int
-compare_rank (const void *a, const void *b)
+static gint
+compare_rank (gconstpointer a, gconstpointer b, gpointer candidates)
 {
   guint32 x = *(const guint32 *) a, y = *(const guint32 *) b;
 
   if (x == y)
     return 0;
-  return ranks_before (sort_candidates, x, y) ? -1 : 1;
+  return ranks_before (candidates, x, y) ? -1 : 1;
 }
-
-G_LOCK_DEFINE_STATIC (sort_lock);
 
 guint
 tm_ranking_top (TmRanking *self, guint n, gboolean excluded, guint32 *out)
@@ -1432,13 +1428,8 @@ tm_ranking_top (TmRanking *self, guint n, gboolean excluded, guint32 *out)
         }
     }
 
-  /* The heap holds the best @len; put them in rank order.  qsort has no
-   * user data argument, hence the lock. */
-  G_LOCK (sort_lock);
-  sort_candidates = c;
-  qsort (out, len, sizeof *out, compare_rank);
-  sort_candidates = NULL;
-  G_UNLOCK (sort_lock);
+  /* The heap holds the best @len; put them in rank order. */
+  g_qsort_with_data (out, len, sizeof *out, compare_rank, (gpointer) c);
   return len;
 }
 
