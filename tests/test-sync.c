@@ -35,6 +35,7 @@ typedef struct {
   TmStore      *source;        /* the publisher's store */
   TmStore      *target;        /* the syncing user's store */
   TmFeedClient *client;
+  TmFeedSyncOptions options;   /* of every sync the test runs */
   GThread      *server_thread;
   GMainContext *server_context;
   gboolean      server_stop;   /* atomic */
@@ -290,7 +291,9 @@ fixture_set_up (Fixture *f, gconstpointer data)
   g_cond_init (&f->ready);
   start_server (f);
 
+  /* Retries wait milliseconds, not seconds, unless a test says otherwise. */
   f->client = tm_feed_client_new ();
+  g_object_set (f->client, "retry-delay", 10, NULL);
 }
 
 static void
@@ -346,9 +349,11 @@ dump_text (TmStore *store)
   return tm_dataset_to_json (d, NULL);
 }
 
-/* The store's feed state as text: a failed sync must not change it. */
+/* The store's feed state as text: a failed sync must not change it.
+ * Without @with_time, the time of the last success is left out. */
 static char *
-state_text (TmStore *store)
+state_text_full (TmStore  *store,
+                 gboolean  with_time)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(GPtrArray) feeds = tm_store_list_feeds (store, &error);
@@ -359,7 +364,8 @@ state_text (TmStore *store)
     {
       TmFeedState *s = g_ptr_array_index (feeds, i);
 
-      g_string_append_printf (out, "%s %s %s %s\n", s->url, s->last_success,
+      g_string_append_printf (out, "%s %s %s %s\n", s->url,
+                              with_time ? s->last_success : "-",
                               s->manifest_etag, s->generated);
       for (guint j = 0; j < s->shards->len; j++)
         {
@@ -369,6 +375,25 @@ state_text (TmStore *store)
         }
     }
   return g_string_free (out, FALSE);
+}
+
+static char *
+state_text (TmStore *store)
+{
+  return state_text_full (store, TRUE);
+}
+
+/* When the store says the feed was last synced successfully. */
+static char *
+last_success (TmStore *store)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TmFeedState) state = NULL;
+
+  g_assert_true (tm_store_get_feed_state (store, NULL, &state, &error));
+  g_assert_no_error (error);
+  g_assert_nonnull (state);
+  return g_strdup (state->last_success);
 }
 
 static void
@@ -404,7 +429,8 @@ run_sync (Fixture          *f,
 {
   SyncWait wait = { FALSE, FALSE, result, error };
 
-  tm_feed_client_sync_async (f->client, f->target, f->url, cancellable, on_synced, &wait);
+  tm_feed_client_sync_async (f->client, f->target, f->url, &f->options, cancellable,
+                             on_synced, &wait);
   while (!wait.done)
     g_main_context_iteration (NULL, TRUE);
   return wait.ok;
@@ -493,11 +519,13 @@ test_unchanged (Fixture *f, gconstpointer data)
   g_autofree char *state_before = NULL;
   g_autofree char *after = NULL;
   g_autofree char *state_after = NULL;
+  g_autofree char *success_before = NULL;
   guint shard_requests;
 
   sync_ok (f);
   before = dump_text (f->target);
-  state_before = state_text (f->target);
+  state_before = state_text_full (f->target, FALSE);
+  success_before = last_success (f->target);
   shard_requests = count_shard_requests (f);
 
   g_assert_true (run_sync (f, NULL, &result, &error));
@@ -509,8 +537,11 @@ test_unchanged (Fixture *f, gconstpointer data)
   g_assert_cmpuint (count_requests (f, TM_FEED_MANIFEST_NAME), ==, 2);
   g_assert_cmpuint (count_shard_requests (f), ==, shard_requests);
   after = dump_text (f->target);
-  state_after = state_text (f->target);
   g_assert_cmpstr (after, ==, before);
+
+  /* Confirmed current: the last success moves on, nothing else. */
+  g_assert_cmpstr (last_success (f->target), >=, success_before);
+  state_after = state_text_full (f->target, FALSE);
   g_assert_cmpstr (state_after, ==, state_before);
 }
 
@@ -668,8 +699,11 @@ test_truncated (Fixture *f, gconstpointer data)
 
   f->truncate_path = shard_path (f, TM_FEED_BRANDS);
   error = sync_fails (f, NULL);
-  g_assert_error (error, TM_FEED_ERROR, TM_FEED_ERROR_SIZE);
+  /* A body cut short is a broken transfer: tried again, then reported. */
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_PARTIAL_INPUT);
   assert_message_has (error, f->truncate_path);
+  assert_message_has (error, "tried 4 times");
+  g_assert_cmpuint (count_requests (f, f->truncate_path), ==, TM_FEED_CLIENT_MAX_ATTEMPTS);
 }
 
 /* More bytes than the manifest lists: refused as soon as they arrive. */

@@ -10,6 +10,7 @@
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "tm-catalog.h"
 #include "tm-cli.h"
@@ -647,17 +648,53 @@ cmd_publish (const char *db_path, int argc, char **argv)
 
 /* sync */
 
-/* A sync that failed on the network (name lookup, connection, timeout,
- * TLS): the feed itself was not judged, and trying later may help.
- * TODO: move into TmCliExit (tm-cli.h) and docs/cli.md. */
-#define TM_CLI_NETWORK_FAILED 5
-
 typedef struct {
   gboolean          done;
   gboolean          ok;
   TmFeedSyncResult  result;
   GError           *error;
+  gboolean          tty;        /* stderr is a terminal: a progress line is drawn */
+  gboolean          line_drawn;
 } SyncRun;
+
+/* Draws one progress line on a terminal, and says on any stderr when a
+ * request is tried again. */
+static void
+on_sync_progress (const TmFeedSyncProgress *progress,
+                  gpointer                  user_data)
+{
+  SyncRun *run = user_data;
+
+  if (progress->phase == TM_FEED_SYNC_PHASE_WAITING)
+    {
+      if (run->line_drawn)
+        g_printerr ("\n");
+      run->line_drawn = FALSE;
+      g_printerr (g_dngettext (GETTEXT_PACKAGE,
+                               "The request failed; trying again in %u second (attempt %u).\n",
+                               "The request failed; trying again in %u seconds (attempt %u).\n",
+                               progress->wait_seconds),
+                  progress->wait_seconds, progress->attempt + 1);
+      return;
+    }
+  if (!run->tty || progress->phase == TM_FEED_SYNC_PHASE_MANIFEST)
+    return;
+  if (progress->phase == TM_FEED_SYNC_PHASE_DOWNLOAD)
+    {
+      g_autofree char *done = g_format_size (progress->bytes_done);
+      g_autofree char *total = g_format_size (progress->bytes_total);
+
+      /* Translators: a progress line, redrawn in place */
+      g_printerr (_("\rDownloading: %u of %u files, %s of %s, %" G_GUINT64_FORMAT " of %"
+                    G_GUINT64_FORMAT " records checked "),
+                  progress->shards_done, progress->shards_total, done, total,
+                  progress->records_done, progress->records_total);
+    }
+  else
+    g_printerr (_("\rSaving %" G_GUINT64_FORMAT " records to the database…%s"),
+                progress->records_total, "                                        ");
+  run->line_drawn = TRUE;
+}
 
 static void
 on_synced (GObject      *source,
@@ -689,6 +726,9 @@ sync_exit_code (const GError *error)
     return TM_CLI_STORE_FAILED;
   if (g_error_matches (error, TM_FEED_CLIENT_ERROR, TM_FEED_CLIENT_ERROR_URL))
     return TM_CLI_USAGE;
+  if (g_error_matches (error, TM_FEED_CLIENT_ERROR, TM_FEED_CLIENT_ERROR_HTTP_SERVER)
+      || g_error_matches (error, TM_FEED_CLIENT_ERROR, TM_FEED_CLIENT_ERROR_DEADLINE))
+    return TM_CLI_NETWORK_FAILED;
   if (error->domain == TM_FEED_CLIENT_ERROR || error->domain == TM_FEED_ERROR
       || error->domain == TM_JSON_ERROR)
     return TM_CLI_INVALID_INPUT;
@@ -704,6 +744,7 @@ cmd_sync (const char *db_path, int argc, char **argv)
   g_autoptr(GError) error = NULL;
   g_auto(TmFeedSyncResult) result = { 0, };
   SyncRun run = { 0, };
+  TmFeedSyncOptions options = { 0, };
   const char *url;
   int code = TM_CLI_OK;
 
@@ -712,10 +753,13 @@ cmd_sync (const char *db_path, int argc, char **argv)
                         "database: only the files that changed since the last sync are "
                         "downloaded, everything is checked before anything is written, "
                         "and your own records are never touched.\n\n"
+                        "If the feed needs an access token, put it in the environment "
+                        "variable TRUSTMATCH_TOKEN; it is sent only to the feed's own "
+                        "server.\n\n"
                         "Exit status: 0 synced (or nothing changed), 1 the feed was "
-                        "rejected (an HTTP error or bad data), 2 wrong command line, "
-                        "3 the database failed, 5 the network failed. On any failure "
-                        "the database is unchanged."),
+                        "rejected (an HTTP 4xx error or bad data), 2 wrong command line, "
+                        "3 the database failed, 5 the network or the server failed (try "
+                        "again later). On any failure the database is unchanged."),
                       NULL, &argc, &argv))
     return TM_CLI_USAGE;
   if (argc != 2)
@@ -736,10 +780,17 @@ cmd_sync (const char *db_path, int argc, char **argv)
       return TM_CLI_STORE_FAILED;
     }
 
+  options.token = g_getenv ("TRUSTMATCH_TOKEN");
+  options.progress = on_sync_progress;
+  options.progress_data = &run;
+  run.tty = isatty (STDERR_FILENO);
+
   client = tm_feed_client_new ();
-  tm_feed_client_sync_async (client, store, url, NULL, on_synced, &run);
+  tm_feed_client_sync_async (client, store, url, &options, NULL, on_synced, &run);
   while (!run.done)
     g_main_context_iteration (NULL, TRUE);
+  if (run.line_drawn)
+    g_printerr ("\n");
   result = run.result;
   if (!run.ok)
     {

@@ -13,6 +13,9 @@ typedef enum {
   TM_CLI_USAGE = 2,           /* wrong command line */
   TM_CLI_STORE_FAILED = 3,    /* the database could not be opened or written */
   TM_CLI_IO_FAILED = 4,       /* an output file could not be written */
+  TM_CLI_NETWORK_FAILED = 5,  /* sync: the network or the server failed (name lookup,
+                               * connection, timeout, TLS, 5xx, deadline); the feed
+                               * itself was not judged and trying later may help */
 } TmCliExit;
 
 int       tm_cli_run            (int    argc,

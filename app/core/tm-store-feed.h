@@ -113,6 +113,13 @@ gboolean     tm_store_get_feed_state  (TmStore      *self,
                                        TmFeedState **out,
                                        GError      **error);
 
+/* Records now as the last success of the feed at @url: a sync found the
+ * feed unchanged (the manifest answered 304), so the store is as current as
+ * a sync that applied it.  Does nothing for a feed never synced. */
+gboolean     tm_store_touch_feed      (TmStore      *self,
+                                       const char   *url,
+                                       GError      **error);
+
 /* Every feed synced into the store, most recent first (TmFeedState*,
  * shards included). */
 GPtrArray   *tm_store_list_feeds      (TmStore      *self,

@@ -2886,6 +2886,33 @@ tm_store_get_feed_state (TmStore      *self,
   return TRUE;
 }
 
+gboolean
+tm_store_touch_feed (TmStore     *self,
+                     const char  *url,
+                     GError     **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autoptr(GDateTime) now = NULL;
+  g_autofree char *last_success = NULL;
+
+  g_return_val_if_fail (TM_IS_STORE (self), FALSE);
+  g_return_val_if_fail (url != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  now = g_date_time_new_now_utc ();
+  last_success = g_date_time_format (now, "%Y-%m-%dT%H:%M:%SZ");
+  if (!(stmt = prepare (self, "UPDATE feeds SET last_success = ?2 WHERE url = ?1", error)))
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, url, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 2, last_success, -1, SQLITE_STATIC);
+  if (sqlite3_step (stmt) != SQLITE_DONE)
+    {
+      set_sqlite_error (self, error, _("Could not record when the feed was last synced"));
+      return FALSE;
+    }
+  return TRUE;
+}
+
 GPtrArray *
 tm_store_list_feeds (TmStore  *self,
                      GError  **error)

@@ -18,11 +18,28 @@ struct _TmFeedClient {
   GObject      parent_instance;
 
   SoupSession *session;
+  guint        timeout;
+  guint        deadline;
+  guint        max_attempts;
+  guint        retry_delay;
+  guint        max_retry_after;
 };
 
 G_DEFINE_TYPE (TmFeedClient, tm_feed_client, G_TYPE_OBJECT)
 
 G_DEFINE_QUARK (tm-feed-client-error-quark, tm_feed_client_error)
+
+enum {
+  PROP_0,
+  PROP_TIMEOUT,
+  PROP_DEADLINE,
+  PROP_MAX_ATTEMPTS,
+  PROP_RETRY_DELAY,
+  PROP_MAX_RETRY_AFTER,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
 
 /* One sync in progress: the data of the GTask that tm_feed_client_sync_async
  * returns through. */
@@ -30,7 +47,14 @@ typedef struct {
   TmStore           *store;
   char              *url;            /* as given: the store's key for the feed */
   char              *display_url;    /* for messages: no password */
+  GUri              *origin;         /* the manifest URL as given: the token goes there only */
+  char              *token;          /* nullable; wiped when freed */
   GCancellable      *cancellable;    /* the caller's, nullable */
+  gulong             cancelled_id;   /* its handler that cancels stop */
+  GCancellable      *stop;           /* cancelled by the caller or the deadline */
+  GSource           *deadline_source;
+  gboolean           deadline_passed;
+  gint64             deadline_time;  /* monotonic, µs */
   TmFeedState       *state;          /* nullable: what the last successful sync applied */
   GUri              *base;           /* the manifest's URI after redirects */
   TmFeedManifest    *manifest;
@@ -41,17 +65,30 @@ typedef struct {
   guint              dropped;        /* shards of the last sync the manifest no longer lists */
   GPtrArray         *fetched;        /* TmFeedFetchedShard* */
 
-  /* The request in progress. */
+  TmFeedProgressFunc progress;
+  gpointer           progress_data;
+  TmFeedSyncProgress prog;
+  gint64             last_report;    /* monotonic, µs */
+  guint64            bytes_completed; /* of the shards downloaded whole */
+
+  /* The request in progress, as asked: each attempt sends it anew. */
+  GUri              *req_uri;
+  const TmFeedShard *shard;          /* NULL for the manifest */
+  gsize              limit;          /* the most bytes the body may have */
+  char              *req_etag;       /* for If-None-Match, nullable */
+  char              *req_last_modified;
+  guint              attempt;        /* from 1 */
+  GSource           *wait_source;    /* before the next attempt */
+
+  /* The attempt in progress. */
   SoupMessage       *msg;
   char              *msg_url;        /* for messages: no password */
-  const TmFeedShard *shard;          /* NULL for the manifest */
   GCancellable      *msg_cancellable;
-  gulong             cancelled_id;
+  gulong             msg_cancelled_id;
   GInputStream      *stream;
   GByteArray        *body;
   gsize              received;       /* bytes of body filled so far */
-  gsize              limit;          /* the most bytes the body may have */
-  char              *etag;
+  char              *etag;           /* of the response */
   char              *last_modified;
 
   TmFeedSyncResult   result;
@@ -92,19 +129,19 @@ forward_cancel (GCancellable *cancellable,
   g_cancellable_cancel (G_CANCELLABLE (user_data));
 }
 
-/* Drops the request in progress.  A body not read to its end is cancelled
+/* Drops the attempt in progress.  A body not read to its end is cancelled
  * first: closing its stream would otherwise read the rest, blocking. */
 static void
-sync_end_request (Sync     *sync,
+sync_end_attempt (Sync     *sync,
                   gboolean  read_to_end)
 {
   if (!read_to_end && sync->msg_cancellable != NULL)
     g_cancellable_cancel (sync->msg_cancellable);
   g_clear_object (&sync->stream);
-  if (sync->cancelled_id != 0)
+  if (sync->msg_cancelled_id != 0)
     {
-      g_cancellable_disconnect (sync->cancellable, sync->cancelled_id);
-      sync->cancelled_id = 0;
+      g_cancellable_disconnect (sync->stop, sync->msg_cancelled_id);
+      sync->msg_cancelled_id = 0;
     }
   g_clear_object (&sync->msg_cancellable);
   g_clear_object (&sync->msg);
@@ -113,17 +150,55 @@ sync_end_request (Sync     *sync,
   sync->received = 0;
   g_clear_pointer (&sync->etag, g_free);
   g_clear_pointer (&sync->last_modified, g_free);
+}
+
+/* Drops the request in progress, its attempt and any wait for a retry. */
+static void
+sync_end_request (Sync     *sync,
+                  gboolean  read_to_end)
+{
+  sync_end_attempt (sync, read_to_end);
+  if (sync->wait_source != NULL)
+    {
+      g_source_destroy (sync->wait_source);
+      g_clear_pointer (&sync->wait_source, g_source_unref);
+    }
+  g_clear_pointer (&sync->req_uri, g_uri_unref);
+  g_clear_pointer (&sync->req_etag, g_free);
+  g_clear_pointer (&sync->req_last_modified, g_free);
   sync->shard = NULL;
+  sync->attempt = 0;
+}
+
+/* Stops what could still call back into a sync that returned. */
+static void
+sync_stop_timers (Sync *sync)
+{
+  if (sync->deadline_source != NULL)
+    {
+      g_source_destroy (sync->deadline_source);
+      g_clear_pointer (&sync->deadline_source, g_source_unref);
+    }
+  sync_end_request (sync, FALSE);
 }
 
 static void
 sync_free (Sync *sync)
 {
-  sync_end_request (sync, FALSE);
+  sync_stop_timers (sync);
   g_clear_object (&sync->store);
   g_free (sync->url);
   g_free (sync->display_url);
+  g_clear_pointer (&sync->origin, g_uri_unref);
+  if (sync->token != NULL)
+    {
+      explicit_bzero (sync->token, strlen (sync->token));
+      g_free (sync->token);
+    }
+  if (sync->cancelled_id != 0)
+    g_cancellable_disconnect (sync->cancellable, sync->cancelled_id);
   g_clear_object (&sync->cancellable);
+  g_clear_object (&sync->stop);
   g_clear_pointer (&sync->state, tm_feed_state_free);
   g_clear_pointer (&sync->base, g_uri_unref);
   g_clear_pointer (&sync->manifest, tm_feed_manifest_free);
@@ -135,23 +210,70 @@ sync_free (Sync *sync)
   g_free (sync);
 }
 
+/* "90 seconds", "30 minutes": how long the deadline was. */
+static char *
+format_duration (guint seconds)
+{
+  if (seconds >= 120 && seconds % 60 == 0)
+    return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u minute", "%u minutes", seconds / 60),
+                            seconds / 60);
+  return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u second", "%u seconds", seconds), seconds);
+}
+
 /* Ends the sync with @error (taken).  Once the caller has cancelled, the
- * outcome is the cancellation, whatever failed on the way. */
+ * outcome is the cancellation, whatever failed on the way; once the
+ * deadline has passed, it is the deadline. */
 static void
 sync_fail (GTask  *task,
            GError *error)
 {
+  TmFeedClient *self = g_task_get_source_object (task);
   Sync *sync = g_task_get_task_data (task);
+  const char *url = sync->display_url ? sync->display_url : sync->url;
 
-  sync_end_request (sync, FALSE);
+  sync_stop_timers (sync);
   if (g_cancellable_is_cancelled (sync->cancellable))
     {
       g_clear_error (&error);
       g_set_error (&error, G_IO_ERROR, G_IO_ERROR_CANCELLED,
-                   _("%s: the sync was cancelled; nothing was changed"),
-                   sync->display_url ? sync->display_url : sync->url);
+                   _("%s: the sync was cancelled; nothing was changed"), url);
+    }
+  else if (sync->deadline_passed)
+    {
+      g_autofree char *limit = format_duration (self->deadline);
+
+      g_clear_error (&error);
+      g_set_error (&error, TM_FEED_CLIENT_ERROR, TM_FEED_CLIENT_ERROR_DEADLINE,
+                   _("%s: the sync did not finish within %s (the connection is too slow, "
+                     "or the server stopped sending); nothing was changed, try again later"),
+                   url, limit);
     }
   g_task_return_error (task, error);
+}
+
+static void
+sync_return (GTask *task)
+{
+  sync_stop_timers (g_task_get_task_data (task));
+  g_task_return_boolean (task, TRUE);
+}
+
+/* Tells the caller how far the sync is: always when @force, otherwise at
+ * most every 100 ms. */
+static void
+report_progress (Sync     *sync,
+                 gboolean  force)
+{
+  gint64 now;
+
+  if (sync->progress == NULL)
+    return;
+  now = g_get_monotonic_time ();
+  if (!force && now - sync->last_report < 100 * G_TIME_SPAN_MILLISECOND)
+    return;
+  sync->last_report = now;
+  sync->prog.attempt = sync->attempt;
+  sync->progress (&sync->prog, sync->progress_data);
 }
 
 /* The URL as messages show it: without a password. */
@@ -232,8 +354,8 @@ set_http_error (GError      **error,
                  url, status, reason);
 }
 
-/* Runs @func on @job in a worker thread; @done gets the sync's task as its
- * user data. */
+/* Runs @func on @job in a worker thread, cancelled with the sync; @done
+ * gets the sync's task as its user data. */
 static void
 run_in_thread (GTask               *task,
                gpointer             job,
@@ -242,8 +364,8 @@ run_in_thread (GTask               *task,
                GTaskThreadFunc      func,
                GAsyncReadyCallback  done)
 {
-  g_autoptr(GTask) worker = g_task_new (g_task_get_source_object (task),
-                                        g_task_get_cancellable (task),
+  Sync *sync = g_task_get_task_data (task);
+  g_autoptr(GTask) worker = g_task_new (g_task_get_source_object (task), sync->stop,
                                         done, g_object_ref (task));
 
   g_task_set_source_tag (worker, run_in_thread);
@@ -253,10 +375,219 @@ run_in_thread (GTask               *task,
 }
 
 /* ------------------------------------------------------------------ */
-/* One request: send, check the status, read the body up to a limit   */
+/* One request: send, check the status, read the body up to a limit,  */
+/* and send again after a failure that may pass                       */
 /* ------------------------------------------------------------------ */
 
 static void body_complete (GTask *task);
+static void start_attempt (GTask *task);
+static void touch (GTask *task);
+
+/* Whether trying again may help: the network or the server had a passing
+ * problem.  A 4xx, a TLS failure or data that is wrong would only fail
+ * again. */
+static gboolean
+is_transient (const GError *error)
+{
+  static const int io_codes[] = {
+    G_IO_ERROR_TIMED_OUT, G_IO_ERROR_CONNECTION_REFUSED, G_IO_ERROR_BROKEN_PIPE,
+    G_IO_ERROR_HOST_UNREACHABLE, G_IO_ERROR_NETWORK_UNREACHABLE, G_IO_ERROR_PARTIAL_INPUT,
+    G_IO_ERROR_NOT_CONNECTED,
+  };
+
+  if (error->domain == G_IO_ERROR)
+    {
+      for (guint i = 0; i < G_N_ELEMENTS (io_codes); i++)
+        if (error->code == io_codes[i])
+          return TRUE;
+      return FALSE;
+    }
+  return g_error_matches (error, G_RESOLVER_ERROR, G_RESOLVER_ERROR_TEMPORARY_FAILURE)
+         || g_error_matches (error, TM_FEED_CLIENT_ERROR, TM_FEED_CLIENT_ERROR_HTTP_SERVER);
+}
+
+/* Seconds the response's Retry-After asks to wait (a number, or an HTTP
+ * date), or -1 when there is none. */
+static gint64
+parse_retry_after (SoupMessage *msg)
+{
+  const char *value = soup_message_headers_get_one (soup_message_get_response_headers (msg),
+                                                    "Retry-After");
+  g_autoptr(GDateTime) when = NULL;
+  g_autoptr(GDateTime) now = NULL;
+  guint64 seconds;
+
+  if (value == NULL)
+    return -1;
+  value += strspn (value, " \t");
+  if (g_ascii_isdigit (*value))
+    {
+      g_autofree char *number = g_strchomp (g_strdup (value));
+
+      if (!g_ascii_string_to_unsigned (number, 10, 0, G_MAXUINT, &seconds, NULL))
+        return -1;
+      return (gint64) seconds;
+    }
+  if (!(when = soup_date_time_new_from_http_string (value)))
+    return -1;
+  now = g_date_time_new_now_utc ();
+  return MAX (0, g_date_time_difference (when, now) / G_TIME_SPAN_SECOND);
+}
+
+/* Rewords a transfer failure so that it names the URL and says what the
+ * user can do, keeping its domain and code. */
+static GError *
+describe_transfer_error (TmFeedClient *self,
+                         const char   *url,
+                         GError       *error)
+{
+  GError *described;
+
+  if (error->domain != G_IO_ERROR && error->domain != G_RESOLVER_ERROR
+      && error->domain != G_TLS_ERROR)
+    return error;
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT))
+    {
+      g_autofree char *timeout = format_duration (self->timeout);
+
+      described = g_error_new (error->domain, error->code,
+                               _("%s: the server sent nothing for %s; it may be down or "
+                                 "overloaded, try again later"),
+                               url, timeout);
+    }
+  else if (error->domain == G_RESOLVER_ERROR)
+    described = g_error_new (error->domain, error->code,
+                             _("%s: the server's name could not be looked up (%s); check the "
+                               "feed URL and your network connection"),
+                             url, error->message);
+  else if (error->domain == G_TLS_ERROR)
+    described = g_error_new (error->domain, error->code,
+                             _("%s: the secure connection failed (%s); the server's certificate "
+                               "could not be verified, or the connection is being intercepted. "
+                               "Nothing was downloaded; ask the feed's publisher"),
+                             url, error->message);
+  else if (error->code == G_IO_ERROR_CANCELLED || error->code == G_IO_ERROR_PARTIAL_INPUT)
+    described = g_error_new (error->domain, error->code, "%s: %s", url, error->message);
+  else
+    described = g_error_new (error->domain, error->code,
+                             _("%s: %s; check your network connection and try again"),
+                             url, error->message);
+  g_error_free (error);
+  return described;
+}
+
+static gboolean
+on_retry_wait_over (gpointer user_data)
+{
+  GTask *task = user_data;
+  Sync *sync = g_task_get_task_data (task);
+
+  g_clear_pointer (&sync->wait_source, g_source_unref);
+  if (g_cancellable_is_cancelled (sync->stop))
+    {
+      GError *error = NULL;
+
+      g_cancellable_set_error_if_cancelled (sync->stop, &error);
+      sync_fail (task, error);
+      return G_SOURCE_REMOVE;
+    }
+  sync->attempt++;
+  sync->result.retries++;
+  g_debug ("%s: attempt %u", g_uri_get_path (sync->req_uri), sync->attempt);
+  start_attempt (task);
+  return G_SOURCE_REMOVE;
+}
+
+/* The attempt in progress failed with @error (taken): try again after a
+ * while when that may help and the limits allow, or end the sync.
+ * @retry_after is the response's Retry-After in seconds, or -1. */
+static void
+attempt_failed (GTask  *task,
+                GError *error,
+                gint64  retry_after)
+{
+  TmFeedClient *self = g_task_get_source_object (task);
+  Sync *sync = g_task_get_task_data (task);
+  guint64 delay_ms;
+  g_autoptr(GSource) cancelled = NULL;
+
+  error = describe_transfer_error (self, sync->msg_url, error);
+  if (g_cancellable_is_cancelled (sync->stop) || !is_transient (error))
+    {
+      sync_fail (task, error);
+      return;
+    }
+
+  if (retry_after > (gint64) self->max_retry_after)
+    {
+      g_autofree char *wait = format_duration ((guint) MIN (retry_after, G_MAXUINT));
+      g_autofree char *advice = NULL;
+      char *message;
+
+      /* Translators: added to a message saying the server had a problem */
+      advice = g_strdup_printf (_("The server asks to wait %s before trying again."), wait);
+      message = g_strconcat (error->message, " ", advice, NULL);
+      g_free (error->message);
+      error->message = message;
+      sync_fail (task, error);
+      return;
+    }
+
+  if (sync->attempt >= self->max_attempts)
+    {
+      char *message;
+
+      if (sync->attempt > 1)
+        {
+          message = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s (tried %u time)",
+                                                  "%s (tried %u times)", sync->attempt),
+                                     error->message, sync->attempt);
+          g_free (error->message);
+          error->message = message;
+        }
+      sync_fail (task, error);
+      return;
+    }
+
+  /* A delay doubling from retry-delay, with up to a quarter more at random
+   * so that many clients do not come back at the same moment; or what the
+   * server asks. */
+  if (retry_after >= 0)
+    delay_ms = (guint64) retry_after * 1000;
+  else
+    {
+      delay_ms = (guint64) self->retry_delay << MIN (sync->attempt - 1, 16);
+      delay_ms = MIN (delay_ms, 60 * 1000);
+      delay_ms += (guint64) g_random_int_range (0, (gint32) (delay_ms / 4 + 1));
+    }
+  if (g_get_monotonic_time () + (gint64) delay_ms * 1000 >= sync->deadline_time)
+    {
+      /* The deadline would end the wait: say what went wrong instead. */
+      sync_fail (task, error);
+      return;
+    }
+
+  g_debug ("%s; trying again in %" G_GUINT64_FORMAT " ms", error->message, delay_ms);
+  g_error_free (error);
+  sync_end_attempt (sync, FALSE);
+
+  sync->prog.phase = TM_FEED_SYNC_PHASE_WAITING;
+  sync->prog.wait_seconds = (guint) ((delay_ms + 999) / 1000);
+  sync->prog.bytes_done = sync->bytes_completed;
+  report_progress (sync, TRUE);
+
+  /* Waits for the delay, or until the sync is cancelled: the child source
+   * wakes the timeout's callback early. */
+  sync->wait_source = g_timeout_source_new ((guint) delay_ms);
+  cancelled = g_cancellable_source_new (sync->stop);
+  g_source_set_dummy_callback (cancelled);
+  g_source_add_child_source (sync->wait_source, cancelled);
+  /* The source holds the task: nothing else does while it waits. */
+  g_source_set_callback (sync->wait_source, on_retry_wait_over, g_object_ref (task),
+                         g_object_unref);
+  g_source_attach (sync->wait_source, g_task_get_context (task));
+}
 
 /* Reads the next piece of the body into its buffer, at most one byte past
  * the limit: enough to notice a body that is too large. */
@@ -287,8 +618,7 @@ on_body_read (GObject      *source,
   n = g_input_stream_read_finish (G_INPUT_STREAM (source), result, &error);
   if (n < 0)
     {
-      g_prefix_error (&error, "%s: ", sync->msg_url);
-      sync_fail (task, g_steal_pointer (&error));
+      attempt_failed (task, g_steal_pointer (&error), -1);
       return;
     }
   sync->received += n;
@@ -320,16 +650,11 @@ on_body_read (GObject      *source,
       sync_fail (task, g_steal_pointer (&error));
       return;
     }
-  read_more (task);
-}
-
-static void
-read_body (GTask *task)
-{
-  Sync *sync = g_task_get_task_data (task);
-
-  sync->body = g_byte_array_sized_new (MIN (sync->limit + 1, 4 * READ_CHUNK));
-  sync->received = 0;
+  if (sync->shard != NULL)
+    {
+      sync->prog.bytes_done = sync->bytes_completed + sync->received;
+      report_progress (sync, FALSE);
+    }
   read_more (task);
 }
 
@@ -347,8 +672,7 @@ on_sent (GObject      *source,
   sync->stream = soup_session_send_finish (SOUP_SESSION (source), result, &error);
   if (sync->stream == NULL)
     {
-      g_prefix_error (&error, "%s: ", sync->msg_url);
-      sync_fail (task, g_steal_pointer (&error));
+      attempt_failed (task, g_steal_pointer (&error), -1);
       return;
     }
 
@@ -356,10 +680,10 @@ on_sent (GObject      *source,
   if (status == SOUP_STATUS_NOT_MODIFIED && sync->shard == NULL)
     {
       /* The manifest did not change since the last sync: neither did the
-       * feed.  Nothing to fetch, nothing to write. */
+       * feed.  Nothing to fetch; only the time is recorded. */
       sync->result.not_modified = TRUE;
       sync_end_request (sync, TRUE);
-      g_task_return_boolean (task, TRUE);
+      touch (task);
       return;
     }
   if (status == SOUP_STATUS_NOT_MODIFIED)
@@ -377,14 +701,79 @@ on_sent (GObject      *source,
   if (status != SOUP_STATUS_OK)
     {
       set_http_error (&error, sync->msg_url, sync->msg);
-      sync_fail (task, g_steal_pointer (&error));
+      attempt_failed (task, g_steal_pointer (&error),
+                      status >= 500 ? parse_retry_after (sync->msg) : -1);
       return;
     }
 
   headers = soup_message_get_response_headers (sync->msg);
   sync->etag = g_strdup (soup_message_headers_get_one (headers, "ETag"));
   sync->last_modified = g_strdup (soup_message_headers_get_one (headers, "Last-Modified"));
-  read_body (task);
+  sync->body = g_byte_array_sized_new (MIN (sync->limit + 1, 4 * READ_CHUNK));
+  sync->received = 0;
+  read_more (task);
+}
+
+static int
+effective_port (GUri *uri)
+{
+  int port = g_uri_get_port (uri);
+
+  if (port > 0)
+    return port;
+  return g_ascii_strcasecmp (g_uri_get_scheme (uri), "https") == 0 ? 443 : 80;
+}
+
+/* Whether @a and @b have the same scheme, host and port. */
+static gboolean
+same_origin (GUri *a,
+             GUri *b)
+{
+  return g_ascii_strcasecmp (g_uri_get_scheme (a), g_uri_get_scheme (b)) == 0
+         && g_ascii_strcasecmp (g_uri_get_host (a), g_uri_get_host (b)) == 0
+         && effective_port (a) == effective_port (b);
+}
+
+/* Sends the request in progress (again). */
+static void
+start_attempt (GTask *task)
+{
+  TmFeedClient *self = g_task_get_source_object (task);
+  Sync *sync = g_task_get_task_data (task);
+  SoupMessageHeaders *headers;
+
+  g_assert (sync->msg == NULL);
+
+  sync->msg = soup_message_new_from_uri (SOUP_METHOD_GET, sync->req_uri);
+  sync->msg_url = display_uri (sync->req_uri);
+  headers = soup_message_get_request_headers (sync->msg);
+  if (sync->req_etag != NULL)
+    soup_message_headers_replace (headers, "If-None-Match", sync->req_etag);
+  if (sync->req_last_modified != NULL)
+    soup_message_headers_replace (headers, "If-Modified-Since", sync->req_last_modified);
+  /* libsoup drops the header itself when a redirect leaves the origin;
+   * shards of a manifest that was redirected elsewhere never get it. */
+  if (sync->token != NULL && same_origin (sync->req_uri, sync->origin))
+    {
+      g_autofree char *value = g_strconcat ("Bearer ", sync->token, NULL);
+
+      soup_message_headers_replace (headers, "Authorization", value);
+      explicit_bzero (value, strlen (value));
+    }
+
+  /* A cancellable of its own, so that one body can be dropped without
+   * ending the sync; the sync's cancels it too. */
+  sync->msg_cancellable = g_cancellable_new ();
+  sync->msg_cancelled_id = g_cancellable_connect (sync->stop, G_CALLBACK (forward_cancel),
+                                                  g_object_ref (sync->msg_cancellable),
+                                                  g_object_unref);
+
+  sync->prog.phase = sync->shard ? TM_FEED_SYNC_PHASE_DOWNLOAD : TM_FEED_SYNC_PHASE_MANIFEST;
+  sync->prog.wait_seconds = 0;
+  report_progress (sync, TRUE);
+
+  soup_session_send_async (self->session, sync->msg, G_PRIORITY_DEFAULT,
+                           sync->msg_cancellable, on_sent, g_object_ref (task));
 }
 
 /* Starts a GET of @uri: the manifest when @shard is NULL.  @etag and
@@ -397,32 +786,17 @@ send_request (GTask             *task,
               const char        *etag,
               const char        *last_modified)
 {
-  TmFeedClient *self = g_task_get_source_object (task);
   Sync *sync = g_task_get_task_data (task);
-  SoupMessageHeaders *headers;
 
-  g_assert (sync->msg == NULL);
+  g_assert (sync->req_uri == NULL);
 
-  sync->msg = soup_message_new_from_uri (SOUP_METHOD_GET, uri);
-  sync->msg_url = display_uri (uri);
+  sync->req_uri = g_uri_ref (uri);
   sync->shard = shard;
   sync->limit = limit;
-  headers = soup_message_get_request_headers (sync->msg);
-  if (etag != NULL)
-    soup_message_headers_replace (headers, "If-None-Match", etag);
-  if (last_modified != NULL)
-    soup_message_headers_replace (headers, "If-Modified-Since", last_modified);
-
-  /* A cancellable of its own, so that one body can be dropped without
-   * cancelling the sync; the caller's cancels it too. */
-  sync->msg_cancellable = g_cancellable_new ();
-  if (sync->cancellable != NULL)
-    sync->cancelled_id = g_cancellable_connect (sync->cancellable, G_CALLBACK (forward_cancel),
-                                                g_object_ref (sync->msg_cancellable),
-                                                g_object_unref);
-
-  soup_session_send_async (self->session, sync->msg, G_PRIORITY_DEFAULT,
-                           sync->msg_cancellable, on_sent, g_object_ref (task));
+  sync->req_etag = g_strdup (etag);
+  sync->req_last_modified = g_strdup (last_modified);
+  sync->attempt = 1;
+  start_attempt (task);
 }
 
 /* ------------------------------------------------------------------ */
@@ -464,7 +838,7 @@ on_applied (GObject      *source,
       return;
     }
   sync->result.changed = sync->fetched->len > 0 || sync->dropped > 0;
-  g_task_return_boolean (task, TRUE);
+  sync_return (task);
 }
 
 static void
@@ -472,8 +846,48 @@ apply (GTask *task)
 {
   Sync *sync = g_task_get_task_data (task);
 
+  sync->prog.phase = TM_FEED_SYNC_PHASE_APPLY;
+  report_progress (sync, TRUE);
   /* Not cancellable once started: the result must say what happened. */
   run_in_thread (task, sync, NULL, FALSE, apply_thread, on_applied);
+}
+
+static void
+touch_thread (GTask        *worker,
+              gpointer      source_object,
+              gpointer      task_data,
+              GCancellable *cancellable)
+{
+  Sync *sync = task_data;
+  GError *error = NULL;
+
+  if (!tm_store_touch_feed (sync->store, sync->url, &error))
+    g_task_return_error (worker, error);
+  else
+    g_task_return_boolean (worker, TRUE);
+}
+
+static void
+on_touched (GObject      *source,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  GError *error = NULL;
+
+  if (!g_task_propagate_boolean (G_TASK (result), &error))
+    sync_fail (task, error);
+  else
+    sync_return (task);
+}
+
+/* The feed is unchanged: the store is as current as it gets. */
+static void
+touch (GTask *task)
+{
+  Sync *sync = g_task_get_task_data (task);
+
+  run_in_thread (task, sync, NULL, FALSE, touch_thread, on_touched);
 }
 
 static void
@@ -524,6 +938,9 @@ on_shard_parsed (GObject      *source,
     }
   sync->result.fetched++;
   sync->result.bytes += job->body->len;
+  sync->prog.shards_done++;
+  sync->prog.records_done += (guint64) job->shard->records;
+  report_progress (sync, TRUE);
   g_ptr_array_add (sync->fetched,
                    tm_feed_fetched_shard_new (job->shard->path, dataset,
                                               job->etag, job->last_modified));
@@ -586,6 +1003,14 @@ on_manifest_parsed (GObject      *source,
         if (!g_hash_table_contains (listed, old->path))
           sync->dropped++;
       }
+  for (guint i = 0; i < sync->to_fetch->len; i++)
+    {
+      TmFeedShard *shard = g_ptr_array_index (sync->to_fetch, i);
+
+      sync->prog.shards_total++;
+      sync->prog.bytes_total += (guint64) shard->bytes;
+      sync->prog.records_total += (guint64) shard->records;
+    }
   fetch_next_shard (task);
 }
 
@@ -595,8 +1020,26 @@ static void
 body_complete (GTask *task)
 {
   Sync *sync = g_task_get_task_data (task);
-  ParseJob *job = g_new0 (ParseJob, 1);
+  ParseJob *job;
 
+  if (sync->shard != NULL && sync->received < sync->limit)
+    {
+      /* Cut short (libsoup 3.2 reports some such bodies as complete): the
+       * connection broke, which another attempt may get past. */
+      g_autofree char *received = g_strdup_printf ("%" G_GSIZE_FORMAT, sync->received);
+      g_autofree char *limit = g_strdup_printf ("%" G_GSIZE_FORMAT, sync->limit);
+
+      attempt_failed (task,
+                      g_error_new (G_IO_ERROR, G_IO_ERROR_PARTIAL_INPUT,
+                                   _("the server sent only %s of the %s bytes the manifest "
+                                     "lists (the connection broke off, or the file on the "
+                                     "server is not the one the manifest lists); try again"),
+                                   received, limit),
+                      -1);
+      return;
+    }
+
+  job = g_new0 (ParseJob, 1);
   job->body = g_steal_pointer (&sync->body);
   job->url = g_strdup (sync->msg_url);
   job->shard = sync->shard;
@@ -618,6 +1061,8 @@ body_complete (GTask *task)
     }
   else
     {
+      sync->bytes_completed += job->body->len;
+      sync->prog.bytes_done = sync->bytes_completed;
       sync_end_request (sync, TRUE);
       run_in_thread (task, job, (GDestroyNotify) parse_job_free, TRUE,
                      parse_shard_thread, on_shard_parsed);
@@ -669,21 +1114,85 @@ tm_feed_client_dispose (GObject *object)
 }
 
 static void
+tm_feed_client_get_property (GObject    *object,
+                             guint       prop_id,
+                             GValue     *value,
+                             GParamSpec *pspec)
+{
+  TmFeedClient *self = TM_FEED_CLIENT (object);
+
+  switch (prop_id)
+    {
+    case PROP_TIMEOUT:         g_value_set_uint (value, self->timeout); break;
+    case PROP_DEADLINE:        g_value_set_uint (value, self->deadline); break;
+    case PROP_MAX_ATTEMPTS:    g_value_set_uint (value, self->max_attempts); break;
+    case PROP_RETRY_DELAY:     g_value_set_uint (value, self->retry_delay); break;
+    case PROP_MAX_RETRY_AFTER: g_value_set_uint (value, self->max_retry_after); break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+tm_feed_client_set_property (GObject      *object,
+                             guint         prop_id,
+                             const GValue *value,
+                             GParamSpec   *pspec)
+{
+  TmFeedClient *self = TM_FEED_CLIENT (object);
+
+  switch (prop_id)
+    {
+    case PROP_TIMEOUT:
+      self->timeout = g_value_get_uint (value);
+      /* The session's timeout is an inactivity timeout: a request that
+       * receives nothing for this long fails. */
+      soup_session_set_timeout (self->session, self->timeout);
+      break;
+    case PROP_DEADLINE:        self->deadline = g_value_get_uint (value); break;
+    case PROP_MAX_ATTEMPTS:    self->max_attempts = g_value_get_uint (value); break;
+    case PROP_RETRY_DELAY:     self->retry_delay = g_value_get_uint (value); break;
+    case PROP_MAX_RETRY_AFTER: self->max_retry_after = g_value_get_uint (value); break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
 tm_feed_client_class_init (TmFeedClientClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GParamFlags flags = G_PARAM_READWRITE | G_PARAM_CONSTRUCT | G_PARAM_STATIC_STRINGS
+                      | G_PARAM_EXPLICIT_NOTIFY;
 
   object_class->dispose = tm_feed_client_dispose;
+  object_class->get_property = tm_feed_client_get_property;
+  object_class->set_property = tm_feed_client_set_property;
+
+  properties[PROP_TIMEOUT] =
+    g_param_spec_uint ("timeout", NULL, "Seconds without data before a request fails",
+                       1, 3600, TM_FEED_CLIENT_TIMEOUT, flags);
+  properties[PROP_DEADLINE] =
+    g_param_spec_uint ("deadline", NULL, "Seconds a whole sync may take",
+                       1, 24 * 3600, TM_FEED_CLIENT_DEADLINE, flags);
+  properties[PROP_MAX_ATTEMPTS] =
+    g_param_spec_uint ("max-attempts", NULL, "Attempts per request, the first one included",
+                       1, 10, TM_FEED_CLIENT_MAX_ATTEMPTS, flags);
+  properties[PROP_RETRY_DELAY] =
+    g_param_spec_uint ("retry-delay", NULL, "Milliseconds before the first retry",
+                       0, 60 * 1000, TM_FEED_CLIENT_RETRY_DELAY, flags);
+  properties[PROP_MAX_RETRY_AFTER] =
+    g_param_spec_uint ("max-retry-after", NULL, "Longest Retry-After waited for, in seconds",
+                       0, 3600, TM_FEED_CLIENT_MAX_RETRY_AFTER, flags);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
 }
 
 static void
 tm_feed_client_init (TmFeedClient *self)
 {
-  /* The session's timeout is an inactivity timeout: a request that
-   * receives nothing for this long fails.  SoupContentDecoder is there by
-   * default, so gzip is asked for and decoded. */
-  self->session = soup_session_new_with_options ("timeout", TM_FEED_CLIENT_TIMEOUT,
-                                                 "user-agent", "TrustMatch/" PACKAGE_VERSION,
+  /* SoupContentDecoder is there by default, so gzip is asked for and
+   * decoded.  The timeout is set with the "timeout" property. */
+  self->session = soup_session_new_with_options ("user-agent", "TrustMatch/" PACKAGE_VERSION,
                                                  NULL);
 }
 
@@ -693,13 +1202,27 @@ tm_feed_client_new (void)
   return g_object_new (TM_TYPE_FEED_CLIENT, NULL);
 }
 
+static gboolean
+on_deadline (gpointer user_data)
+{
+  GTask *task = user_data;
+  Sync *sync = g_task_get_task_data (task);
+
+  g_clear_pointer (&sync->deadline_source, g_source_unref);
+  sync->deadline_passed = TRUE;
+  /* Whatever is in flight fails as cancelled, and sync_fail() says why. */
+  g_cancellable_cancel (sync->stop);
+  return G_SOURCE_REMOVE;
+}
+
 void
-tm_feed_client_sync_async (TmFeedClient        *self,
-                           TmStore             *store,
-                           const char          *url,
-                           GCancellable        *cancellable,
-                           GAsyncReadyCallback  callback,
-                           gpointer             user_data)
+tm_feed_client_sync_async (TmFeedClient            *self,
+                           TmStore                 *store,
+                           const char              *url,
+                           const TmFeedSyncOptions *options,
+                           GCancellable            *cancellable,
+                           GAsyncReadyCallback      callback,
+                           gpointer                 user_data)
 {
   g_autoptr(GTask) task = NULL;
   g_autoptr(GUri) uri = NULL;
@@ -720,9 +1243,16 @@ tm_feed_client_sync_async (TmFeedClient        *self,
   sync = g_new0 (Sync, 1);
   sync->store = g_object_ref (store);
   sync->url = g_strdup (url);
-  sync->cancellable = cancellable ? g_object_ref (cancellable) : NULL;
+  sync->stop = g_cancellable_new ();
   sync->to_fetch = g_ptr_array_new ();
   sync->fetched = g_ptr_array_new_with_free_func ((GDestroyNotify) tm_feed_fetched_shard_free);
+  if (options != NULL)
+    {
+      if (options->token != NULL && *options->token != '\0')
+        sync->token = g_strdup (options->token);
+      sync->progress = options->progress;
+      sync->progress_data = options->progress_data;
+    }
   g_task_set_task_data (task, sync, (GDestroyNotify) sync_free);
 
   if (!(uri = parse_feed_url (url, &error)))
@@ -731,16 +1261,28 @@ tm_feed_client_sync_async (TmFeedClient        *self,
       return;
     }
   sync->display_url = display_uri (uri);
-  if (!tm_store_get_feed_state (store, url, &sync->state, &error))
+  sync->origin = g_uri_ref (uri);
+  if (cancellable != NULL)
     {
-      sync_fail (task, error);
-      return;
+      sync->cancellable = g_object_ref (cancellable);
+      sync->cancelled_id = g_cancellable_connect (cancellable, G_CALLBACK (forward_cancel),
+                                                  g_object_ref (sync->stop), g_object_unref);
     }
   if (g_cancellable_set_error_if_cancelled (cancellable, &error))
     {
       sync_fail (task, error);
       return;
     }
+  if (!tm_store_get_feed_state (store, url, &sync->state, &error))
+    {
+      sync_fail (task, error);
+      return;
+    }
+
+  sync->deadline_time = g_get_monotonic_time () + (gint64) self->deadline * G_TIME_SPAN_SECOND;
+  sync->deadline_source = g_timeout_source_new_seconds (self->deadline);
+  g_source_set_callback (sync->deadline_source, on_deadline, task, NULL);
+  g_source_attach (sync->deadline_source, g_task_get_context (task));
 
   send_request (task, uri, NULL, TM_FEED_MAX_MANIFEST_SIZE,
                 sync->state ? sync->state->manifest_etag : NULL,

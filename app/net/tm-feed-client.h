@@ -30,10 +30,51 @@ typedef enum {
   TM_FEED_CLIENT_ERROR_HTTP_OTHER,   /* any other answer than 200 (or 304 where asked) */
   TM_FEED_CLIENT_ERROR_TOO_LARGE,    /* a manifest over TM_FEED_MAX_MANIFEST_SIZE */
   TM_FEED_CLIENT_ERROR_INCONSISTENT, /* the server still has a shard's old version */
+  TM_FEED_CLIENT_ERROR_DEADLINE,     /* the whole sync took longer than the deadline */
 } TmFeedClientError;
 
-/* Inactivity timeout of every request, in seconds. */
-#define TM_FEED_CLIENT_TIMEOUT 30
+/* Defaults of the client's properties. */
+#define TM_FEED_CLIENT_TIMEOUT         30   /* s without a byte: a request fails ("timeout") */
+#define TM_FEED_CLIENT_DEADLINE        (30 * 60) /* s for a whole sync ("deadline") */
+#define TM_FEED_CLIENT_MAX_ATTEMPTS    4    /* per request, retries included ("max-attempts") */
+#define TM_FEED_CLIENT_RETRY_DELAY     1000 /* ms before the first retry, doubling ("retry-delay") */
+#define TM_FEED_CLIENT_MAX_RETRY_AFTER 120  /* s: a longer Retry-After is not waited for ("max-retry-after") */
+
+typedef enum {
+  TM_FEED_SYNC_PHASE_MANIFEST,  /* fetching manifest.json */
+  TM_FEED_SYNC_PHASE_DOWNLOAD,  /* fetching and checking the changed shards */
+  TM_FEED_SYNC_PHASE_WAITING,   /* a request failed and is retried after wait_seconds */
+  TM_FEED_SYNC_PHASE_APPLY,     /* writing everything to the store, one transaction */
+} TmFeedSyncPhase;
+
+/* How far a sync is.  The totals are those of the shards to download
+ * (known once the manifest is read); bytes are decoded bytes. */
+typedef struct {
+  TmFeedSyncPhase phase;
+  guint           shards_done;
+  guint           shards_total;
+  guint64         bytes_done;
+  guint64         bytes_total;
+  guint64         records_done;   /* of the shards checked and parsed */
+  guint64         records_total;
+  guint           attempt;        /* of the request in progress, from 1 */
+  guint           wait_seconds;   /* PHASE_WAITING: until the next attempt */
+} TmFeedSyncProgress;
+
+/* Called on the main context the sync was started from, at each phase, each
+ * shard and at most every 100 ms while bytes arrive. */
+typedef void (*TmFeedProgressFunc) (const TmFeedSyncProgress *progress,
+                                    gpointer                  user_data);
+
+/* What one sync needs besides the URL; every field may be NULL. */
+typedef struct {
+  /* Sent as "Authorization: Bearer" to the manifest URL's origin only:
+   * never after a redirect to another origin, and never written to a
+   * message, a log or the store. */
+  const char         *token;
+  TmFeedProgressFunc  progress;
+  gpointer            progress_data;
+} TmFeedSyncOptions;
 
 typedef struct {
   gboolean         not_modified;   /* the manifest answered 304: nothing was fetched or written */
@@ -41,6 +82,7 @@ typedef struct {
   guint            shards;         /* in the manifest (0 when not_modified) */
   guint            fetched;        /* shards downloaded */
   guint64          bytes;          /* bytes of the downloaded shards, decoded */
+  guint            retries;        /* requests sent again after a transient failure */
   TmFeedApplyStats stats;          /* of the store transaction; zero when not_modified */
 } TmFeedSyncResult;
 
@@ -52,6 +94,12 @@ G_DECLARE_FINAL_TYPE (TmFeedClient, tm_feed_client, TM, FEED_CLIENT, GObject)
 
 GQuark        tm_feed_client_error_quark (void);
 
+/* Properties (all guint): "timeout", "deadline", "max-attempts",
+ * "retry-delay", "max-retry-after"; see the defaults above.  A request is
+ * retried, with a delay doubling from "retry-delay" (or what the server's
+ * Retry-After asks, up to "max-retry-after"), after a timeout, a broken
+ * connection, a body cut short or a 5xx answer; never after a 4xx.  The
+ * whole sync fails with TM_FEED_CLIENT_ERROR_DEADLINE after "deadline". */
 TmFeedClient *tm_feed_client_new         (void);
 
 /* TRUE for an http:// URL whose host is not a loopback address or
@@ -64,8 +112,7 @@ gboolean      tm_feed_client_url_is_insecure (const char *url);
  *
  *  - the manifest is fetched with If-None-Match / If-Modified-Since from
  *    the last successful sync; a 304 ends the sync with not_modified and
- *    writes nothing (the store's last_success stays that of the last sync
- *    that applied a manifest);
+ *    only records the time as the feed's last success;
  *  - only shards whose sha256 differs from the one last applied are
  *    fetched, relative to the manifest's (final) URL, each checked against
  *    the manifest's size and SHA-256 while it is read and then parsed and
@@ -77,12 +124,13 @@ gboolean      tm_feed_client_url_is_insecure (const char *url);
  * Any failure, and cancelling @cancellable before the transaction starts,
  * leaves @store as it was.  Once the transaction has started it runs to its
  * end, and the sync reports its outcome rather than the cancellation. */
-void          tm_feed_client_sync_async  (TmFeedClient        *self,
-                                          TmStore             *store,
-                                          const char          *url,
-                                          GCancellable        *cancellable,
-                                          GAsyncReadyCallback  callback,
-                                          gpointer             user_data);
+void          tm_feed_client_sync_async  (TmFeedClient            *self,
+                                          TmStore                 *store,
+                                          const char              *url,
+                                          const TmFeedSyncOptions *options,
+                                          GCancellable            *cancellable,
+                                          GAsyncReadyCallback      callback,
+                                          gpointer                 user_data);
 
 /* @out is nullable; on success it is filled (clear it with
  * tm_feed_sync_result_clear()), on failure it is left zeroed. */
