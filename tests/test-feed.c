@@ -683,6 +683,61 @@ test_publish_one_change (Fixture *f, gconstpointer data)
   g_assert_cmpuint (m->shards->len, ==, stats.shards);
 }
 
+static time_t
+mtime_of (const char *dir,
+          const char *name)
+{
+  g_autofree char *path = g_build_filename (dir, name, NULL);
+  GStatBuf st;
+
+  g_assert_cmpint (g_stat (path, &st), ==, 0);
+  return st.st_mtime;
+}
+
+/* Web servers make ETag and Last-Modified from the modification time in
+ * seconds (and the size): a publish right after another, changing a
+ * record to one of the same length, must still give the files it rewrites
+ * a later time, or clients are told "not modified". */
+static void
+test_publish_same_second (Fixture *f, gconstpointer data)
+{
+  TmFeedPublishOptions options = { 100, NULL, NULL };
+  TmFeedPublishStats stats;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TmDataset) dump = NULL;
+  g_autoptr(TmDataset) edit = tm_dataset_new ();
+  g_autofree char *shard = NULL;
+  TmStreamer *streamer;
+  time_t manifest_before, shard_before;
+
+  g_assert_true (tm_feed_publish (f->store, f->feed, &options, &stats, &error));
+  g_assert_no_error (error);
+
+  dump = tm_store_dump_kinds (f->store, TM_RECORD_STREAMERS, &error);
+  g_assert_no_error (error);
+  streamer = g_ptr_array_steal_index (dump->streamers, 5);
+  shard = g_strdup_printf ("streamers-%02u.json", tm_feed_shard_of (streamer->id, 4));
+  manifest_before = mtime_of (f->feed, TM_FEED_MANIFEST_NAME);
+  shard_before = mtime_of (f->feed, shard);
+
+  /* As many bytes as before. */
+  {
+    char *same_length = g_strnfill (strlen (streamer->name), 'x');
+
+    g_free (streamer->name);
+    streamer->name = same_length;
+  }
+  g_ptr_array_add (edit->streamers, streamer);
+  tm_store_import (f->store, &edit, (const char * const[]) { "edit" }, 1, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (tm_feed_publish (f->store, f->feed, &options, &stats, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (stats.written, ==, 1);
+
+  g_assert_cmpint (mtime_of (f->feed, TM_FEED_MANIFEST_NAME), >, manifest_before);
+  g_assert_cmpint (mtime_of (f->feed, shard), >, shard_before);
+}
+
 static void
 test_publish_shrink (Fixture *f, gconstpointer data)
 {
@@ -787,6 +842,7 @@ main (int argc, char *argv[])
   g_test_add ("/feed/publish/sample", Fixture, NULL, fixture_set_up, test_publish_sample, fixture_tear_down);
   g_test_add ("/feed/publish/twice-unchanged", Fixture, NULL, fixture_set_up, test_publish_twice, fixture_tear_down);
   g_test_add ("/feed/publish/one-change", Fixture, NULL, fixture_set_up, test_publish_one_change, fixture_tear_down);
+  g_test_add ("/feed/publish/same-second-moves-mtime", Fixture, NULL, fixture_set_up, test_publish_same_second, fixture_tear_down);
   g_test_add ("/feed/publish/shrink-removes-stale", Fixture, NULL, fixture_set_up, test_publish_shrink, fixture_tear_down);
   g_test_add ("/feed/publish/errors", Fixture, NULL, fixture_set_up, test_publish_errors, fixture_tear_down);
 

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <utime.h>
 
 #include "tm-feed.h"
 #include "tm-json.h"
@@ -835,6 +836,9 @@ write_file (const char  *path,
             GError     **error)
 {
   g_autoptr(GError) local_error = NULL;
+  GStatBuf old;
+  gboolean had_old = g_stat (path, &old) == 0;
+  GStatBuf now;
 
   /* A temporary file in the same folder, synced, then renamed over: a
    * server never serves half a file. */
@@ -846,6 +850,25 @@ write_file (const char  *path,
       g_set_error (error, G_FILE_ERROR, local_error->code,
                    _("%s: cannot write the file: %s"), path, local_error->message);
       return FALSE;
+    }
+
+  /* Web servers derive ETag and Last-Modified from the modification time
+   * in whole seconds (nginx: mtime and size).  A file rewritten within the
+   * second of the one it replaces, at the same size, would keep its ETag,
+   * and clients would be told "not modified": move its time on. */
+  if (had_old && g_stat (path, &now) == 0 && now.st_mtime <= old.st_mtime)
+    {
+      struct utimbuf times = { now.st_atime, old.st_mtime + 1 };
+
+      if (g_utime (path, &times) != 0)
+        {
+          int saved = errno;
+
+          g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (saved),
+                       _("%s: cannot set the file's modification time: %s"), path,
+                       g_strerror (saved));
+          return FALSE;
+        }
     }
   return TRUE;
 }

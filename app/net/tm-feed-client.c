@@ -686,10 +686,23 @@ on_sent (GObject      *source,
       touch (task);
       return;
     }
+  if (status == SOUP_STATUS_NOT_MODIFIED
+      && (sync->req_etag != NULL || sync->req_last_modified != NULL))
+    {
+      /* Asked with the validators of the shard's old version, which the
+       * manifest says has changed.  Servers derive them from the
+       * modification time in whole seconds and the size, so a file
+       * rewritten quickly can keep them: ask again without. */
+      g_clear_pointer (&sync->req_etag, g_free);
+      g_clear_pointer (&sync->req_last_modified, g_free);
+      sync_end_attempt (sync, FALSE);
+      start_attempt (task);
+      return;
+    }
   if (status == SOUP_STATUS_NOT_MODIFIED)
     {
-      /* Only asked with the ETag of the shard's old version, which the
-       * manifest says is gone: the upload of a new feed is under way. */
+      /* 304 to an unconditional request: a cache on the way still has the
+       * old version while the new feed is being uploaded. */
       error = g_error_new (TM_FEED_CLIENT_ERROR, TM_FEED_CLIENT_ERROR_INCONSISTENT,
                            _("%s: the server still has the version of the last sync, but "
                              "the manifest lists a new one (the feed is probably being "
