@@ -6,6 +6,7 @@
 #include <glib/gi18n.h>
 
 #include "tm-context.h"
+#include "tm-sync-manager.h"
 
 struct _TmContext
 {
@@ -22,6 +23,8 @@ struct _TmContext
 
   /* The running load; replaced by every new request. */
   GCancellable   *cancellable;
+
+  TmSyncManager  *sync_manager;   /* created when first asked for */
 };
 
 G_DEFINE_FINAL_TYPE (TmContext, tm_context, G_TYPE_OBJECT)
@@ -231,6 +234,7 @@ tm_context_dispose (GObject *object)
 {
   TmContext *self = TM_CONTEXT (object);
 
+  g_clear_object (&self->sync_manager);
   if (self->cancellable != NULL)
     g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
@@ -500,4 +504,14 @@ tm_context_load_finish (TmContext     *self,
   g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
 
   return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+TmSyncManager *
+tm_context_get_sync_manager (TmContext *self)
+{
+  g_return_val_if_fail (TM_IS_CONTEXT (self), NULL);
+
+  if (self->sync_manager == NULL)
+    self->sync_manager = tm_sync_manager_new (self);
+  return self->sync_manager;
 }

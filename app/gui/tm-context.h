@@ -53,4 +53,8 @@ gboolean        tm_context_load_finish     (TmContext           *self,
                                             GAsyncResult        *result,
                                             GError             **error);
 
+/* The application's feed syncs (tm-sync-manager.h), owned by the context. */
+typedef struct _TmSyncManager TmSyncManager;
+TmSyncManager  *tm_context_get_sync_manager (TmContext          *self);
+
 G_END_DECLS

@@ -7,8 +7,10 @@
 
 #include <glib/gi18n.h>
 
+#include "tm-feed-settings.h"
 #include "tm-gui-utils.h"
 #include "tm-streamer-item.h"
+#include "tm-sync-manager.h"
 #include "tm-window.h"
 
 struct _TmWindow
@@ -16,6 +18,7 @@ struct _TmWindow
   AdwApplicationWindow  parent_instance;
 
   TmContext            *context;
+  TmSyncManager        *sync;
   GSettings            *settings;
   GListStore           *streamers;   /* TmStreamerItem */
 
@@ -34,6 +37,14 @@ struct _TmWindow
   GtkColumnViewColumn  *last_cooperation_column;
   GtkColumnViewColumn  *incidents_column;
   GtkLabel             *status_label;
+  AdwToastOverlay      *toast_overlay;
+  GtkRevealer          *sync_revealer;
+  GtkLabel             *sync_label;
+  GtkProgressBar       *sync_progress;
+  GtkRevealer          *error_revealer;
+  GtkLabel             *error_label;
+  GtkImage             *offline_icon;
+  GtkLabel             *sync_status_label;
 };
 
 G_DEFINE_FINAL_TYPE (TmWindow, tm_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -531,11 +542,87 @@ tm_window_update_state (TmWindow *self)
 }
 
 static void
+tm_window_update_sync_actions (TmWindow *self)
+{
+  gboolean running = tm_sync_manager_get_running (self->sync);
+  gboolean loading = tm_context_get_state (self->context) == TM_CONTEXT_STATE_LOADING;
+
+  g_simple_action_set_enabled (G_SIMPLE_ACTION (g_action_map_lookup_action (G_ACTION_MAP (self), "sync")),
+                               !running && !loading);
+  g_simple_action_set_enabled (G_SIMPLE_ACTION (g_action_map_lookup_action (G_ACTION_MAP (self), "cancel-sync")),
+                               running);
+}
+
+static void
 on_context_state_changed_cb (TmContext  *context,
                              GParamSpec *pspec,
                              TmWindow   *self)
 {
   tm_window_update_state (self);
+  tm_window_update_sync_actions (self);
+}
+
+
+/*
+ * Sync
+ */
+
+static void
+on_sync_running_changed_cb (TmSyncManager *sync,
+                            GParamSpec    *pspec,
+                            TmWindow      *self)
+{
+  gtk_revealer_set_reveal_child (self->sync_revealer, tm_sync_manager_get_running (sync));
+  tm_window_update_sync_actions (self);
+}
+
+static void
+on_sync_progress_changed_cb (TmSyncManager *sync,
+                             GParamSpec    *pspec,
+                             TmWindow      *self)
+{
+  const char *text = tm_sync_manager_get_progress_text (sync);
+
+  if (text != NULL)
+    gtk_label_set_text (self->sync_label, text);
+  gtk_progress_bar_set_fraction (self->sync_progress, tm_sync_manager_get_fraction (sync));
+}
+
+static void
+on_sync_status_changed_cb (TmSyncManager *sync,
+                           GParamSpec    *pspec,
+                           TmWindow      *self)
+{
+  const char *text = tm_sync_manager_get_status_text (sync);
+
+  gtk_label_set_text (self->sync_status_label, text ? text : "");
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->sync_status_label), text);
+  gtk_widget_set_visible (GTK_WIDGET (self->offline_icon), tm_sync_manager_get_offline (sync));
+}
+
+static void
+on_sync_finished_cb (TmSyncManager *sync,
+                     const char    *summary,
+                     const GError  *error,
+                     TmWindow      *self)
+{
+  /* Only the window the user is in tells about it. */
+  if (!gtk_window_is_active (GTK_WINDOW (self)) && !gtk_widget_get_visible (GTK_WIDGET (self)))
+    return;
+
+  if (error == NULL)
+    adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (summary));
+  else if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    adw_toast_overlay_add_toast (self->toast_overlay,
+                                 adw_toast_new (_("Sync cancelled; nothing was changed")));
+  else
+    {
+      g_autofree char *text = g_strdup_printf (_("The sync failed, and your data is as it was. %s"),
+                                               error->message);
+
+      gtk_label_set_text (self->error_label, text);
+      gtk_revealer_set_reveal_child (self->error_revealer, TRUE);
+    }
 }
 
 
@@ -573,7 +660,59 @@ show_streamers_action (GSimpleAction *action,
   adw_view_stack_set_visible_child_name (self->view_stack, "streamers");
 }
 
+static void
+feed_settings_action (GSimpleAction *action,
+                      GVariant      *param,
+                      gpointer       user_data)
+{
+  TmWindow *self = user_data;
+  TmFeedSettings *dialog = tm_feed_settings_new (GTK_WINDOW (self), self->sync);
+
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+sync_action (GSimpleAction *action,
+             GVariant      *param,
+             gpointer       user_data)
+{
+  TmWindow *self = user_data;
+
+  gtk_revealer_set_reveal_child (self->error_revealer, FALSE);
+  /* Without a feed there is nothing to sync: say where to set one. */
+  if (tm_sync_manager_get_feed_url (self->sync)[0] == '\0')
+    {
+      feed_settings_action (NULL, NULL, self);
+      return;
+    }
+  tm_sync_manager_start (self->sync);
+}
+
+static void
+cancel_sync_action (GSimpleAction *action,
+                    GVariant      *param,
+                    gpointer       user_data)
+{
+  TmWindow *self = user_data;
+
+  tm_sync_manager_cancel (self->sync);
+}
+
+static void
+dismiss_sync_error_action (GSimpleAction *action,
+                           GVariant      *param,
+                           gpointer       user_data)
+{
+  TmWindow *self = user_data;
+
+  gtk_revealer_set_reveal_child (self->error_revealer, FALSE);
+}
+
 static const GActionEntry window_actions[] = {
+  { "sync", sync_action },
+  { "cancel-sync", cancel_sync_action },
+  { "feed-settings", feed_settings_action },
+  { "dismiss-sync-error", dismiss_sync_error_action },
   { "reload", reload_action },
   { "show-brands", show_brands_action },
   { "show-streamers", show_streamers_action },
@@ -616,6 +755,25 @@ tm_window_constructed (GObject *object)
                            self,
                            0);
 
+  /* The application's one sync manager; its feed URL is a setting. */
+  self->sync = g_object_ref (tm_context_get_sync_manager (self->context));
+  g_settings_bind (self->settings, "feed-url", self->sync, "feed-url", G_SETTINGS_BIND_DEFAULT);
+  g_signal_connect_object (self->sync, "notify::running",
+                           G_CALLBACK (on_sync_running_changed_cb), self, 0);
+  g_signal_connect_object (self->sync, "notify::progress-text",
+                           G_CALLBACK (on_sync_progress_changed_cb), self, 0);
+  g_signal_connect_object (self->sync, "notify::fraction",
+                           G_CALLBACK (on_sync_progress_changed_cb), self, 0);
+  g_signal_connect_object (self->sync, "notify::status-text",
+                           G_CALLBACK (on_sync_status_changed_cb), self, 0);
+  g_signal_connect_object (self->sync, "notify::offline",
+                           G_CALLBACK (on_sync_status_changed_cb), self, 0);
+  g_signal_connect_object (self->sync, "finished",
+                           G_CALLBACK (on_sync_finished_cb), self, 0);
+  on_sync_running_changed_cb (self->sync, NULL, self);
+  on_sync_progress_changed_cb (self->sync, NULL, self);
+  on_sync_status_changed_cb (self->sync, NULL, self);
+
   /* The first window starts the first load; later windows show what the
    * shared context already has. */
   if (tm_context_get_state (self->context) == TM_CONTEXT_STATE_IDLE)
@@ -633,6 +791,8 @@ tm_window_dispose (GObject *object)
 
   if (self->streamers != NULL)
     g_list_store_remove_all (self->streamers);
+  /* The settings binding stays: it belongs to the shared manager. */
+  g_clear_object (&self->sync);
 
   G_OBJECT_CLASS (tm_window_parent_class)->dispose (object);
 }
@@ -724,6 +884,14 @@ tm_window_class_init (TmWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, TmWindow, last_cooperation_column);
   gtk_widget_class_bind_template_child (widget_class, TmWindow, incidents_column);
   gtk_widget_class_bind_template_child (widget_class, TmWindow, status_label);
+  gtk_widget_class_bind_template_child (widget_class, TmWindow, toast_overlay);
+  gtk_widget_class_bind_template_child (widget_class, TmWindow, sync_revealer);
+  gtk_widget_class_bind_template_child (widget_class, TmWindow, sync_label);
+  gtk_widget_class_bind_template_child (widget_class, TmWindow, sync_progress);
+  gtk_widget_class_bind_template_child (widget_class, TmWindow, error_revealer);
+  gtk_widget_class_bind_template_child (widget_class, TmWindow, error_label);
+  gtk_widget_class_bind_template_child (widget_class, TmWindow, offline_icon);
+  gtk_widget_class_bind_template_child (widget_class, TmWindow, sync_status_label);
   gtk_widget_class_bind_template_callback (widget_class, setup_text_cb);
   gtk_widget_class_bind_template_callback (widget_class, setup_number_cb);
   gtk_widget_class_bind_template_callback (widget_class, bind_name_cb);

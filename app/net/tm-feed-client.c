@@ -303,6 +303,18 @@ parse_feed_url (const char  *url,
 }
 
 gboolean
+tm_feed_client_check_url (const char  *url,
+                          GError     **error)
+{
+  g_autoptr(GUri) uri = NULL;
+
+  g_return_val_if_fail (url != NULL, FALSE);
+
+  uri = parse_feed_url (url, error);
+  return uri != NULL;
+}
+
+gboolean
 tm_feed_client_url_is_insecure (const char *url)
 {
   g_autoptr(GUri) uri = NULL;

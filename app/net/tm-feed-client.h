@@ -102,6 +102,11 @@ GQuark        tm_feed_client_error_quark (void);
  * whole sync fails with TM_FEED_CLIENT_ERROR_DEADLINE after "deadline". */
 TmFeedClient *tm_feed_client_new         (void);
 
+/* Whether @url can be synced: an http:// or https:// URL with a host.  The
+ * error (TM_FEED_CLIENT_ERROR_URL) says what to enter instead. */
+gboolean      tm_feed_client_check_url   (const char  *url,
+                                          GError     **error);
+
 /* TRUE for an http:// URL whose host is not a loopback address or
  * "localhost": what it fetches can be read and changed on the way, so the
  * user should be warned. */

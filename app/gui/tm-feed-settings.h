@@ -1,0 +1,19 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * tm-feed-settings.h: where the team feed is and its access token.
+ */
+#pragma once
+
+#include <adwaita.h>
+
+#include "tm-sync-manager.h"
+
+G_BEGIN_DECLS
+
+#define TM_TYPE_FEED_SETTINGS (tm_feed_settings_get_type ())
+G_DECLARE_FINAL_TYPE (TmFeedSettings, tm_feed_settings, TM, FEED_SETTINGS, AdwPreferencesWindow)
+
+TmFeedSettings *tm_feed_settings_new (GtkWindow     *parent,
+                                      TmSyncManager *manager);
+
+G_END_DECLS
