@@ -683,16 +683,23 @@ on_sync_progress (const TmFeedSyncProgress *progress,
     {
       g_autofree char *done = g_format_size (progress->bytes_done);
       g_autofree char *total = g_format_size (progress->bytes_total);
+      g_autofree char *records = g_strdup_printf ("%" G_GUINT64_FORMAT, progress->records_done);
+      g_autofree char *records_total = g_strdup_printf ("%" G_GUINT64_FORMAT,
+                                                        progress->records_total);
 
       /* Translators: a progress line, redrawn in place */
-      g_printerr (_("\rDownloading: %u of %u files, %s of %s, %" G_GUINT64_FORMAT " of %"
-                    G_GUINT64_FORMAT " records checked "),
+      g_printerr (_("\rDownloading: %u of %u files, %s of %s, %s of %s records checked "),
                   progress->shards_done, progress->shards_total, done, total,
-                  progress->records_done, progress->records_total);
+                  records, records_total);
     }
   else
-    g_printerr (_("\rSaving %" G_GUINT64_FORMAT " records to the database…%s"),
-                progress->records_total, "                                        ");
+    {
+      g_autofree char *records_total = g_strdup_printf ("%" G_GUINT64_FORMAT,
+                                                        progress->records_total);
+
+      g_printerr (_("\rSaving %s records to the database…"), records_total);
+      g_printerr ("%s", "                                        ");
+    }
   run->line_drawn = TRUE;
 }
 
