@@ -276,6 +276,7 @@ tm_feed_settings_new (GtkWindow     *parent,
 
   return g_object_new (TM_TYPE_FEED_SETTINGS,
                        "transient-for", parent,
+                       "destroy-with-parent", TRUE,
                        "manager", manager,
                        NULL);
 }

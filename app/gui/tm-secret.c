@@ -18,7 +18,7 @@ token_schema (void)
       { "url", SECRET_SCHEMA_ATTRIBUTE_STRING },
       { NULL, 0 },
     },
-    0, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
+    0, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
   };
 
   return &schema;

@@ -35,7 +35,8 @@ void           tm_sync_manager_set_feed_url      (TmSyncManager *self,
 gboolean       tm_sync_manager_get_running       (TmSyncManager *self);
 /* 0–1 while running, from the bytes of the shards being fetched. */
 double         tm_sync_manager_get_fraction      (TmSyncManager *self);
-/* "Downloading 3 of 24 files (1.2 of 30.5 MB)…", NULL when idle. */
+/* "Downloading 3 of 24 files (1.2 of 30.5 MB)…"; after a sync it keeps
+ * its last words (for the bar sliding away) until the next one. */
 const char    *tm_sync_manager_get_progress_text (TmSyncManager *self);
 /* "Synced 25 Nov 18:21 from feed.example.com", "Offline: …", or "Not
  * synced with a feed yet: local data only". */

@@ -572,7 +572,12 @@ on_sync_running_changed_cb (TmSyncManager *sync,
                             GParamSpec    *pspec,
                             TmWindow      *self)
 {
-  gtk_revealer_set_reveal_child (self->sync_revealer, tm_sync_manager_get_running (sync));
+  gboolean running = tm_sync_manager_get_running (sync);
+
+  gtk_revealer_set_reveal_child (self->sync_revealer, running);
+  /* A new sync, however started, makes the last failure old news. */
+  if (running)
+    gtk_revealer_set_reveal_child (self->error_revealer, FALSE);
   tm_window_update_sync_actions (self);
 }
 
@@ -731,11 +736,11 @@ tm_window_close_request (GtkWindow *window)
 
   /* GTK 4 keeps the default size in step with the unmaximized size. */
   gtk_window_get_default_size (window, &width, &height);
-  g_settings_delay (self->settings);
+  /* Not g_settings_delay(): it would stay on for the feed-url binding of
+   * the shared sync manager, whose changes would then never be saved. */
   g_settings_set_int (self->settings, "window-width", width);
   g_settings_set_int (self->settings, "window-height", height);
   g_settings_set_boolean (self->settings, "window-maximized", gtk_window_is_maximized (window));
-  g_settings_apply (self->settings);
 
   return GTK_WINDOW_CLASS (tm_window_parent_class)->close_request (window);
 }
