@@ -1064,6 +1064,29 @@ body_complete (GTask *task)
   Sync *sync = g_task_get_task_data (task);
   ParseJob *job;
 
+  if (sync->shard == NULL)
+    {
+      /* libsoup 3.2 also passes a body cut short under its Content-Length
+       * as complete.  Without gzip the length is the body's: compare. */
+      SoupMessageHeaders *headers = soup_message_get_response_headers (sync->msg);
+      goffset length = soup_message_headers_get_content_length (headers);
+
+      if (soup_message_headers_get_one (headers, "Content-Encoding") == NULL
+          && length > 0 && (goffset) sync->received < length)
+        {
+          g_autofree char *received = g_strdup_printf ("%" G_GSIZE_FORMAT, sync->received);
+          g_autofree char *expected = g_strdup_printf ("%" G_GOFFSET_FORMAT, length);
+
+          attempt_failed (task,
+                          g_error_new (G_IO_ERROR, G_IO_ERROR_PARTIAL_INPUT,
+                                       _("the server sent only %s of the %s bytes it announced "
+                                         "(the connection broke off); try again"),
+                                       received, expected),
+                          -1);
+          return;
+        }
+    }
+
   if (sync->shard != NULL && sync->received < sync->limit)
     {
       /* Cut short (libsoup 3.2 reports some such bodies as complete): the
@@ -1188,8 +1211,13 @@ tm_feed_client_set_property (GObject      *object,
     case PROP_TIMEOUT:
       self->timeout = g_value_get_uint (value);
       /* The session's timeout is an inactivity timeout: a request that
-       * receives nothing for this long fails. */
-      soup_session_set_timeout (self->session, self->timeout);
+       * receives nothing for this long fails.  It only reaches
+       * connections opened after it is set, so a new value gets a new
+       * session rather than kept-alive connections with the old one. */
+      g_clear_object (&self->session);
+      self->session = soup_session_new_with_options ("user-agent", "TrustMatch/" PACKAGE_VERSION,
+                                                     "timeout", self->timeout,
+                                                     NULL);
       break;
     case PROP_DEADLINE:        self->deadline = g_value_get_uint (value); break;
     case PROP_MAX_ATTEMPTS:    self->max_attempts = g_value_get_uint (value); break;
@@ -1233,9 +1261,8 @@ static void
 tm_feed_client_init (TmFeedClient *self)
 {
   /* SoupContentDecoder is there by default, so gzip is asked for and
-   * decoded.  The timeout is set with the "timeout" property. */
-  self->session = soup_session_new_with_options ("user-agent", "TrustMatch/" PACKAGE_VERSION,
-                                                 NULL);
+   * decoded.  The "timeout" property, set at construction, makes the
+   * session. */
 }
 
 TmFeedClient *
