@@ -174,6 +174,14 @@ static const char * const tm_store_migrations[] = {
   "CREATE INDEX streamers_by_feed_shard ON streamers (feed_shard) WHERE feed_shard IS NOT NULL;"
   "CREATE INDEX cooperations_by_feed_shard ON cooperations (feed_shard) WHERE feed_shard IS NOT NULL;"
   "CREATE INDEX incidents_by_feed_shard ON incidents (feed_shard) WHERE feed_shard IS NOT NULL;",
+
+  /* 2 → 3: the user's own records, which every sync reads to leave them
+   * alone.  Without these, "WHERE origin = 'local'" scanned whole tables:
+   * 1 s and 130 MiB of page cache for a one-shard sync of a 1M store. */
+  "CREATE INDEX brands_local ON brands (id) WHERE origin = 'local';"
+  "CREATE INDEX streamers_local ON streamers (id) WHERE origin = 'local';"
+  "CREATE INDEX cooperations_local ON cooperations (id) WHERE origin = 'local';"
+  "CREATE INDEX incidents_local ON incidents (id) WHERE origin = 'local';",
 };
 
 #define TM_STORE_SCHEMA_VERSION ((int) G_N_ELEMENTS (tm_store_migrations))
