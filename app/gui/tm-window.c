@@ -611,8 +611,8 @@ on_sync_finished_cb (TmSyncManager *sync,
                      const GError  *error,
                      TmWindow      *self)
 {
-  /* Only the window the user is in tells about it. */
-  if (!gtk_window_is_active (GTK_WINDOW (self)) && !gtk_widget_get_visible (GTK_WIDGET (self)))
+  /* Every open window shows the shared sync's outcome. */
+  if (!gtk_widget_get_visible (GTK_WIDGET (self)))
     return;
 
   if (error == NULL)

@@ -69,7 +69,6 @@ typedef struct {
   gpointer           progress_data;
   TmFeedSyncProgress prog;
   gint64             last_report;    /* monotonic, µs */
-  guint64            bytes_completed; /* of the shards downloaded whole */
 
   /* The request in progress, as asked: each attempt sends it anew. */
   GUri              *req_uri;
@@ -599,7 +598,7 @@ attempt_failed (GTask  *task,
 
   sync->prog.phase = TM_FEED_SYNC_PHASE_WAITING;
   sync->prog.wait_seconds = (guint) ((delay_ms + 999) / 1000);
-  sync->prog.bytes_done = sync->bytes_completed;
+  sync->prog.bytes_done = sync->result.bytes;
   report_progress (sync, TRUE);
 
   /* Waits for the delay, or until the sync is cancelled: the child source
@@ -677,7 +676,7 @@ on_body_read (GObject      *source,
     }
   if (sync->shard != NULL)
     {
-      sync->prog.bytes_done = sync->bytes_completed + sync->received;
+      sync->prog.bytes_done = sync->result.bytes + sync->received;
       report_progress (sync, FALSE);
     }
   read_more (task);
@@ -879,6 +878,7 @@ on_applied (GObject      *source,
       sync_fail (task, error);
       return;
     }
+  sync->result.fetched = sync->prog.shards_done;
   sync->result.changed = sync->result.fetched > 0 || sync->dropped > 0;
   sync_return (task);
 }
@@ -978,8 +978,6 @@ on_shard_parsed (GObject      *source,
       sync_fail (task, error);
       return;
     }
-  sync->result.fetched++;
-  sync->result.bytes += job->body->len;
   sync->prog.shards_done++;
   sync->prog.records_done += (guint64) job->shard->records;
   report_progress (sync, TRUE);
@@ -1126,8 +1124,10 @@ body_complete (GTask *task)
     }
   else
     {
-      sync->bytes_completed += job->body->len;
-      sync->prog.bytes_done = sync->bytes_completed;
+      /* Counted when it arrives whole: a failure later fails the sync,
+       * whose result is then not read. */
+      sync->result.bytes += job->body->len;
+      sync->prog.bytes_done = sync->result.bytes;
       sync_end_request (sync, TRUE);
       run_in_thread (task, job, (GDestroyNotify) parse_job_free, TRUE,
                      parse_shard_thread, on_shard_parsed);
