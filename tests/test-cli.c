@@ -15,6 +15,7 @@
 #include "tm-json.h"
 #include "tm-store.h"
 #include "tm-text.h"
+#include "tm-test-utils.h"
 
 /* Tests of trustmatch-cli as a script would use it: exit codes, output,
  * and what ends up in the database. */
@@ -37,28 +38,11 @@ fixture_set_up (Fixture *f, gconstpointer data)
   f->db = g_build_filename (f->dir, "test.db", NULL);
 }
 
-static void
-remove_tree (const char *path)
-{
-  g_autoptr(GDir) d = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  if (d != NULL)
-    while ((name = g_dir_read_name (d)))
-      {
-        g_autofree char *child = g_build_filename (path, name, NULL);
-        if (g_file_test (child, G_FILE_TEST_IS_DIR))
-          remove_tree (child);
-        else
-          g_unlink (child);
-      }
-  g_rmdir (path);
-}
 
 static void
 fixture_tear_down (Fixture *f, gconstpointer data)
 {
-  remove_tree (f->dir);
+  tm_test_remove_tree (f->dir);
   g_free (f->dir);
   g_free (f->db);
 }

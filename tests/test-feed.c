@@ -11,6 +11,7 @@
 #include "tm-feed.h"
 #include "tm-json.h"
 #include "tm-store.h"
+#include "tm-test-utils.h"
 
 /* Tests of the feed format (docs/feed-format.md): what a client accepts
  * from a server, and what the publisher writes into a folder. */
@@ -368,23 +369,6 @@ typedef struct {
   TmStore *store;
 } Fixture;
 
-static void
-remove_tree (const char *path)
-{
-  g_autoptr(GDir) d = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  if (d != NULL)
-    while ((name = g_dir_read_name (d)))
-      {
-        g_autofree char *child = g_build_filename (path, name, NULL);
-        if (g_file_test (child, G_FILE_TEST_IS_DIR))
-          remove_tree (child);
-        else
-          g_unlink (child);
-      }
-  g_rmdir (path);
-}
 
 static char **
 sample_files (void)
@@ -418,7 +402,7 @@ static void
 fixture_tear_down (Fixture *f, gconstpointer data)
 {
   g_clear_object (&f->store);
-  remove_tree (f->dir);
+  tm_test_remove_tree (f->dir);
   g_free (f->dir);
   g_free (f->feed);
 }

@@ -19,6 +19,7 @@
 #include "tm-store-feed.h"
 #include "tm-sync-manager.h"
 #include "tm-window.h"
+#include "tm-test-utils.h"
 
 /* The sync as the user sees it in the window: the sync bar, the error
  * bar, the footer and the offline icon, the Feed Settings window, and the
@@ -50,23 +51,6 @@ static const char *sample_dir;
 /* Files                                                              */
 /* ------------------------------------------------------------------ */
 
-static void
-remove_tree (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-
-      if (g_file_test (child, G_FILE_TEST_IS_DIR) && !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
-        remove_tree (child);
-      else
-        g_unlink (child);
-    }
-  g_rmdir (path);
-}
 
 static void
 copy_tree (const char *from,
@@ -830,7 +814,7 @@ fixture_tear_down (Fixture       *f,
   /* The connections' last callbacks, before the files go. */
   drain ();
   g_clear_object (&f->source);
-  remove_tree (f->dir);
+  tm_test_remove_tree (f->dir);
   g_free (f->dir);
   g_free (f->feed);
   g_free (f->db_path);
@@ -1617,7 +1601,7 @@ main (int   argc,
       g_dbus_connection_set_exit_on_close (connection, FALSE);
   }
   g_test_dbus_stop (bus);
-  remove_tree (scratch_dir);
+  tm_test_remove_tree (scratch_dir);
   g_free (scratch_dir);
   g_free (template_dir);
   g_free (keyring_problem);

@@ -12,6 +12,7 @@
 #include "tm-gui-utils.h"
 #include "tm-json.h"
 #include "tm-window.h"
+#include "tm-test-utils.h"
 
 /* One scratch directory for the whole run; XDG_DATA_HOME points into it
  * before GLib first reads it. */
@@ -349,23 +350,6 @@ test_format_numbers (void)
   }
 }
 
-static void
-remove_tree (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-
-      if (g_file_test (child, G_FILE_TEST_IS_DIR))
-        remove_tree (child);
-      else
-        g_unlink (child);
-    }
-  g_rmdir (path);
-}
 
 int
 main (int   argc,
@@ -391,7 +375,7 @@ main (int   argc,
 
   ret = g_test_run ();
 
-  remove_tree (scratch_dir);
+  tm_test_remove_tree (scratch_dir);
   g_free (scratch_dir);
 
   return ret;

@@ -15,6 +15,8 @@
 # include <sys/prctl.h>
 #endif
 
+#include "tm-test-utils.h"
+
 /* The feed against a real web server, as a team would host it: the sample
  * data is published with trustmatch-cli into a folder that nginx serves
  * on 127.0.0.1 with gzip and ETags on, and trustmatch-cli syncs from it.
@@ -229,23 +231,6 @@ write_renamed_streamer (Fixture  *f,
   return g_steal_pointer (&path);
 }
 
-static void
-remove_tree (GFile *file)
-{
-  g_autoptr(GFileEnumerator) children = NULL;
-
-  children = g_file_enumerate_children (file, G_FILE_ATTRIBUTE_STANDARD_NAME,
-                                        G_FILE_QUERY_INFO_NOFOLLOW_SYMLINKS, NULL, NULL);
-  if (children != NULL)
-    {
-      GFileInfo *info;
-      GFile *child;
-
-      while (g_file_enumerator_iterate (children, &info, &child, NULL, NULL) && info != NULL)
-        remove_tree (child);
-    }
-  g_file_delete (file, NULL, NULL);
-}
 
 /* ------------------------------------------------------------------ */
 /* nginx                                                              */
@@ -638,10 +623,8 @@ static void
 fixture_teardown (Fixture       *f,
                   gconstpointer  data)
 {
-  g_autoptr(GFile) dir = g_file_new_for_path (f->dir);
-
   stop_nginx (f);
-  remove_tree (dir);
+  tm_test_remove_tree (f->dir);
   g_free (f->dir);
   g_free (f->feed);
   g_free (f->source_db);

@@ -10,6 +10,7 @@
 #include "app/core/tm-json.h"
 #include "app/core/tm-store-feed.h"
 #include "app/core/tm-store-schema.h"
+#include "tm-test-utils.h"
 
 #define FEED_URL "https://data.example.com/team/manifest.json"
 
@@ -48,31 +49,13 @@ fixture_set_up (Fixture *f, gconstpointer data)
   g_assert_no_error (error);
 }
 
-static void
-remove_tree (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  if (dir != NULL)
-    while ((name = g_dir_read_name (dir)) != NULL)
-      {
-        g_autofree char *child = g_build_filename (path, name, NULL);
-
-        if (g_file_test (child, G_FILE_TEST_IS_DIR))
-          remove_tree (child);
-        else
-          g_unlink (child);
-      }
-  g_rmdir (path);
-}
 
 static void
 fixture_tear_down (Fixture *f, gconstpointer data)
 {
   g_clear_object (&f->source);
   g_clear_object (&f->target);
-  remove_tree (f->dir);
+  tm_test_remove_tree (f->dir);
   g_free (f->dir);
   g_free (f->feed);
 }

@@ -13,31 +13,13 @@
 #include "tm-json.h"
 #include "tm-store.h"
 #include "tm-store-schema.h"
+#include "tm-test-utils.h"
 
 /* Everything happens below this directory, which is also $XDG_DATA_HOME:
  * the tests never see the user's real data. */
 static char *test_root;
 
 /* Helpers --------------------------------------------------------------- */
-
-static void
-remove_tree (const char *path)
-{
-  GDir *dir = g_dir_open (path, 0, NULL);
-
-  if (dir != NULL)
-    {
-      const char *name;
-
-      while ((name = g_dir_read_name (dir)) != NULL)
-        {
-          g_autofree char *child = g_build_filename (path, name, NULL);
-          remove_tree (child);
-        }
-      g_dir_close (dir);
-    }
-  g_remove (path);
-}
 
 /* A fresh directory for one test. */
 static char *
@@ -548,7 +530,7 @@ test_open_creates_schema (void)
   assert_integrity_ok (store);
 
   g_clear_object (&store);
-  remove_tree (dir);
+  tm_test_remove_tree (dir);
 }
 
 static void
@@ -580,7 +562,7 @@ test_open_reopen_keeps_data (void)
   assert_integrity_ok (store);
   g_object_unref (store);
 
-  remove_tree (dir);
+  tm_test_remove_tree (dir);
 }
 
 static void
@@ -609,7 +591,7 @@ test_open_migrates_version_0 (void)
   g_assert_false (tm_store_is_empty (store));
   g_clear_object (&store);
 
-  remove_tree (dir);
+  tm_test_remove_tree (dir);
 }
 
 static void
@@ -641,7 +623,7 @@ test_open_refuses_newer (void)
   assert_same_bytes (path, bytes, length);
   g_assert_false (g_file_test (wal, G_FILE_TEST_EXISTS));
 
-  remove_tree (dir);
+  tm_test_remove_tree (dir);
 }
 
 static void
@@ -674,7 +656,7 @@ test_open_refuses_not_sqlite (void)
       assert_same_bytes (path, texts[i], strlen (texts[i]));
     }
 
-  remove_tree (dir);
+  tm_test_remove_tree (dir);
 }
 
 static void
@@ -711,7 +693,7 @@ test_open_refuses_foreign_sqlite (void)
       assert_same_bytes (path, bytes, length);
     }
 
-  remove_tree (dir);
+  tm_test_remove_tree (dir);
 }
 
 static void
@@ -742,7 +724,7 @@ test_open_refuses_damaged (void)
   g_assert_nonnull (strstr (error->message, path));
   assert_same_bytes (path, bytes, length);
 
-  remove_tree (dir);
+  tm_test_remove_tree (dir);
 }
 
 /* Importing ------------------------------------------------------------- */
@@ -789,7 +771,7 @@ test_import_round_trip (void)
   assert_integrity_ok (store);
 
   g_clear_object (&store);
-  remove_tree (dir);
+  tm_test_remove_tree (dir);
 }
 
 static void
@@ -828,7 +810,7 @@ test_import_again_unchanged (void)
   assert_integrity_ok (store);
 
   g_clear_object (&store);
-  remove_tree (dir);
+  tm_test_remove_tree (dir);
 }
 
 static void
@@ -882,7 +864,7 @@ test_import_update_one (void)
   assert_integrity_ok (store);
 
   g_clear_object (&store);
-  remove_tree (dir);
+  tm_test_remove_tree (dir);
 }
 
 static void
@@ -926,7 +908,7 @@ test_import_several_datasets (void)
   assert_integrity_ok (store);
 
   g_clear_object (&store);
-  remove_tree (dir);
+  tm_test_remove_tree (dir);
 }
 
 static void
@@ -973,7 +955,7 @@ test_import_bad_reference (void)
   assert_integrity_ok (store);
 
   g_clear_object (&store);
-  remove_tree (dir);
+  tm_test_remove_tree (dir);
 }
 
 static void
@@ -1016,7 +998,7 @@ test_import_duplicate_across_files (void)
   assert_integrity_ok (store);
 
   g_clear_object (&store);
-  remove_tree (dir);
+  tm_test_remove_tree (dir);
 }
 
 static void
@@ -1073,7 +1055,7 @@ test_import_rolls_back_midway (void)
                    ==, count_linked (changed, "b002"));
 
   g_clear_object (&store);
-  remove_tree (dir);
+  tm_test_remove_tree (dir);
 }
 
 /* Large imports take another path (the secondary indexes are rebuilt
@@ -1131,7 +1113,7 @@ test_import_bulk (void)
   assert_integrity_ok (store);
 
   g_clear_object (&store);
-  remove_tree (dir);
+  tm_test_remove_tree (dir);
 }
 
 /* The two failures a user can meet in practice: another program holds
@@ -1184,7 +1166,7 @@ test_import_locked_or_full (void)
   assert_integrity_ok (store);
 
   g_clear_object (&store);
-  remove_tree (dir);
+  tm_test_remove_tree (dir);
 }
 
 static void
@@ -1244,7 +1226,7 @@ test_import_files (void)
   g_assert_cmpstr (after, ==, expected);
 
   g_clear_object (&store);
-  remove_tree (dir);
+  tm_test_remove_tree (dir);
 }
 
 /* The error tm_dataset_load_file gives for @path alone. */
@@ -1363,7 +1345,7 @@ test_import_files_first_bad (void)
   assert_import_fails_as (store, order4, late_error, before);
 
   g_clear_object (&store);
-  remove_tree (dir);
+  tm_test_remove_tree (dir);
 }
 
 /* Reading on several threads gives the datasets in argument order: the
@@ -1431,7 +1413,7 @@ test_import_files_keep_order (void)
 
   g_clear_object (&store);
   g_clear_object (&sequential);
-  remove_tree (dir);
+  tm_test_remove_tree (dir);
 }
 
 /* Seeding --------------------------------------------------------------- */
@@ -1504,7 +1486,7 @@ test_seed_if_empty (void)
   g_assert_cmpint (query_int (store, "SELECT count(*) FROM imports"), ==, 1);
 
   g_clear_object (&store);
-  remove_tree (dir);
+  tm_test_remove_tree (dir);
 }
 
 /* The bundled sample data, when present: seeds, round-trips, and
@@ -1531,7 +1513,7 @@ test_seed_sample_data (void)
   if (sample == NULL || !(d = g_dir_open (sample, 0, NULL)))
     {
       g_test_skip ("TRUSTMATCH_SAMPLE_DIR is not set or not readable");
-      remove_tree (dir);
+      tm_test_remove_tree (dir);
       return;
     }
   while ((name = g_dir_read_name (d)) != NULL)
@@ -1540,7 +1522,7 @@ test_seed_sample_data (void)
   if (files->len == 0)
     {
       g_test_skip ("no sample data yet");
-      remove_tree (dir);
+      tm_test_remove_tree (dir);
       return;
     }
   g_ptr_array_add (files, NULL);
@@ -1577,7 +1559,7 @@ test_seed_sample_data (void)
   g_assert_cmpstr (first, ==, expected);
 
   g_clear_object (&store);
-  remove_tree (dir);
+  tm_test_remove_tree (dir);
 }
 
 /* Single edits ---------------------------------------------------------- */
@@ -1658,7 +1640,7 @@ test_brand_put_delete (void)
   assert_integrity_ok (store);
 
   g_clear_object (&store);
-  remove_tree (dir);
+  tm_test_remove_tree (dir);
 }
 
 static void
@@ -1715,7 +1697,7 @@ test_brand_delete_keeps_cooperations (void)
   assert_integrity_ok (store);
 
   g_clear_object (&store);
-  remove_tree (dir);
+  tm_test_remove_tree (dir);
 }
 
 int
@@ -1757,7 +1739,7 @@ main (int   argc,
 
   result = g_test_run ();
 
-  remove_tree (test_root);
+  tm_test_remove_tree (test_root);
   g_free (test_root);
   return result;
 }

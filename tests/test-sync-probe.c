@@ -17,6 +17,7 @@
 #include "app/core/tm-generator.h"
 #include "app/core/tm-store-feed.h"
 #include "app/net/tm-feed-client.h"
+#include "tm-test-utils.h"
 
 /* What a user sees of a large sync: the main loop keeps running (a GUI
  * would not freeze) and progress is reported as the sync goes.
@@ -218,24 +219,6 @@ fixture_set_up (Fixture       *f,
 #endif
 }
 
-static void
-remove_tree (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  if (dir != NULL)
-    while ((name = g_dir_read_name (dir)) != NULL)
-      {
-        g_autofree char *child = g_build_filename (path, name, NULL);
-
-        if (g_file_test (child, G_FILE_TEST_IS_DIR))
-          remove_tree (child);
-        else
-          g_unlink (child);
-      }
-  g_rmdir (path);
-}
 
 static void
 fixture_tear_down (Fixture       *f,
@@ -253,7 +236,7 @@ fixture_tear_down (Fixture       *f,
   g_cond_clear (&f->ready);
   g_clear_object (&f->source);
   g_clear_object (&f->target);
-  remove_tree (f->dir);
+  tm_test_remove_tree (f->dir);
   g_free (f->dir);
   g_free (f->feed);
   g_free (f->url);

@@ -11,6 +11,7 @@
 #include "app/core/tm-json.h"
 #include "app/core/tm-store-feed.h"
 #include "app/net/tm-feed-client.h"
+#include "tm-test-utils.h"
 
 /* The feed is published from the sample data by tm_feed_publish and
  * served by two SoupServers in this process, on two ports of 127.0.0.1
@@ -524,8 +525,6 @@ publish (Fixture *f)
  * copy, which is much faster than importing and publishing again. */
 static char *template_dir;
 
-static void remove_tree (const char *path);
-
 static void
 make_template (void)
 {
@@ -612,24 +611,6 @@ fixture_set_up (Fixture *f, gconstpointer data)
   f->options.token = TOKEN;
 }
 
-static void
-remove_tree (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  if (dir != NULL)
-    while ((name = g_dir_read_name (dir)) != NULL)
-      {
-        g_autofree char *child = g_build_filename (path, name, NULL);
-
-        if (g_file_test (child, G_FILE_TEST_IS_DIR))
-          remove_tree (child);
-        else
-          g_unlink (child);
-      }
-  g_rmdir (path);
-}
 
 static void
 assert_no_token (const char *text, gsize length, const char *what)
@@ -680,7 +661,7 @@ fixture_tear_down (Fixture *f, gconstpointer data)
   g_clear_object (&f->source);
   g_clear_object (&f->target);
   assert_no_token_in_files (f->dir);
-  remove_tree (f->dir);
+  tm_test_remove_tree (f->dir);
   g_free (f->dir);
   g_free (f->feed);
   g_free (f->url);
@@ -2167,7 +2148,7 @@ main (int argc, char *argv[])
 #undef ADD
 
   status = g_test_run ();
-  remove_tree (template_dir);
+  tm_test_remove_tree (template_dir);
   g_free (template_dir);
   return status;
 }
