@@ -456,6 +456,166 @@ test_errors_leave_store (Fixture *f, gconstpointer data)
   }
 }
 
+static int
+compare_rank (gconstpointer a, gconstpointer b)
+{
+  guint ra = tm_feed_apply_rank ((*(TmFeedShard * const *) a)->kind);
+  guint rb = tm_feed_apply_rank ((*(TmFeedShard * const *) b)->kind);
+
+  return (ra > rb) - (ra < rb);
+}
+
+/* The manifest's shards in the order TmFeedApply takes them. */
+static GPtrArray *
+shards_in_rank_order (TmFeedManifest *m)
+{
+  GPtrArray *shards = g_ptr_array_new ();
+
+  for (guint i = 0; i < m->shards->len; i++)
+    g_ptr_array_add (shards, g_ptr_array_index (m->shards, i));
+  g_ptr_array_sort (shards, compare_rank);
+  return shards;
+}
+
+/* What the HTTP client does: one shard at a time, each freed once added,
+ * some with their digests computed beforehand as a worker does.  Freeing
+ * the apply before its commit, after shards were written, leaves the
+ * store as it was; committing gives the publisher's data. */
+static void
+test_shard_by_shard (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TmFeedManifest) m = NULL;
+  g_autoptr(GPtrArray) shards = NULL;
+  g_autofree char *dump_before = dump_text (f->target);
+  g_autofree char *state_before = state_text (f->target);
+  g_auto(TmFeedApplyStats) stats = { 0, };
+
+  publish (f);
+  m = read_manifest (f);
+  shards = shards_in_rank_order (m);
+  g_assert_cmpint (((TmFeedShard *) g_ptr_array_index (shards, 0))->kind, ==, TM_FEED_STREAMERS);
+
+  /* Abandoned half way: cooperations were written, then rolled back. */
+  {
+    g_autoptr(TmFeedApply) apply = tm_feed_apply_begin (f->target, FEED_URL, m, NULL, NULL, &error);
+    g_autofree char *dump_after = NULL;
+    g_autofree char *state_after = NULL;
+
+    g_assert_no_error (error);
+    for (guint i = 0; i < shards->len; i++)
+      {
+        TmFeedShard *s = g_ptr_array_index (shards, i);
+        g_autoptr(TmFeedFetchedShard) fetched =
+          tm_feed_fetched_shard_new (s->path, load_shard (f, s->path), NULL, NULL);
+
+        g_assert_true (tm_feed_apply_add (apply, fetched, &error));
+        g_assert_no_error (error);
+        if (s->kind == TM_FEED_COOPERATIONS)
+          break;
+      }
+    g_clear_pointer (&apply, tm_feed_apply_free);
+    dump_after = dump_text (f->target);
+    state_after = state_text (f->target);
+    g_assert_cmpstr (dump_after, ==, dump_before);
+    g_assert_cmpstr (state_after, ==, state_before);
+  }
+
+  /* All of it. */
+  {
+    g_autoptr(TmFeedApply) apply = tm_feed_apply_begin (f->target, FEED_URL, m, "\"e\"", NULL, &error);
+
+    g_assert_no_error (error);
+    for (guint i = 0; i < shards->len; i++)
+      {
+        TmFeedShard *s = g_ptr_array_index (shards, i);
+        g_autoptr(TmFeedFetchedShard) fetched =
+          tm_feed_fetched_shard_new (s->path, load_shard (f, s->path), NULL, NULL);
+
+        if (i % 2 == 0)
+          tm_feed_fetched_shard_prepare (fetched);
+        g_assert_true (tm_feed_apply_add (apply, fetched, &error));
+        g_assert_no_error (error);
+      }
+    g_assert_true (tm_feed_apply_commit (apply, &stats, &error));
+    g_assert_no_error (error);
+  }
+  assert_synced (f);
+  g_assert_cmpuint (stats.added, ==, count_records (f->source));
+
+  /* Applied again shard by shard, prepared or not, nothing differs. */
+  {
+    g_auto(TmFeedApplyStats) again = { 0, };
+    g_autoptr(TmFeedApply) apply = tm_feed_apply_begin (f->target, FEED_URL, m, "\"e\"", NULL, &error);
+
+    g_assert_no_error (error);
+    for (guint i = 0; i < shards->len; i++)
+      {
+        TmFeedShard *s = g_ptr_array_index (shards, i);
+        g_autoptr(TmFeedFetchedShard) fetched =
+          tm_feed_fetched_shard_new (s->path, load_shard (f, s->path), NULL, NULL);
+
+        if (i % 2 == 1)
+          tm_feed_fetched_shard_prepare (fetched);
+        g_assert_true (tm_feed_apply_add (apply, fetched, &error));
+      }
+    g_assert_true (tm_feed_apply_commit (apply, &again, &error));
+    g_assert_no_error (error);
+    g_assert_cmpuint (again.unchanged, ==, count_records (f->source));
+    g_assert_cmpuint (again.added + again.updated + again.removed, ==, 0);
+  }
+  assert_synced (f);
+}
+
+/* The same streamer in two shards of one feed: refused, naming both
+ * shards, after the first was already written; nothing is kept. */
+static void
+test_duplicate_across_shards (Fixture *f, gconstpointer data)
+{
+  g_autoptr(TmFeedManifest) m = NULL;
+  g_autoptr(GPtrArray) fetched = g_ptr_array_new_with_free_func ((GDestroyNotify) tm_feed_fetched_shard_free);
+  TmFeedShard *a = NULL, *b = NULL;
+  TmDataset *da, *db;
+  TmStreamer *first, *other;
+  g_autofree char *url_a = NULL;
+  g_autofree char *url_b = NULL;
+
+  publish (f);
+  m = read_manifest (f);
+  for (guint i = 0; i < m->shards->len; i++)
+    {
+      TmFeedShard *s = g_ptr_array_index (m->shards, i);
+
+      if (s->kind != TM_FEED_STREAMERS)
+        continue;
+      if (a == NULL)
+        a = s;
+      else if (b == NULL)
+        b = s;
+    }
+  g_assert_nonnull (b);
+  da = load_shard (f, a->path);
+  db = load_shard (f, b->path);
+  first = g_ptr_array_index (da->streamers, 0);
+  other = g_ptr_array_index (db->streamers, 0);
+  g_free (other->id);
+  other->id = g_strdup (first->id);
+  g_ptr_array_add (fetched, tm_feed_fetched_shard_new (a->path, da, NULL, NULL));
+  g_ptr_array_add (fetched, tm_feed_fetched_shard_new (b->path, db, NULL, NULL));
+  url_a = g_strconcat ("https://data.example.com/team/", a->path, NULL);
+  url_b = g_strconcat ("https://data.example.com/team/", b->path, NULL);
+  g_assert_true (g_str_has_prefix (FEED_URL, "https://data.example.com/team/"));
+  assert_failed_sync_leaves_store (f, fetched, "is in both");
+  {
+    g_autoptr(GError) error = NULL;
+
+    g_assert_false (tm_store_apply_feed (f->target, FEED_URL, m, NULL, NULL, fetched, NULL, &error));
+    g_assert_nonnull (strstr (error->message, first->id));
+    g_assert_nonnull (strstr (error->message, url_a));
+    g_assert_nonnull (strstr (error->message, url_b));
+  }
+}
+
 /* A streamer the feed drops while the user's own data still refers to it:
  * the sync is refused and names the record. */
 static void
@@ -655,6 +815,8 @@ main (int argc, char *argv[])
   ADD ("/store-feed/errors-leave-store", test_errors_leave_store);
   ADD ("/store-feed/removed-streamer-still-referenced", test_removed_streamer_still_referenced);
   ADD ("/store-feed/state", test_state);
+  ADD ("/store-feed/shard-by-shard", test_shard_by_shard);
+  ADD ("/store-feed/duplicate-across-shards", test_duplicate_across_shards);
 #undef ADD
 
   return g_test_run ();

@@ -1894,6 +1894,127 @@ test_cancel (Fixture *f, gconstpointer data)
   assert_synced (f);
 }
 
+/* ------------------------------------------------------------------ */
+/* The apply: shards kept on disk, a cancel while it runs             */
+/* ------------------------------------------------------------------ */
+
+static char *tmp_dir;  /* TMPDIR of this test program, where a sync keeps its shards */
+
+/* Files a sync keeps in TMPDIR: those in trustmatch-sync-* folders,
+ * plus one for each such folder. */
+static guint
+count_spooled (void)
+{
+  g_autoptr(GDir) dir = g_dir_open (tmp_dir, 0, NULL);
+  const char *name;
+  guint n = 0;
+
+  g_assert_nonnull (dir);
+  while ((name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *sub_path = g_build_filename (tmp_dir, name, NULL);
+      g_autoptr(GDir) sub = NULL;
+
+      if (!g_str_has_prefix (name, "trustmatch-sync-"))
+        continue;
+      n++;
+      sub = g_dir_open (sub_path, 0, NULL);
+      while (sub != NULL && g_dir_read_name (sub) != NULL)
+        n++;
+    }
+  return n;
+}
+
+typedef struct {
+  GCancellable *cancel_on_apply;  /* nullable */
+  guint         spooled;          /* count_spooled() when the apply began */
+  gboolean      applying;
+} ApplyWatch;
+
+static void
+watch_apply (const TmFeedSyncProgress *progress,
+             gpointer                  user_data)
+{
+  ApplyWatch *watch = user_data;
+
+  if (progress->phase != TM_FEED_SYNC_PHASE_APPLY || watch->applying)
+    return;
+  watch->applying = TRUE;
+  watch->spooled = count_spooled ();
+  if (watch->cancel_on_apply != NULL)
+    g_cancellable_cancel (watch->cancel_on_apply);
+}
+
+/* With no memory to keep them in, every downloaded shard waits for the
+ * apply in a file; the files and their folder are gone once the sync is. */
+static void
+test_spool (Fixture *f, gconstpointer data)
+{
+  g_autoptr(TmFeedManifest) m = read_manifest (f);
+  ApplyWatch watch = { NULL, 0, FALSE };
+
+  g_object_set (f->client, "keep-in-memory", 0, NULL);
+  f->options.progress = watch_apply;
+  f->options.progress_data = &watch;
+  g_assert_cmpuint (count_spooled (), ==, 0);
+  sync_ok (f);
+  assert_synced (f);
+  /* A folder and one file per shard while the apply ran. */
+  g_assert_true (watch.applying);
+  g_assert_cmpuint (watch.spooled, ==, m->shards->len + 1);
+  g_assert_cmpuint (count_spooled (), ==, 0);
+}
+
+/* A shard that fails validation in the apply, read back from its file:
+ * the store stays as it was and no file is left behind. */
+static void
+test_spool_bad_shard (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *changed = synced_then_changed (f);
+  g_autofree char *path = NULL;
+  g_autofree char *id = NULL;
+  g_autofree char *url = NULL;
+  ApplyWatch watch = { NULL, 0, FALSE };
+
+  g_object_set (f->client, "keep-in-memory", 0, NULL);
+  f->options.progress = watch_apply;
+  f->options.progress_data = &watch;
+  put_bad_streamer (f, &path, &id, negate_first_followers);
+  url = feed_url (f, path);
+  error = sync_fails (f, NULL);
+  g_assert_error (error, TM_JSON_ERROR, TM_JSON_ERROR_INVALID);
+  assert_message_has (error, url);
+  assert_message_has (error, id);
+  assert_message_has (error, "followers");
+  /* Both changed shards were kept on disk, and are gone. */
+  g_assert_cmpuint (watch.spooled, ==, 3);
+  g_assert_cmpuint (count_spooled (), ==, 0);
+  f->options.progress = NULL;
+  assert_recovers (f);
+}
+
+/* Cancelled once everything is downloaded, as the apply starts: the store
+ * is as it was, and the next sync applies the feed. */
+static void
+test_cancel_while_applying (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autofree char *changed = synced_then_changed (f);
+  ApplyWatch watch = { cancellable, 0, FALSE };
+
+  f->options.progress = watch_apply;
+  f->options.progress_data = &watch;
+  error = sync_fails (f, cancellable);
+  g_assert_true (watch.applying);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  assert_message_has (error, "cancelled");
+  assert_message_has (error, "nothing was changed");
+  f->options.progress = NULL;
+  assert_recovers (f);
+}
+
 static void
 test_gzip (Fixture *f, gconstpointer data)
 {
@@ -2090,6 +2211,13 @@ main (int argc, char *argv[])
 {
   int status;
 
+  /* Before anything asks GLib for it (it is read once): the sync's
+   * temporary files go where the tests can see them. */
+  tmp_dir = g_build_filename (g_getenv ("TMPDIR") ? g_getenv ("TMPDIR") : "/tmp",
+                              "test-sync-tmp-XXXXXX", NULL);
+  g_assert_nonnull (g_mkdtemp (tmp_dir));
+  g_setenv ("TMPDIR", tmp_dir, TRUE);
+
   g_test_init (&argc, &argv, NULL);
   /* A check that fails marks its test as failed and the test goes on:
    * one fault the client handles wrongly does not hide the results of
@@ -2134,6 +2262,9 @@ main (int argc, char *argv[])
   ADD ("/sync/redirect-other-origin", test_redirect_other_origin);
   ADD ("/sync/cancel", test_cancel);
   ADD ("/sync/gzip", test_gzip);
+  ADD ("/sync/spool", test_spool);
+  ADD ("/sync/spool-bad-shard", test_spool_bad_shard);
+  ADD ("/sync/cancel-while-applying", test_cancel_while_applying);
   ADD ("/sync/shard-stale-304", test_shard_stale_304);
   ADD ("/sync/bad-url", test_bad_url);
   ADD ("/sync/connection-refused", test_connection_refused);
@@ -2149,6 +2280,8 @@ main (int argc, char *argv[])
 
   status = g_test_run ();
   tm_test_remove_tree (template_dir);
+  tm_test_remove_tree (tmp_dir);
+  g_free (tmp_dir);
   g_free (template_dir);
   return status;
 }

@@ -683,21 +683,20 @@ on_sync_progress (const TmFeedSyncProgress *progress,
     {
       g_autofree char *done = g_format_size (progress->bytes_done);
       g_autofree char *total = g_format_size (progress->bytes_total);
-      g_autofree char *records = g_strdup_printf ("%" G_GUINT64_FORMAT, progress->records_done);
+
+      /* Translators: a progress line, redrawn in place */
+      g_printerr (_("\rDownloading: %u of %u files, %s of %s "),
+                  progress->shards_done, progress->shards_total, done, total);
+    }
+  else
+    {
+      g_autofree char *records = g_strdup_printf ("%" G_GUINT64_FORMAT, progress->records_applied);
       g_autofree char *records_total = g_strdup_printf ("%" G_GUINT64_FORMAT,
                                                         progress->records_total);
 
       /* Translators: a progress line, redrawn in place */
-      g_printerr (_("\rDownloading: %u of %u files, %s of %s, %s of %s records checked "),
-                  progress->shards_done, progress->shards_total, done, total,
+      g_printerr (_("\rSaving: %s of %s records checked and written to the database "),
                   records, records_total);
-    }
-  else
-    {
-      g_autofree char *records_total = g_strdup_printf ("%" G_GUINT64_FORMAT,
-                                                        progress->records_total);
-
-      g_printerr (_("\rSaving %s records to the database…"), records_total);
       g_printerr ("%s", "                                        ");
     }
   run->line_drawn = TRUE;

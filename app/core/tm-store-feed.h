@@ -25,6 +25,7 @@ typedef struct {
   TmDataset *dataset;         /* parsed and validated, owned */
   char      *etag;            /* nullable: the response's ETag */
   char      *last_modified;   /* nullable: the response's Last-Modified */
+  char     **digests;         /* private: tm_feed_fetched_shard_prepare() */
 } TmFeedFetchedShard;
 
 /* Takes ownership of @dataset. */
@@ -33,6 +34,10 @@ TmFeedFetchedShard *tm_feed_fetched_shard_new  (const char *path,
                                                 const char *etag,
                                                 const char *last_modified);
 void                tm_feed_fetched_shard_free (TmFeedFetchedShard *fetched);
+/* Does the part of applying @fetched that needs no store (the records'
+ * digests), so that a worker thread can do it while another shard is being
+ * applied.  Optional: tm_feed_apply_add() does it otherwise. */
+void                tm_feed_fetched_shard_prepare (TmFeedFetchedShard *fetched);
 
 #define TM_FEED_APPLY_MAX_SKIPPED_IDS 10
 
@@ -72,6 +77,47 @@ void              tm_feed_state_free        (TmFeedState *state);
 /* The shard with @path, or NULL. */
 TmFeedShardState *tm_feed_state_find_shard  (TmFeedState *state,
                                              const char  *path);
+
+/* One sync's transaction, applied shard by shard so that no more than a
+ * few parsed shards are in memory at once:
+ *
+ *   apply = tm_feed_apply_begin (store, url, manifest, etag, last_modified, &error);
+ *   for each fetched shard, in tm_feed_apply_rank() order:
+ *     tm_feed_apply_add (apply, fetched, &error);   (then free the shard)
+ *   tm_feed_apply_commit (apply, &stats, &error);
+ *   tm_feed_apply_free (apply);
+ *
+ * begin takes the store's write lock (BEGIN IMMEDIATE) and holds it until
+ * commit or free; free without a successful commit rolls everything back,
+ * so the store holds the complete old state or the complete new one.  After
+ * a failed add or commit only free is left.  The result is the same as
+ * tm_store_apply_feed() with all the shards at once (see there).  @manifest
+ * must outlive @apply.  Not thread-safe: one thread at a time. */
+typedef struct _TmFeedApply TmFeedApply;
+
+/* Streamers 0, brands 1, cooperations 2, incidents 3: shards must be
+ * added in this order (brands' blacklists and cooperations refer to
+ * streamers, cooperations to brands).  Shards of one kind in any order. */
+guint        tm_feed_apply_rank       (TmFeedKind            kind);
+
+TmFeedApply *tm_feed_apply_begin      (TmStore              *self,
+                                       const char           *url,
+                                       const TmFeedManifest *manifest,
+                                       const char           *manifest_etag,
+                                       const char           *manifest_last_modified,
+                                       GError              **error);
+/* Checks @fetched against the manifest (listed, not added before, its
+ * kind only, the record count), then checks and writes its records.
+ * @fetched is not taken; its dataset may be freed once this returns. */
+gboolean     tm_feed_apply_add        (TmFeedApply          *apply,
+                                       TmFeedFetchedShard   *fetched,
+                                       GError              **error);
+/* Checks that every new or changed shard was added, removes the records
+ * that left the feed and commits.  @stats is nullable. */
+gboolean     tm_feed_apply_commit     (TmFeedApply          *apply,
+                                       TmFeedApplyStats     *stats,
+                                       GError              **error);
+void         tm_feed_apply_free       (TmFeedApply          *apply);
 
 /* Makes the store's records from the feed at @url equal the feed described
  * by @manifest, in one transaction (on error the store is as before):
@@ -127,6 +173,7 @@ GPtrArray   *tm_store_list_feeds      (TmStore      *self,
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (TmFeedFetchedShard, tm_feed_fetched_shard_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (TmFeedState, tm_feed_state_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (TmFeedApply, tm_feed_apply_free)
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (TmFeedApplyStats, tm_feed_apply_stats_clear)
 
 G_END_DECLS

@@ -1444,20 +1444,30 @@ digest_worker (gpointer data)
 /* Fills @columns[*].slots.  tm_*_digest() only read their record, so
  * they may run on several threads at once. */
 static void
-compute_digests (DigestColumn *columns,
-                 guint         n_columns)
+compute_digests (DigestColumn *all_columns,
+                 guint         n_all,
+                 guint         max_threads)
 {
   g_autoptr(GPtrArray) threads = g_ptr_array_new ();
-  DigestWork work = { columns, n_columns, 0, 0 };
+  g_autoptr(GArray) todo = g_array_new (FALSE, FALSE, sizeof (DigestColumn));
+  DigestWork work = { NULL, 0, 0, 0 };
   guint n_threads;
 
-  for (guint c = 0; c < n_columns; c++)
+  /* Columns already filled (tm_feed_fetched_shard_prepare) stay. */
+  for (guint c = 0; c < n_all; c++)
     {
-      columns[c].slots = g_malloc ((gsize) columns[c].records->len * DIGEST_SLOT + 1);
-      work.total += columns[c].records->len;
+      if (all_columns[c].slots != NULL)
+        continue;
+      all_columns[c].slots = g_malloc ((gsize) all_columns[c].records->len * DIGEST_SLOT + 1);
+      g_array_append_val (todo, all_columns[c]);
+      work.total += all_columns[c].records->len;
     }
+  work.columns = (DigestColumn *) (gpointer) todo->data;
+  work.n_columns = todo->len;
+  if (work.total == 0)
+    return;
 
-  n_threads = MIN (g_get_num_processors (), 8);
+  n_threads = MIN (g_get_num_processors (), max_threads);
   n_threads = MIN (n_threads, work.total / (4 * DIGEST_CHUNK) + 1);
   for (guint t = 1; t < n_threads; t++)
     g_ptr_array_add (threads, g_thread_new ("tm-store-digest", digest_worker, &work));
@@ -1492,18 +1502,30 @@ digest_incident (gconstpointer record)
 
 typedef struct {
   TmStore            *self;
+  /* The batch being written: an import writes all its datasets in one
+   * batch, a feed sync one shard per batch. */
   TmDataset * const  *datasets;
-  const char * const *names;
   guint               n;
-  DigestColumn       *digests;    /* [dataset * N_KINDS + kind] */
+  guint               first;      /* the number of the batch's first dataset in names */
+  GPtrArray          *names;      /* char*, of every dataset so far */
+  DigestColumn       *digests;    /* [dataset * N_KINDS + kind], of the batch */
   gint64              max_ix[N_KINDS];  /* before the import: larger ix are new rows */
-  GStringChunk       *strings;    /* ids and names read from the store */
+  GStringChunk       *strings;    /* ids and names kept beyond their batch */
   GHashTable         *streamers;  /* id → GSIZE_TO_POINTER (ix), 0 = not yet written */
   GHashTable         *brands;     /* id → BrandRef */
+  GHashTable         *seen[N_KINDS]; /* id → GUINT_TO_POINTER (number in names + 1) */
   const char         *origin;     /* of the rows written: "import" or "feed" */
-  const gint64       *shard_ix;   /* feed: [dataset] its feed_shards.ix; NULL for an import */
+  gboolean            feed;       /* rows carry feed_shard */
+  gint64              shard_ix;   /* feed: the batch's feed_shards.ix */
   TmImportStats       stats;
 } Import;
+
+static const char *
+import_name (Import *imp,
+             guint   d)
+{
+  return g_ptr_array_index (imp->names, imp->first + d);
+}
 
 /* A feed's writes also set the row's feed_shard, the upsert's last
  * parameter. */
@@ -1512,8 +1534,8 @@ bind_shard (Import       *imp,
             sqlite3_stmt *stmt,
             guint         d)
 {
-  if (imp->shard_ix != NULL)
-    sqlite3_bind_int64 (stmt, sqlite3_bind_parameter_count (stmt), imp->shard_ix[d]);
+  if (imp->feed)
+    sqlite3_bind_int64 (stmt, sqlite3_bind_parameter_count (stmt), imp->shard_ix);
 }
 
 static const char *
@@ -1526,22 +1548,48 @@ import_digest (Import *imp,
 }
 
 static void
-import_init (Import             *imp,
-             TmStore            *self,
-             TmDataset * const  *datasets,
-             const char * const *names,
-             guint               n)
+import_init (Import  *imp,
+             TmStore *self)
 {
   memset (imp, 0, sizeof *imp);
   imp->self = self;
-  imp->datasets = datasets;
-  imp->names = names;
-  imp->n = n;
   imp->origin = "import";
+  imp->names = g_ptr_array_new_with_free_func (g_free);
   imp->strings = g_string_chunk_new (64 * 1024);
-  /* Keys point into imp->strings or into the datasets, both outlive us. */
+  /* Keys point into imp->strings, which outlives the tables. */
   imp->streamers = g_hash_table_new (g_str_hash, g_str_equal);
   imp->brands = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, g_free);
+  for (guint k = 0; k < N_KINDS; k++)
+    imp->seen[k] = g_hash_table_new (g_str_hash, g_str_equal);
+}
+
+static void
+import_clear_batch (Import *imp)
+{
+  if (imp->digests == NULL)
+    return;
+  for (guint c = 0; c < imp->n * N_KINDS; c++)
+    g_free (imp->digests[c].slots);
+  g_clear_pointer (&imp->digests, g_free);
+  imp->datasets = NULL;
+  imp->n = 0;
+}
+
+/* The next batch: @digests (nullable) are the records' digests when
+ * already computed, one column per dataset and kind; taken. */
+static void
+import_set_batch (Import             *imp,
+                  TmDataset * const  *datasets,
+                  const char * const *names,
+                  guint               n,
+                  char              **digests)
+{
+  import_clear_batch (imp);
+  imp->datasets = datasets;
+  imp->n = n;
+  imp->first = imp->names->len;
+  for (guint d = 0; d < n; d++)
+    g_ptr_array_add (imp->names, g_strdup (names[d]));
 
   imp->digests = g_new0 (DigestColumn, MAX (n, 1) * N_KINDS);
   for (guint d = 0; d < n; d++)
@@ -1556,15 +1604,20 @@ import_init (Import             *imp,
       col[KIND_COOPERATIONS].digest = digest_cooperation;
       col[KIND_INCIDENTS].records = datasets[d]->incidents;
       col[KIND_INCIDENTS].digest = digest_incident;
+      if (digests != NULL)
+        for (guint k = 0; k < N_KINDS; k++)
+          col[k].slots = g_steal_pointer (&digests[d * N_KINDS + k]);
     }
+  compute_digests (imp->digests, n * N_KINDS, 8);
 }
 
 static void
 import_clear (Import *imp)
 {
-  for (guint c = 0; c < imp->n * N_KINDS; c++)
-    g_free (imp->digests[c].slots);
-  g_clear_pointer (&imp->digests, g_free);
+  import_clear_batch (imp);
+  for (guint k = 0; k < N_KINDS; k++)
+    g_clear_pointer (&imp->seen[k], g_hash_table_unref);
+  g_clear_pointer (&imp->names, g_ptr_array_unref);
   g_clear_pointer (&imp->streamers, g_hash_table_unref);
   g_clear_pointer (&imp->brands, g_hash_table_unref);
   g_clear_pointer (&imp->strings, g_string_chunk_free);
@@ -1641,7 +1694,8 @@ load_known (Import  *imp,
 }
 
 /* Records every id of @records (whose id is at @id_offset) in @seen, keyed
- * to the dataset it came from; the same id twice is an error. */
+ * to the dataset it came from; the same id twice, in this dataset or an
+ * earlier one, is an error. */
 static gboolean
 note_ids (Import     *imp,
           GHashTable *seen,
@@ -1651,6 +1705,8 @@ note_ids (Import     *imp,
           const char *kind,
           GError    **error)
 {
+  guint number = imp->first + d;
+
   for (guint i = 0; i < records->len; i++)
     {
       const char *id = G_STRUCT_MEMBER (const char *, g_ptr_array_index (records, i), id_offset);
@@ -1659,48 +1715,46 @@ note_ids (Import     *imp,
       if (id == NULL)
         {
           g_set_error (error, TM_STORE_ERROR, TM_STORE_ERROR_FAILED,
-                       _("%s: the %s number %u has no id"), imp->names[d], kind, i + 1);
+                       _("%s: the %s number %u has no id"), import_name (imp, d), kind, i + 1);
           return FALSE;
         }
       if (g_hash_table_lookup_extended (seen, id, NULL, &value))
         {
           guint other = GPOINTER_TO_UINT (value) - 1;
 
-          if (other == d)
+          if (other == number)
             g_set_error (error, TM_STORE_ERROR, TM_STORE_ERROR_DUPLICATE,
                          _("“%s” contains the %s “%s” twice; remove one of them"),
-                         imp->names[d], kind, id);
+                         import_name (imp, d), kind, id);
           else
             g_set_error (error, TM_STORE_ERROR, TM_STORE_ERROR_DUPLICATE,
                          _("The %s “%s” is in both “%s” and “%s”; remove it from "
                            "one of them or import them separately"),
-                         kind, id, imp->names[other], imp->names[d]);
+                         kind, id, (const char *) g_ptr_array_index (imp->names, other),
+                         import_name (imp, d));
           return FALSE;
         }
-      g_hash_table_insert (seen, (gpointer) id, GUINT_TO_POINTER (d + 1));
+      g_hash_table_insert (seen, g_string_chunk_insert (imp->strings, id),
+                           GUINT_TO_POINTER (number + 1));
     }
   return TRUE;
 }
 
-/* Builds the sets of known ids (store ∪ datasets), refusing duplicates,
- * then checks every dataset's references against them. */
+/* Adds the batch's ids to the sets of known ids (store and every dataset
+ * so far), refusing duplicates, then checks the batch's references
+ * against them. */
 static gboolean
 check_datasets (Import  *imp,
                 GError **error)
 {
-  g_autoptr(GHashTable) brand_ids = g_hash_table_new (g_str_hash, g_str_equal);
-  g_autoptr(GHashTable) streamer_ids = g_hash_table_new (g_str_hash, g_str_equal);
-  g_autoptr(GHashTable) cooperation_ids = g_hash_table_new (g_str_hash, g_str_equal);
-  g_autoptr(GHashTable) incident_ids = g_hash_table_new (g_str_hash, g_str_equal);
-
   for (guint d = 0; d < imp->n; d++)
     {
       const TmDataset *ds = imp->datasets[d];
 
-      if (!note_ids (imp, brand_ids, ds->brands, G_STRUCT_OFFSET (TmBrand, id), d, _("brand"), error)
-          || !note_ids (imp, streamer_ids, ds->streamers, G_STRUCT_OFFSET (TmStreamer, id), d, _("streamer"), error)
-          || !note_ids (imp, cooperation_ids, ds->cooperations, G_STRUCT_OFFSET (TmCooperation, id), d, _("cooperation"), error)
-          || !note_ids (imp, incident_ids, ds->incidents, G_STRUCT_OFFSET (TmIncident, id), d, _("incident"), error))
+      if (!note_ids (imp, imp->seen[KIND_BRANDS], ds->brands, G_STRUCT_OFFSET (TmBrand, id), d, _("brand"), error)
+          || !note_ids (imp, imp->seen[KIND_STREAMERS], ds->streamers, G_STRUCT_OFFSET (TmStreamer, id), d, _("streamer"), error)
+          || !note_ids (imp, imp->seen[KIND_COOPERATIONS], ds->cooperations, G_STRUCT_OFFSET (TmCooperation, id), d, _("cooperation"), error)
+          || !note_ids (imp, imp->seen[KIND_INCIDENTS], ds->incidents, G_STRUCT_OFFSET (TmIncident, id), d, _("incident"), error))
         return FALSE;
 
       for (guint i = 0; i < ds->brands->len; i++)
@@ -1711,24 +1765,26 @@ check_datasets (Import  *imp,
           if (ref == NULL)
             {
               ref = g_new0 (BrandRef, 1);
-              g_hash_table_insert (imp->brands, b->id, ref);
+              g_hash_table_insert (imp->brands, g_string_chunk_insert (imp->strings, b->id), ref);
             }
-          ref->name = b->name;
-          ref->category = b->category;
+          /* Copies: a feed's shard is freed before the next is written. */
+          ref->name = g_string_chunk_insert_const (imp->strings, b->name);
+          ref->category = g_string_chunk_insert_const (imp->strings, b->category);
         }
       for (guint i = 0; i < ds->streamers->len; i++)
         {
           const TmStreamer *s = g_ptr_array_index (ds->streamers, i);
 
           if (!g_hash_table_contains (imp->streamers, s->id))
-            g_hash_table_insert (imp->streamers, s->id, GSIZE_TO_POINTER (0));
+            g_hash_table_insert (imp->streamers, g_string_chunk_insert (imp->strings, s->id),
+                                 GSIZE_TO_POINTER (0));
         }
     }
 
   for (guint d = 0; d < imp->n; d++)
     {
       if (!tm_dataset_check_references (imp->datasets[d], imp->streamers, imp->brands,
-                                        imp->names[d], error))
+                                        import_name (imp, d), error))
         return FALSE;
     }
   return TRUE;
@@ -1764,7 +1820,7 @@ write_brands (Import  *imp,
               GError **error)
 {
   TmStore *self = imp->self;
-  g_autofree char *upsert = upsert_sql ("brands", BRAND_COLUMNS, FALSE, imp->shard_ix != NULL);
+  g_autofree char *upsert = upsert_sql ("brands", BRAND_COLUMNS, FALSE, imp->feed);
   g_autoptr(sqlite3_stmt) write = NULL;
   g_autoptr(sqlite3_stmt) copy = NULL;
 
@@ -1793,7 +1849,7 @@ write_brands (Import  *imp,
           if (!step_import_upsert (imp, write, KIND_BRANDS, &ix, &updated))
             {
               set_sqlite_error (self, error, _("Could not save the brand “%s” of “%s”"),
-                                b->id, imp->names[d]);
+                                b->id, import_name (imp, d));
               return FALSE;
             }
           if (ix == 0)
@@ -1827,7 +1883,7 @@ write_streamers (Import  *imp,
                  GError **error)
 {
   TmStore *self = imp->self;
-  g_autofree char *upsert = upsert_sql ("streamers", STREAMER_COLUMNS, FALSE, imp->shard_ix != NULL);
+  g_autofree char *upsert = upsert_sql ("streamers", STREAMER_COLUMNS, FALSE, imp->feed);
   g_autoptr(sqlite3_stmt) write = NULL;
   g_autoptr(sqlite3_stmt) clear_accounts = NULL;
   g_autoptr(sqlite3_stmt) add_account = NULL;
@@ -1856,7 +1912,7 @@ write_streamers (Import  *imp,
           if (!step_import_upsert (imp, write, KIND_STREAMERS, &ix, &updated))
             {
               set_sqlite_error (self, error, _("Could not save the streamer “%s” of “%s”"),
-                                s->id, imp->names[d]);
+                                s->id, import_name (imp, d));
               return FALSE;
             }
           if (ix == 0)
@@ -1887,7 +1943,7 @@ write_streamers (Import  *imp,
               if (sqlite3_step (add_account) != SQLITE_DONE)
                 {
                   set_sqlite_error (self, error, _("Could not save the accounts of the streamer “%s” of “%s”"),
-                                    s->id, imp->names[d]);
+                                    s->id, import_name (imp, d));
                   return FALSE;
                 }
             }
@@ -1915,7 +1971,7 @@ streamer_ix (Import      *imp,
     {
       g_set_error (error, TM_STORE_ERROR, TM_STORE_ERROR_FAILED,
                    _("%s: the %s “%s” refers to an unknown streamer “%s”"),
-                   imp->names[d], kind, record_id, streamer_id ? streamer_id : "");
+                   import_name (imp, d), kind, record_id, streamer_id ? streamer_id : "");
       return FALSE;
     }
   *out_ix = (gint64) GPOINTER_TO_SIZE (value);
@@ -1927,7 +1983,7 @@ write_cooperations (Import  *imp,
                     GError **error)
 {
   TmStore *self = imp->self;
-  g_autofree char *upsert = upsert_sql ("cooperations", COOPERATION_COLUMNS, FALSE, imp->shard_ix != NULL);
+  g_autofree char *upsert = upsert_sql ("cooperations", COOPERATION_COLUMNS, FALSE, imp->feed);
   g_autoptr(sqlite3_stmt) write = NULL;
 
   if (!(write = prepare (self, upsert, error)))
@@ -1955,7 +2011,7 @@ write_cooperations (Import  *imp,
                 {
                   g_set_error (error, TM_STORE_ERROR, TM_STORE_ERROR_FAILED,
                                _("%s: the cooperation “%s” refers to an unknown brand “%s”"),
-                               imp->names[d], c->id, c->brand_id);
+                               import_name (imp, d), c->id, c->brand_id);
                   return FALSE;
                 }
               b_ix = ref->ix;
@@ -1970,7 +2026,7 @@ write_cooperations (Import  *imp,
           if (!step_import_upsert (imp, write, KIND_COOPERATIONS, &ix, &updated))
             {
               set_sqlite_error (self, error, _("Could not save the cooperation “%s” of “%s”"),
-                                c->id, imp->names[d]);
+                                c->id, import_name (imp, d));
               return FALSE;
             }
         }
@@ -1986,28 +2042,23 @@ write_cooperations (Import  *imp,
  * rollback restores them, and the schema's own SQL recreates them. */
 #define BULK_MIN_COOPERATIONS 50000
 
-static gboolean
-write_cooperations_in_bulk (Import  *imp,
-                            GError **error)
+/* Drops the secondary indexes of cooperations and returns the SQL that
+ * makes them again (sql is NULL for the index behind UNIQUE (id), which
+ * stays). */
+static GPtrArray *
+drop_cooperation_indexes (TmStore  *self,
+                          GError  **error)
 {
-  TmStore *self = imp->self;
   g_autoptr(sqlite3_stmt) stmt = NULL;
   g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
   g_autoptr(GPtrArray) sqls = g_ptr_array_new_with_free_func (g_free);
-  gint64 n_new = 0;
   int rc;
 
-  for (guint d = 0; d < imp->n; d++)
-    n_new += imp->datasets[d]->cooperations->len;
-  if (n_new < BULK_MIN_COOPERATIONS || n_new < imp->max_ix[KIND_COOPERATIONS])
-    return write_cooperations (imp, error);
-
-  /* sql is NULL for the index behind UNIQUE (id), which stays. */
   if (!(stmt = prepare (self,
                         "SELECT name, sql FROM sqlite_master WHERE type = 'index' "
                         "AND tbl_name = 'cooperations' AND sql IS NOT NULL",
                         error)))
-    return FALSE;
+    return NULL;
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     {
       g_ptr_array_add (names, g_strdup ((const char *) sqlite3_column_text (stmt, 0)));
@@ -2016,7 +2067,7 @@ write_cooperations_in_bulk (Import  *imp,
   if (rc != SQLITE_DONE)
     {
       set_sqlite_error (self, error, _("Could not read the database"));
-      return FALSE;
+      return NULL;
     }
 
   for (guint i = 0; i < names->len; i++)
@@ -2026,12 +2077,16 @@ write_cooperations_in_bulk (Import  *imp,
 
       sqlite3_free (drop);
       if (!ok)
-        return FALSE;
+        return NULL;
     }
+  return g_steal_pointer (&sqls);
+}
 
-  if (!write_cooperations (imp, error))
-    return FALSE;
-
+static gboolean
+create_indexes (TmStore    *self,
+                GPtrArray  *sqls,
+                GError    **error)
+{
   for (guint i = 0; i < sqls->len; i++)
     {
       if (!exec_sql (self, g_ptr_array_index (sqls, i), error))
@@ -2040,12 +2095,38 @@ write_cooperations_in_bulk (Import  *imp,
   return TRUE;
 }
 
+/* Whether adding @n_new cooperations to a table of @n_old rows is faster
+ * with the indexes dropped and built again. */
+static gboolean
+use_bulk_indexes (gint64 n_new,
+                  gint64 n_old)
+{
+  return n_new >= BULK_MIN_COOPERATIONS && n_new >= n_old;
+}
+
+static gboolean
+write_cooperations_in_bulk (Import  *imp,
+                            GError **error)
+{
+  g_autoptr(GPtrArray) sqls = NULL;
+  gint64 n_new = 0;
+
+  for (guint d = 0; d < imp->n; d++)
+    n_new += imp->datasets[d]->cooperations->len;
+  if (!use_bulk_indexes (n_new, imp->max_ix[KIND_COOPERATIONS]))
+    return write_cooperations (imp, error);
+
+  return (sqls = drop_cooperation_indexes (imp->self, error)) != NULL
+         && write_cooperations (imp, error)
+         && create_indexes (imp->self, sqls, error);
+}
+
 static gboolean
 write_incidents (Import  *imp,
                  GError **error)
 {
   TmStore *self = imp->self;
-  g_autofree char *upsert = upsert_sql ("incidents", INCIDENT_COLUMNS, FALSE, imp->shard_ix != NULL);
+  g_autofree char *upsert = upsert_sql ("incidents", INCIDENT_COLUMNS, FALSE, imp->feed);
   g_autoptr(sqlite3_stmt) write = NULL;
 
   if (!(write = prepare (self, upsert, error)))
@@ -2069,7 +2150,7 @@ write_incidents (Import  *imp,
           if (!step_import_upsert (imp, write, KIND_INCIDENTS, &ix, &updated))
             {
               set_sqlite_error (self, error, _("Could not save the incident “%s” of “%s”"),
-                                inc->id, imp->names[d]);
+                                inc->id, import_name (imp, d));
               return FALSE;
             }
         }
@@ -2085,7 +2166,7 @@ write_import_log (Import  *imp,
   g_autoptr(GString) files = g_string_new (NULL);
 
   for (guint d = 0; d < imp->n; d++)
-    g_string_append_printf (files, "%s%s", d > 0 ? "\n" : "", imp->names[d]);
+    g_string_append_printf (files, "%s%s", d > 0 ? "\n" : "", import_name (imp, d));
 
   if (!(stmt = prepare (imp->self,
                         "INSERT INTO imports (at, files, added, updated, unchanged) "
@@ -2121,9 +2202,9 @@ tm_store_import (TmStore            *self,
   g_return_val_if_fail (n == 0 || (datasets != NULL && names != NULL), FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
-  import_init (&imp, self, datasets, names, n);
+  import_init (&imp, self);
   t_start = g_get_monotonic_time ();
-  compute_digests (imp.digests, n * N_KINDS);
+  import_set_batch (&imp, datasets, names, n, NULL);
   t_digests = g_get_monotonic_time ();
 
   /* IMMEDIATE takes the write lock now, so the ids checked below cannot
@@ -2745,8 +2826,37 @@ tm_feed_fetched_shard_free (TmFeedFetchedShard *fetched)
   g_clear_pointer (&fetched->dataset, tm_dataset_free);
   g_free (fetched->etag);
   g_free (fetched->last_modified);
+  if (fetched->digests != NULL)
+    for (guint k = 0; k < N_KINDS; k++)
+      g_free (fetched->digests[k]);
+  g_free (fetched->digests);
   g_free (fetched);
 }
+
+void
+tm_feed_fetched_shard_prepare (TmFeedFetchedShard *fetched)
+{
+  DigestColumn columns[N_KINDS] = { { NULL, }, };
+
+  g_return_if_fail (fetched != NULL && fetched->dataset != NULL);
+
+  if (fetched->digests != NULL)
+    return;
+  columns[KIND_BRANDS] = (DigestColumn) { fetched->dataset->brands, digest_brand, NULL };
+  columns[KIND_STREAMERS] = (DigestColumn) { fetched->dataset->streamers, digest_streamer, NULL };
+  columns[KIND_COOPERATIONS] = (DigestColumn) { fetched->dataset->cooperations, digest_cooperation, NULL };
+  columns[KIND_INCIDENTS] = (DigestColumn) { fetched->dataset->incidents, digest_incident, NULL };
+  /* One thread: the caller is a worker already, one of several. */
+  compute_digests (columns, N_KINDS, 1);
+  fetched->digests = g_new0 (char *, N_KINDS);
+  for (guint k = 0; k < N_KINDS; k++)
+    fetched->digests[k] = columns[k].slots;
+}
+
+/* TmFeedFetchedShard.digests is indexed by kind. */
+G_STATIC_ASSERT ((int) TM_FEED_BRANDS == KIND_BRANDS && (int) TM_FEED_STREAMERS == KIND_STREAMERS
+                 && (int) TM_FEED_COOPERATIONS == KIND_COOPERATIONS
+                 && (int) TM_FEED_INCIDENTS == KIND_INCIDENTS);
 
 void
 tm_feed_apply_stats_clear (TmFeedApplyStats *stats)
@@ -2964,139 +3074,107 @@ feed_kind_to_kind (TmFeedKind kind)
   return 0;
 }
 
-/* Checks what the client hands over before anything is read or written:
- * every fetched shard is one the manifest lists, once, and holds only the
- * kind and the number of records the manifest says. */
-static gboolean
-check_fetched (const char           *url,
-               const TmFeedManifest *manifest,
-               GPtrArray            *fetched,
-               GHashTable           *by_path,
-               GHashTable           *fetched_by_path,
-               GError              **error)
+/* The order shards are applied in: streamers first, which brands'
+ * blacklists, cooperations and incidents refer to, then brands, which
+ * cooperations refer to. */
+guint
+tm_feed_apply_rank (TmFeedKind kind)
 {
-  for (guint i = 0; i < manifest->shards->len; i++)
+  switch (kind)
     {
-      TmFeedShard *shard = g_ptr_array_index (manifest->shards, i);
-
-      g_hash_table_insert (by_path, shard->path, shard);
+    case TM_FEED_STREAMERS:    return 0;
+    case TM_FEED_BRANDS:       return 1;
+    case TM_FEED_COOPERATIONS: return 2;
+    case TM_FEED_INCIDENTS:    return 3;
+    case TM_FEED_N_KINDS:
+    default:                   g_return_val_if_reached (0);
     }
-
-  for (guint i = 0; i < fetched->len; i++)
-    {
-      TmFeedFetchedShard *f = g_ptr_array_index (fetched, i);
-      TmFeedShard *shard = g_hash_table_lookup (by_path, f->path);
-      guint kind;
-      guint64 n = 0;
-
-      if (shard == NULL)
-        {
-          g_set_error (error, TM_FEED_ERROR, TM_FEED_ERROR_INVALID,
-                       _("%s: the shard “%s” is not listed in the manifest; sync again"),
-                       url, f->path);
-          return FALSE;
-        }
-      if (g_hash_table_contains (fetched_by_path, f->path))
-        {
-          g_set_error (error, TM_FEED_ERROR, TM_FEED_ERROR_DUPLICATE,
-                       _("%s: the shard “%s” was downloaded twice"), url, f->path);
-          return FALSE;
-        }
-      g_hash_table_insert (fetched_by_path, f->path, f);
-
-      kind = feed_kind_to_kind (shard->kind);
-      for (guint k = 0; k < N_KINDS; k++)
-        {
-          GPtrArray *records = dataset_records (f->dataset, k);
-
-          if (k != kind && records->len > 0)
-            {
-              g_set_error (error, TM_FEED_ERROR, TM_FEED_ERROR_INVALID,
-                           _("%s: the shard “%s” should hold only %s but also holds %s; "
-                             "the feed is damaged, tell its publisher"),
-                           url, f->path, tm_feed_kind_code (shard->kind),
-                           feed_tables[k]);
-              return FALSE;
-            }
-          n += records->len;
-        }
-      if ((gint64) n != shard->records)
-        {
-          /* Numbers as text: xgettext cannot read G_GUINT64_FORMAT. */
-          g_autofree char *got = g_strdup_printf ("%" G_GUINT64_FORMAT, n);
-          g_autofree char *want = g_strdup_printf ("%" G_GINT64_FORMAT, shard->records);
-
-          g_set_error (error, TM_FEED_ERROR, TM_FEED_ERROR_INVALID,
-                       _("%s: the shard “%s” holds %s records, the manifest says %s; "
-                         "the feed is damaged, tell its publisher"),
-                       url, f->path, got, want);
-          return FALSE;
-        }
-    }
-  return TRUE;
 }
 
 typedef struct {
-  TmStore              *self;
-  const char           *url;
-  const TmFeedManifest *manifest;
-  GPtrArray            *fetched;
-  GHashTable           *by_path;          /* manifest: path → TmFeedShard */
-  GHashTable           *fetched_by_path;  /* path → TmFeedFetchedShard */
-  GArray               *stale_ix;         /* gint64: shards whose old records go */
-  GArray               *gone_ix;          /* gint64: shards the manifest no longer lists */
-  GHashTable           *local[N_KINDS];   /* ids of 'local' rows */
-  GHashTable           *keep[N_KINDS];    /* ids the fetched shards bring */
-  GPtrArray            *datasets;         /* TmDataset*, fetched minus local ids */
-  GPtrArray            *names;            /* char*, the shards' URLs */
-  GArray               *shard_ix;         /* gint64, [dataset] */
-  TmFeedApplyStats      stats;
-} Apply;
+  gint64  ix;
+  char   *sha256;
+} StoredShard;
 
 static void
-apply_clear (Apply *a)
+stored_shard_free (StoredShard *stored)
 {
-  g_clear_pointer (&a->by_path, g_hash_table_unref);
-  g_clear_pointer (&a->fetched_by_path, g_hash_table_unref);
-  g_clear_pointer (&a->stale_ix, g_array_unref);
-  g_clear_pointer (&a->gone_ix, g_array_unref);
-  for (guint k = 0; k < N_KINDS; k++)
-    {
-      g_clear_pointer (&a->local[k], g_hash_table_unref);
-      g_clear_pointer (&a->keep[k], g_hash_table_unref);
-    }
-  g_clear_pointer (&a->datasets, g_ptr_array_unref);
-  g_clear_pointer (&a->names, g_ptr_array_unref);
-  g_clear_pointer (&a->shard_ix, g_array_unref);
-  tm_feed_apply_stats_clear (&a->stats);
+  g_free (stored->sha256);
+  g_free (stored);
 }
 
-/* Compares the manifest with what the last sync applied: unchanged shards
- * must not be fetched again, so they must be known with the same sha256. */
+struct _TmFeedApply {
+  TmStore              *self;
+  char                 *url;
+  const TmFeedManifest *manifest;
+  GHashTable           *by_path;          /* manifest: path → TmFeedShard */
+  GHashTable           *stored;           /* path → StoredShard, as the last sync left them */
+  GHashTable           *added;            /* paths of the shards added */
+  GArray               *stale_ix;         /* gint64: shards whose old records may go */
+  GHashTable           *local[N_KINDS];   /* ids of 'local' rows */
+  Import                imp;
+  gboolean              imp_ready;
+  guint                 rank;             /* of the last shard added */
+  gboolean              bulk;             /* cooperations written with their indexes dropped */
+  GPtrArray            *bulk_sqls;        /* while dropped: the SQL that makes them again */
+  gboolean              in_transaction;
+  gboolean              failed;           /* an add failed: only free is left */
+  TmFeedApplyStats      stats;
+};
+
+void
+tm_feed_apply_free (TmFeedApply *a)
+{
+  if (a == NULL)
+    return;
+  if (a->in_transaction)
+    {
+      rollback (a->self);
+      exec_sql (a->self, "PRAGMA cache_size = -" G_STRINGIFY (DEFAULT_CACHE_KIB), NULL);
+    }
+  if (a->imp_ready)
+    import_clear (&a->imp);
+  g_clear_pointer (&a->by_path, g_hash_table_unref);
+  g_clear_pointer (&a->stored, g_hash_table_unref);
+  g_clear_pointer (&a->added, g_hash_table_unref);
+  g_clear_pointer (&a->stale_ix, g_array_unref);
+  for (guint k = 0; k < N_KINDS; k++)
+    g_clear_pointer (&a->local[k], g_hash_table_unref);
+  g_clear_pointer (&a->bulk_sqls, g_ptr_array_unref);
+  tm_feed_apply_stats_clear (&a->stats);
+  g_clear_object (&a->self);
+  g_free (a->url);
+  g_free (a);
+}
+
+/* What the last successful sync applied: shards the manifest no longer
+ * lists go now, with the records they brought (at the commit). */
 static gboolean
-apply_read_shards (Apply   *a,
-                   GError **error)
+apply_read_shards (TmFeedApply  *a,
+                   GError      **error)
 {
   g_autoptr(sqlite3_stmt) stmt = NULL;
-  g_autoptr(GHashTable) stored = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  g_autoptr(sqlite3_stmt) gone = NULL;
+  g_autoptr(GArray) gone_ix = g_array_new (FALSE, FALSE, sizeof (gint64));
   int rc;
 
-  if (!(stmt = prepare (a->self, "SELECT ix, path, sha256 FROM feed_shards WHERE url = ?1", error)))
+  if (!(stmt = prepare (a->self, "SELECT ix, path, sha256 FROM feed_shards WHERE url = ?1", error))
+      || !(gone = prepare (a->self, "DELETE FROM feed_shards WHERE ix = ?1", error)))
     return FALSE;
   sqlite3_bind_text (stmt, 1, a->url, -1, SQLITE_STATIC);
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     {
-      gint64 ix = sqlite3_column_int64 (stmt, 0);
+      StoredShard *stored = g_new0 (StoredShard, 1);
       const char *path = (const char *) sqlite3_column_text (stmt, 1);
 
-      g_hash_table_insert (stored, g_strdup (path), dup_col (stmt, 2));
+      stored->ix = sqlite3_column_int64 (stmt, 0);
+      stored->sha256 = dup_col (stmt, 2);
+      g_hash_table_insert (a->stored, g_strdup (path), stored);
       if (!g_hash_table_contains (a->by_path, path))
         {
-          g_array_append_val (a->gone_ix, ix);
-          g_array_append_val (a->stale_ix, ix);
+          g_array_append_val (gone_ix, stored->ix);
+          g_array_append_val (a->stale_ix, stored->ix);
         }
-      else if (g_hash_table_contains (a->fetched_by_path, path))
-        g_array_append_val (a->stale_ix, ix);
     }
   if (rc != SQLITE_DONE)
     {
@@ -3104,18 +3182,13 @@ apply_read_shards (Apply   *a,
       return FALSE;
     }
 
-  for (guint i = 0; i < a->manifest->shards->len; i++)
+  for (guint i = 0; i < gone_ix->len; i++)
     {
-      TmFeedShard *shard = g_ptr_array_index (a->manifest->shards, i);
-      const char *sha256 = g_hash_table_lookup (stored, shard->path);
-
-      if (!g_hash_table_contains (a->fetched_by_path, shard->path)
-          && g_strcmp0 (sha256, shard->sha256) != 0)
+      sqlite3_reset (gone);
+      sqlite3_bind_int64 (gone, 1, g_array_index (gone_ix, gint64, i));
+      if (sqlite3_step (gone) != SQLITE_DONE)
         {
-          g_set_error (error, TM_FEED_ERROR, TM_FEED_ERROR_INVALID,
-                       _("%s: the shard “%s” is new or changed but was not downloaded; "
-                         "sync again"),
-                       a->url, shard->path);
+          set_sqlite_error (a->self, error, _("Could not record the sync of the feed “%s”"), a->url);
           return FALSE;
         }
     }
@@ -3123,8 +3196,8 @@ apply_read_shards (Apply   *a,
 }
 
 static gboolean
-apply_read_local_ids (Apply   *a,
-                      GError **error)
+apply_read_local_ids (TmFeedApply  *a,
+                      GError      **error)
 {
   for (guint k = 0; k < N_KINDS; k++)
     {
@@ -3146,63 +3219,14 @@ apply_read_local_ids (Apply   *a,
   return TRUE;
 }
 
-/* The fetched datasets without the records whose id is the user's own:
- * those are never touched by a sync.  The copies share the records. */
-static void
-apply_filter (Apply *a)
-{
-  for (guint k = 0; k < N_KINDS; k++)
-    a->keep[k] = g_hash_table_new (g_str_hash, g_str_equal);
-
-  for (guint i = 0; i < a->fetched->len; i++)
-    {
-      TmFeedFetchedShard *f = g_ptr_array_index (a->fetched, i);
-      TmDataset *copy = tm_dataset_new ();
-
-      for (guint k = 0; k < N_KINDS; k++)
-        {
-          GPtrArray *from = dataset_records (f->dataset, k);
-          GPtrArray *to = dataset_records (copy, k);
-
-          g_ptr_array_set_free_func (to, NULL);
-          for (guint r = 0; r < from->len; r++)
-            {
-              gpointer record = g_ptr_array_index (from, r);
-              const char *id = record_id (record);
-
-              if (id != NULL && g_hash_table_contains (a->local[k], id))
-                {
-                  a->stats.skipped_local++;
-                  if (a->stats.skipped_local_ids == NULL)
-                    a->stats.skipped_local_ids = g_ptr_array_new_with_free_func (g_free);
-                  if (a->stats.skipped_local_ids->len < TM_FEED_APPLY_MAX_SKIPPED_IDS)
-                    g_ptr_array_add (a->stats.skipped_local_ids, g_strdup (id));
-                  continue;
-                }
-              g_ptr_array_add (to, record);
-              if (id != NULL)
-                g_hash_table_add (a->keep[k], (gpointer) id);
-            }
-        }
-      g_ptr_array_add (a->datasets, copy);
-      g_ptr_array_add (a->names, g_uri_resolve_relative (a->url, f->path, G_URI_FLAGS_NONE, NULL)
-                                 ?: g_strdup (f->path));
-    }
-}
-
-/* The feeds row first (feed_shards refer to it), then one feed_shards row
- * per shard: shards that are gone are deleted, fetched ones written with
- * their new sha256, ETag and Last-Modified; unchanged ones stay as they
- * are. */
+/* The feeds row: feed_shards rows refer to it. */
 static gboolean
-apply_write_state (Apply       *a,
-                   const char  *manifest_etag,
-                   const char  *manifest_last_modified,
-                   GError     **error)
+apply_write_feed (TmFeedApply  *a,
+                  const char   *manifest_etag,
+                  const char   *manifest_last_modified,
+                  GError      **error)
 {
   g_autoptr(sqlite3_stmt) feed = NULL;
-  g_autoptr(sqlite3_stmt) gone = NULL;
-  g_autoptr(sqlite3_stmt) shard = NULL;
   g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
   g_autofree char *last_success = g_date_time_format (now, "%Y-%m-%dT%H:%M:%SZ");
   gint64 n_records = 0;
@@ -3218,16 +3242,7 @@ apply_write_state (Apply       *a,
                         "manifest_etag = excluded.manifest_etag, "
                         "manifest_last_modified = excluded.manifest_last_modified, "
                         "generated = excluded.generated, n_records = excluded.n_records",
-                        error))
-      || !(gone = prepare (a->self, "DELETE FROM feed_shards WHERE ix = ?1", error))
-      || !(shard = prepare (a->self,
-                            "INSERT INTO feed_shards (url, path, kind, sha256, etag, "
-                            "last_modified, records) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) "
-                            "ON CONFLICT (url, path) DO UPDATE SET kind = excluded.kind, "
-                            "sha256 = excluded.sha256, etag = excluded.etag, "
-                            "last_modified = excluded.last_modified, "
-                            "records = excluded.records RETURNING ix",
-                            error)))
+                        error)))
     return FALSE;
 
   sqlite3_bind_text (feed, 1, a->url, -1, SQLITE_STATIC);
@@ -3237,38 +3252,277 @@ apply_write_state (Apply       *a,
   sqlite3_bind_text (feed, 5, a->manifest->generated, -1, SQLITE_STATIC);
   sqlite3_bind_int64 (feed, 6, n_records);
   if (sqlite3_step (feed) != SQLITE_DONE)
+    {
+      set_sqlite_error (a->self, error, _("Could not record the sync of the feed “%s”"), a->url);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+TmFeedApply *
+tm_feed_apply_begin (TmStore              *self,
+                     const char           *url,
+                     const TmFeedManifest *manifest,
+                     const char           *manifest_etag,
+                     const char           *manifest_last_modified,
+                     GError              **error)
+{
+  g_autoptr(TmFeedApply) a = NULL;
+  gint64 n_new = 0;
+
+  g_return_val_if_fail (TM_IS_STORE (self), NULL);
+  g_return_val_if_fail (url != NULL, NULL);
+  g_return_val_if_fail (manifest != NULL && manifest->generated != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  a = g_new0 (TmFeedApply, 1);
+  a->self = g_object_ref (self);
+  a->url = g_strdup (url);
+  a->manifest = manifest;
+  a->by_path = g_hash_table_new (g_str_hash, g_str_equal);
+  a->stored = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                     (GDestroyNotify) stored_shard_free);
+  a->added = g_hash_table_new (g_str_hash, g_str_equal);
+  a->stale_ix = g_array_new (FALSE, FALSE, sizeof (gint64));
+  for (guint i = 0; i < manifest->shards->len; i++)
+    {
+      TmFeedShard *shard = g_ptr_array_index (manifest->shards, i);
+
+      g_hash_table_insert (a->by_path, shard->path, shard);
+    }
+
+  if (!begin (self, "BEGIN IMMEDIATE", error))
+    return NULL;
+  a->in_transaction = TRUE;
+  exec_sql (self, "PRAGMA cache_size = -" G_STRINGIFY (IMPORT_CACHE_KIB), NULL);
+
+  import_init (&a->imp, self);
+  a->imp_ready = TRUE;
+  a->imp.origin = "feed";
+  a->imp.feed = TRUE;
+  if (!apply_write_feed (a, manifest_etag, manifest_last_modified, error)
+      || !apply_read_shards (a, error)
+      || !apply_read_local_ids (a, error)
+      || !load_known (&a->imp, error))
+    return NULL;
+
+  /* A first sync brings more cooperations than the table holds: build
+   * their indexes once at the end instead of row by row. */
+  for (guint i = 0; i < manifest->shards->len; i++)
+    {
+      TmFeedShard *shard = g_ptr_array_index (manifest->shards, i);
+      StoredShard *stored = g_hash_table_lookup (a->stored, shard->path);
+
+      if (shard->kind == TM_FEED_COOPERATIONS
+          && (stored == NULL || strcmp (stored->sha256, shard->sha256) != 0))
+        n_new += shard->records;
+    }
+  a->bulk = use_bulk_indexes (n_new, a->imp.max_ix[KIND_COOPERATIONS]);
+  return g_steal_pointer (&a);
+}
+
+/* The shard as the manifest lists it, once, holding only its kind and
+ * as many records as the manifest says. */
+static TmFeedShard *
+apply_check_fetched (TmFeedApply         *a,
+                     TmFeedFetchedShard  *f,
+                     GError             **error)
+{
+  TmFeedShard *shard = g_hash_table_lookup (a->by_path, f->path);
+  guint kind;
+  guint64 n = 0;
+
+  if (shard == NULL)
+    {
+      g_set_error (error, TM_FEED_ERROR, TM_FEED_ERROR_INVALID,
+                   _("%s: the shard “%s” is not listed in the manifest; sync again"),
+                   a->url, f->path);
+      return NULL;
+    }
+  if (g_hash_table_contains (a->added, shard->path))
+    {
+      g_set_error (error, TM_FEED_ERROR, TM_FEED_ERROR_DUPLICATE,
+                   _("%s: the shard “%s” was downloaded twice"), a->url, f->path);
+      return NULL;
+    }
+
+  kind = feed_kind_to_kind (shard->kind);
+  for (guint k = 0; k < N_KINDS; k++)
+    {
+      GPtrArray *records = dataset_records (f->dataset, k);
+
+      if (k != kind && records->len > 0)
+        {
+          g_set_error (error, TM_FEED_ERROR, TM_FEED_ERROR_INVALID,
+                       _("%s: the shard “%s” should hold only %s but also holds %s; "
+                         "the feed is damaged, tell its publisher"),
+                       a->url, f->path, tm_feed_kind_code (shard->kind),
+                       feed_tables[k]);
+          return NULL;
+        }
+      n += records->len;
+    }
+  if ((gint64) n != shard->records)
+    {
+      /* Numbers as text: xgettext cannot read G_GUINT64_FORMAT. */
+      g_autofree char *got = g_strdup_printf ("%" G_GUINT64_FORMAT, n);
+      g_autofree char *want = g_strdup_printf ("%" G_GINT64_FORMAT, shard->records);
+
+      g_set_error (error, TM_FEED_ERROR, TM_FEED_ERROR_INVALID,
+                   _("%s: the shard “%s” holds %s records, the manifest says %s; "
+                     "the feed is damaged, tell its publisher"),
+                   a->url, f->path, got, want);
+      return NULL;
+    }
+  return shard;
+}
+
+/* The shard's feed_shards row, with its new sha256, ETag and
+ * Last-Modified; its ix tags the rows it brings. */
+static gboolean
+apply_write_shard (TmFeedApply         *a,
+                   const TmFeedShard   *s,
+                   TmFeedFetchedShard  *f,
+                   gint64              *out_ix,
+                   GError             **error)
+{
+  g_autoptr(sqlite3_stmt) shard = NULL;
+
+  if (!(shard = prepare (a->self,
+                         "INSERT INTO feed_shards (url, path, kind, sha256, etag, "
+                         "last_modified, records) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) "
+                         "ON CONFLICT (url, path) DO UPDATE SET kind = excluded.kind, "
+                         "sha256 = excluded.sha256, etag = excluded.etag, "
+                         "last_modified = excluded.last_modified, "
+                         "records = excluded.records RETURNING ix",
+                         error)))
+    return FALSE;
+  sqlite3_bind_text (shard, 1, a->url, -1, SQLITE_STATIC);
+  sqlite3_bind_text (shard, 2, s->path, -1, SQLITE_STATIC);
+  sqlite3_bind_text (shard, 3, tm_feed_kind_code (s->kind), -1, SQLITE_STATIC);
+  sqlite3_bind_text (shard, 4, s->sha256, -1, SQLITE_STATIC);
+  sqlite3_bind_text (shard, 5, f->etag, -1, SQLITE_STATIC);
+  sqlite3_bind_text (shard, 6, f->last_modified, -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (shard, 7, s->records);
+  if (!step_upsert (shard, out_ix) || *out_ix == 0)
+    {
+      set_sqlite_error (a->self, error, _("Could not record the sync of the feed “%s”"), a->url);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* The shard's records without those whose id is the user's own, which a
+ * sync never touches: a copy sharing the records, with their digests. */
+static TmDataset *
+apply_filter (TmFeedApply         *a,
+              TmFeedFetchedShard  *f,
+              char               **digests)
+{
+  TmDataset *copy = tm_dataset_new ();
+
+  for (guint k = 0; k < N_KINDS; k++)
+    {
+      GPtrArray *from = dataset_records (f->dataset, k);
+      GPtrArray *to = dataset_records (copy, k);
+      char *slots = f->digests != NULL ? g_steal_pointer (&f->digests[k]) : NULL;
+      guint kept = 0;
+
+      g_ptr_array_set_free_func (to, NULL);
+      for (guint r = 0; r < from->len; r++)
+        {
+          gpointer record = g_ptr_array_index (from, r);
+          const char *id = record_id (record);
+
+          if (id != NULL && g_hash_table_contains (a->local[k], id))
+            {
+              a->stats.skipped_local++;
+              if (a->stats.skipped_local_ids == NULL)
+                a->stats.skipped_local_ids = g_ptr_array_new_with_free_func (g_free);
+              if (a->stats.skipped_local_ids->len < TM_FEED_APPLY_MAX_SKIPPED_IDS)
+                g_ptr_array_add (a->stats.skipped_local_ids, g_strdup (id));
+              continue;
+            }
+          g_ptr_array_add (to, record);
+          if (slots != NULL && kept != r)
+            memmove (slots + (gsize) kept * DIGEST_SLOT, slots + (gsize) r * DIGEST_SLOT, DIGEST_SLOT);
+          kept++;
+        }
+      digests[k] = slots;
+    }
+  return copy;
+}
+
+gboolean
+tm_feed_apply_add (TmFeedApply         *a,
+                   TmFeedFetchedShard  *fetched,
+                   GError             **error)
+{
+  g_autoptr(TmDataset) filtered = NULL;
+  g_autofree char *name = NULL;
+  char *digests[N_KINDS] = { NULL, };
+  const char *names[1];
+  TmFeedShard *shard;
+  StoredShard *stored;
+  guint rank;
+  gboolean ok;
+
+  g_return_val_if_fail (a != NULL && fetched != NULL && fetched->dataset != NULL, FALSE);
+  g_return_val_if_fail (a->in_transaction && !a->failed, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  if (!(shard = apply_check_fetched (a, fetched, error)))
+    goto failed;
+  rank = tm_feed_apply_rank (shard->kind);
+  if (g_hash_table_size (a->added) > 0 && rank < a->rank)
+    {
+      g_critical ("%s: shard %s added after a shard of a later kind", a->url, shard->path);
+      g_set_error (error, TM_FEED_ERROR, TM_FEED_ERROR_INVALID,
+                   _("%s: the shard “%s” came out of order; sync again"), a->url, shard->path);
+      goto failed;
+    }
+  a->rank = rank;
+  g_hash_table_add (a->added, shard->path);
+
+  /* The cooperations' indexes: dropped before the first, made again
+   * after the last. */
+  if (a->bulk && shard->kind == TM_FEED_COOPERATIONS && a->bulk_sqls == NULL
+      && !(a->bulk_sqls = drop_cooperation_indexes (a->self, error)))
+    goto failed;
+  if (a->bulk_sqls != NULL && shard->kind != TM_FEED_COOPERATIONS)
+    {
+      ok = create_indexes (a->self, a->bulk_sqls, error);
+      g_clear_pointer (&a->bulk_sqls, g_ptr_array_unref);
+      if (!ok)
+        goto failed;
+    }
+
+  stored = g_hash_table_lookup (a->stored, shard->path);
+  if (stored != NULL)
+    g_array_append_val (a->stale_ix, stored->ix);
+  if (!apply_write_shard (a, shard, fetched, &a->imp.shard_ix, error))
     goto failed;
 
-  for (guint i = 0; i < a->gone_ix->len; i++)
-    {
-      sqlite3_reset (gone);
-      sqlite3_bind_int64 (gone, 1, g_array_index (a->gone_ix, gint64, i));
-      if (sqlite3_step (gone) != SQLITE_DONE)
-        goto failed;
-    }
-
-  for (guint i = 0; i < a->fetched->len; i++)
-    {
-      TmFeedFetchedShard *f = g_ptr_array_index (a->fetched, i);
-      TmFeedShard *s = g_hash_table_lookup (a->by_path, f->path);
-      gint64 ix;
-
-      sqlite3_reset (shard);
-      sqlite3_bind_text (shard, 1, a->url, -1, SQLITE_STATIC);
-      sqlite3_bind_text (shard, 2, s->path, -1, SQLITE_STATIC);
-      sqlite3_bind_text (shard, 3, tm_feed_kind_code (s->kind), -1, SQLITE_STATIC);
-      sqlite3_bind_text (shard, 4, s->sha256, -1, SQLITE_STATIC);
-      sqlite3_bind_text (shard, 5, f->etag, -1, SQLITE_STATIC);
-      sqlite3_bind_text (shard, 6, f->last_modified, -1, SQLITE_STATIC);
-      sqlite3_bind_int64 (shard, 7, s->records);
-      if (!step_upsert (shard, &ix) || ix == 0)
-        goto failed;
-      g_array_append_val (a->shard_ix, ix);
-    }
+  filtered = apply_filter (a, fetched, digests);
+  name = g_uri_resolve_relative (a->url, fetched->path, G_URI_FLAGS_NONE, NULL);
+  names[0] = name ? name : fetched->path;
+  /* The records go through the import's checks and writes, as rows of
+   * origin 'feed' tagged with their shard. */
+  import_set_batch (&a->imp, (TmDataset * const *) &filtered, names, 1, digests);
+  ok = check_datasets (&a->imp, error)
+       && write_brands (&a->imp, error)
+       && write_streamers (&a->imp, error)
+       && write_cooperations (&a->imp, error)
+       && write_incidents (&a->imp, error);
+  import_clear_batch (&a->imp);
+  if (!ok)
+    goto failed;
   return TRUE;
 
 failed:
-  set_sqlite_error (a->self, error, _("Could not record the sync of the feed “%s”"), a->url);
+  for (guint k = 0; k < N_KINDS; k++)
+    g_free (digests[k]);
+  a->failed = TRUE;
   return FALSE;
 }
 
@@ -3308,8 +3562,8 @@ referring_ids (TmStore     *self,
  * any more: incidents and cooperations first, so that a streamer still
  * referred to is one the feed does not own all of. */
 static gboolean
-apply_remove_stale (Apply   *a,
-                    GError **error)
+apply_remove_stale (TmFeedApply  *a,
+                    GError      **error)
 {
   static const guint order[N_KINDS] = { KIND_INCIDENTS, KIND_COOPERATIONS, KIND_STREAMERS, KIND_BRANDS };
   TmStore *self = a->self;
@@ -3341,7 +3595,7 @@ apply_remove_stale (Apply   *a,
               const char *id = (const char *) sqlite3_column_text (find, 1);
               gint64 ix = sqlite3_column_int64 (find, 0);
 
-              if (g_hash_table_contains (a->keep[k], id))
+              if (g_hash_table_contains (a->imp.seen[k], id))
                 continue;
               g_array_append_val (ixs, ix);
               g_ptr_array_add (ids, g_strdup (id));
@@ -3407,6 +3661,78 @@ apply_remove_stale (Apply   *a,
 }
 
 gboolean
+tm_feed_apply_commit (TmFeedApply       *a,
+                      TmFeedApplyStats  *stats,
+                      GError           **error)
+{
+  g_return_val_if_fail (a != NULL, FALSE);
+  g_return_val_if_fail (a->in_transaction && !a->failed, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  if (a->bulk_sqls != NULL)
+    {
+      gboolean ok = create_indexes (a->self, a->bulk_sqls, error);
+
+      g_clear_pointer (&a->bulk_sqls, g_ptr_array_unref);
+      if (!ok)
+        goto failed;
+    }
+
+  /* Unchanged shards are not fetched again, so they must be known with
+   * the same sha256. */
+  for (guint i = 0; i < a->manifest->shards->len; i++)
+    {
+      TmFeedShard *shard = g_ptr_array_index (a->manifest->shards, i);
+      StoredShard *stored = g_hash_table_lookup (a->stored, shard->path);
+
+      if (!g_hash_table_contains (a->added, shard->path)
+          && (stored == NULL || strcmp (stored->sha256, shard->sha256) != 0))
+        {
+          g_set_error (error, TM_FEED_ERROR, TM_FEED_ERROR_INVALID,
+                       _("%s: the shard “%s” is new or changed but was not downloaded; "
+                         "sync again"),
+                       a->url, shard->path);
+          goto failed;
+        }
+    }
+
+  if (!apply_remove_stale (a, error) || !commit (a->self, error))
+    goto failed;
+  a->in_transaction = FALSE;
+  exec_sql (a->self, "PRAGMA cache_size = -" G_STRINGIFY (DEFAULT_CACHE_KIB), NULL);
+
+  if (stats != NULL)
+    {
+      a->stats.added = a->imp.stats.added;
+      a->stats.updated = a->imp.stats.updated;
+      a->stats.unchanged = a->imp.stats.unchanged;
+      *stats = a->stats;
+      a->stats.skipped_local_ids = NULL;
+    }
+  return TRUE;
+
+failed:
+  a->failed = TRUE;
+  return FALSE;
+}
+
+static int
+compare_fetched_rank (gconstpointer a,
+                      gconstpointer b,
+                      gpointer      user_data)
+{
+  GHashTable *by_path = user_data;
+  const TmFeedFetchedShard *fa = *(TmFeedFetchedShard * const *) a;
+  const TmFeedFetchedShard *fb = *(TmFeedFetchedShard * const *) b;
+  const TmFeedShard *sa = g_hash_table_lookup (by_path, fa->path);
+  const TmFeedShard *sb = g_hash_table_lookup (by_path, fb->path);
+  guint ra = sa ? tm_feed_apply_rank (sa->kind) : 0;
+  guint rb = sb ? tm_feed_apply_rank (sb->kind) : 0;
+
+  return (ra > rb) - (ra < rb);
+}
+
+gboolean
 tm_store_apply_feed (TmStore              *self,
                      const char           *url,
                      const TmFeedManifest *manifest,
@@ -3416,84 +3742,33 @@ tm_store_apply_feed (TmStore              *self,
                      TmFeedApplyStats     *stats,
                      GError              **error)
 {
-  g_autoptr(GPtrArray) no_fetched = NULL;
-  Apply a = { 0, };
-  Import imp = { 0, };
-  gboolean ok, imp_ready = FALSE;
+  g_autoptr(TmFeedApply) apply = NULL;
+  g_autoptr(GPtrArray) ordered = g_ptr_array_new ();
+  g_autoptr(GHashTable) by_path = g_hash_table_new (g_str_hash, g_str_equal);
 
   g_return_val_if_fail (TM_IS_STORE (self), FALSE);
   g_return_val_if_fail (url != NULL, FALSE);
   g_return_val_if_fail (manifest != NULL && manifest->generated != NULL, FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
-  if (fetched == NULL)
-    fetched = no_fetched = g_ptr_array_new ();
-
-  a.self = self;
-  a.url = url;
-  a.manifest = manifest;
-  a.fetched = fetched;
-  a.by_path = g_hash_table_new (g_str_hash, g_str_equal);
-  a.fetched_by_path = g_hash_table_new (g_str_hash, g_str_equal);
-  a.stale_ix = g_array_new (FALSE, FALSE, sizeof (gint64));
-  a.gone_ix = g_array_new (FALSE, FALSE, sizeof (gint64));
-  a.datasets = g_ptr_array_new_with_free_func ((GDestroyNotify) tm_dataset_free);
-  a.names = g_ptr_array_new_with_free_func (g_free);
-  a.shard_ix = g_array_new (FALSE, FALSE, sizeof (gint64));
-
-  if (!check_fetched (url, manifest, fetched, a.by_path, a.fetched_by_path, error))
+  for (guint i = 0; i < manifest->shards->len; i++)
     {
-      apply_clear (&a);
-      return FALSE;
-    }
+      TmFeedShard *shard = g_ptr_array_index (manifest->shards, i);
 
-  if (!begin (self, "BEGIN IMMEDIATE", error))
-    {
-      apply_clear (&a);
-      return FALSE;
+      g_hash_table_insert (by_path, shard->path, shard);
     }
-  exec_sql (self, "PRAGMA cache_size = -" G_STRINGIFY (IMPORT_CACHE_KIB), NULL);
+  for (guint i = 0; fetched != NULL && i < fetched->len; i++)
+    g_ptr_array_add (ordered, g_ptr_array_index (fetched, i));
+  /* Stable: shards of one kind keep the caller's order. */
+  g_ptr_array_sort_with_data (ordered, compare_fetched_rank, by_path);
 
-  ok = apply_read_shards (&a, error)
-       && apply_read_local_ids (&a, error);
-  if (ok)
+  if (!(apply = tm_feed_apply_begin (self, url, manifest, manifest_etag,
+                                     manifest_last_modified, error)))
+    return FALSE;
+  for (guint i = 0; i < ordered->len; i++)
     {
-      apply_filter (&a);
-      ok = apply_write_state (&a, manifest_etag, manifest_last_modified, error);
+      if (!tm_feed_apply_add (apply, g_ptr_array_index (ordered, i), error))
+        return FALSE;
     }
-  if (ok)
-    {
-      /* The records go through the import's checks and writes, as rows
-       * of origin 'feed' tagged with their shard. */
-      import_init (&imp, self, (TmDataset * const *) a.datasets->pdata,
-                   (const char * const *) a.names->pdata, a.datasets->len);
-      imp.origin = "feed";
-      imp.shard_ix = (const gint64 *) (gpointer) a.shard_ix->data;
-      imp_ready = TRUE;
-      compute_digests (imp.digests, imp.n * N_KINDS);
-      ok = load_known (&imp, error)
-           && check_datasets (&imp, error)
-           && write_brands (&imp, error)
-           && write_streamers (&imp, error)
-           && write_cooperations_in_bulk (&imp, error)
-           && write_incidents (&imp, error)
-           && apply_remove_stale (&a, error);
-    }
-  ok = ok && commit (self, error);
-  if (!ok)
-    rollback (self);
-  exec_sql (self, "PRAGMA cache_size = -" G_STRINGIFY (DEFAULT_CACHE_KIB), NULL);
-
-  if (ok && stats != NULL)
-    {
-      a.stats.added = imp.stats.added;
-      a.stats.updated = imp.stats.updated;
-      a.stats.unchanged = imp.stats.unchanged;
-      *stats = a.stats;
-      a.stats.skipped_local_ids = NULL;
-    }
-  if (imp_ready)
-    import_clear (&imp);
-  apply_clear (&a);
-  return ok;
+  return tm_feed_apply_commit (apply, stats, error);
 }

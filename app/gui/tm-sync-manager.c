@@ -202,8 +202,10 @@ on_progress (const TmFeedSyncProgress *progress,
                                              progress->shards_total),
                                 MIN (progress->shards_done + 1, progress->shards_total),
                                 progress->shards_total, done, total);
+        /* The first half of the bar: the second is the apply, which
+         * parses and writes what was downloaded. */
         if (progress->bytes_total > 0)
-          set_fraction (self, 0.95 * (double) progress->bytes_done / (double) progress->bytes_total);
+          set_fraction (self, 0.5 * (double) progress->bytes_done / (double) progress->bytes_total);
       }
       break;
     case TM_FEED_SYNC_PHASE_WAITING:
@@ -215,10 +217,15 @@ on_progress (const TmFeedSyncProgress *progress,
       break;
     case TM_FEED_SYNC_PHASE_APPLY:
       {
-        g_autofree char *n = g_strdup_printf ("%" G_GUINT64_FORMAT, progress->records_total);
+        g_autofree char *done = g_strdup_printf ("%" G_GUINT64_FORMAT, progress->records_applied);
+        g_autofree char *total = g_strdup_printf ("%" G_GUINT64_FORMAT, progress->records_total);
 
-        text = g_strdup_printf (_("Saving %s records…"), n);
-        set_fraction (self, 0.95);
+        text = g_strdup_printf (_("Checking and saving %s of %s records…"), done, total);
+        if (progress->records_total > 0)
+          set_fraction (self, 0.5 + 0.5 * (double) progress->records_applied
+                                          / (double) progress->records_total);
+        else
+          set_fraction (self, 1.0);
       }
       break;
     default:

@@ -4,6 +4,8 @@
 #include "config.h"
 
 #include <glib/gi18n-lib.h>
+#include <errno.h>
+#include <glib/gstdio.h>
 #include <libsoup/soup.h>
 #include <string.h>
 
@@ -14,6 +16,9 @@
  * holds the main loop long, large enough to keep the syscalls few. */
 #define READ_CHUNK ((gsize) 64 * 1024)
 
+/* Shards checked in worker threads while the next is downloaded. */
+#define MAX_CHECKING 3
+
 struct _TmFeedClient {
   GObject      parent_instance;
 
@@ -23,6 +28,7 @@ struct _TmFeedClient {
   guint        max_attempts;
   guint        retry_delay;
   guint        max_retry_after;
+  guint        keep_in_memory;
 };
 
 G_DEFINE_TYPE (TmFeedClient, tm_feed_client, G_TYPE_OBJECT)
@@ -36,6 +42,7 @@ enum {
   PROP_MAX_ATTEMPTS,
   PROP_RETRY_DELAY,
   PROP_MAX_RETRY_AFTER,
+  PROP_KEEP_IN_MEMORY,
   N_PROPS
 };
 
@@ -63,7 +70,23 @@ typedef struct {
   GPtrArray         *to_fetch;       /* TmFeedShard*, borrowed from manifest */
   guint              next;           /* the next shard of to_fetch */
   guint              dropped;        /* shards of the last sync the manifest no longer lists */
-  GPtrArray         *fetched;        /* TmFeedFetchedShard* */
+  gboolean           returned;       /* the task has returned: late callbacks do nothing */
+
+  /* Shards downloaded and checked, waiting for the apply. */
+  GPtrArray         *downloaded;     /* Downloaded*, in to_fetch order */
+  guint              checking;       /* shards in worker threads being checked */
+  gsize              kept_bytes;     /* bodies kept in memory */
+  gsize              keep_limit;     /* the client's "keep-in-memory" */
+  char              *spool_dir;      /* nullable: the folder of the bodies kept on disk */
+
+  /* The apply: a thread writing the shards in order while others parse
+   * the next ones. */
+  GMutex             lock;
+  GCond              cond;           /* a parse finished */
+  gboolean           abort_parsing;
+  guint              shards_applied; /* atomic */
+  guint64            records_applied;/* under lock */
+  GSource           *apply_progress;
 
   TmFeedProgressFunc progress;
   gpointer           progress_data;
@@ -100,7 +123,23 @@ typedef struct {
   const TmFeedShard *shard;          /* NULL for the manifest */
   char              *etag;           /* the response's, nullable */
   char              *last_modified;
+  char              *spool;          /* nullable: write the checked body there */
 } ParseJob;
+
+/* A shard downloaded and checked against the manifest, then parsed and
+ * applied. */
+typedef struct {
+  const TmFeedShard  *shard;
+  char               *url;
+  char               *etag;
+  char               *last_modified;
+  GBytes             *body;          /* the checked bytes, or NULL when in spool */
+  char               *spool;         /* nullable: the file holding them */
+  /* Filled by a parse worker, under Sync.lock. */
+  gboolean            parsed;
+  TmFeedFetchedShard *fetched;
+  GError             *error;
+} Downloaded;
 
 static void fetch_next_shard (GTask *task);
 
@@ -118,7 +157,23 @@ parse_job_free (ParseJob *job)
   g_free (job->url);
   g_free (job->etag);
   g_free (job->last_modified);
+  g_free (job->spool);
   g_free (job);
+}
+
+static void
+downloaded_free (Downloaded *d)
+{
+  g_free (d->url);
+  g_free (d->etag);
+  g_free (d->last_modified);
+  g_clear_pointer (&d->body, g_bytes_unref);
+  if (d->spool != NULL)
+    g_unlink (d->spool);
+  g_free (d->spool);
+  g_clear_pointer (&d->fetched, tm_feed_fetched_shard_free);
+  g_clear_error (&d->error);
+  g_free (d);
 }
 
 static void
@@ -178,13 +233,30 @@ sync_stop_timers (Sync *sync)
       g_source_destroy (sync->deadline_source);
       g_clear_pointer (&sync->deadline_source, g_source_unref);
     }
+  if (sync->apply_progress != NULL)
+    {
+      g_source_destroy (sync->apply_progress);
+      g_clear_pointer (&sync->apply_progress, g_source_unref);
+    }
   sync_end_request (sync, FALSE);
 }
 
+/* Frees what a sync downloaded and removes its temporary folder. */
+typedef struct {
+  GPtrArray *downloaded;
+  char      *spool_dir;
+} Leftovers;
+
 static gpointer
-free_fetched_thread (gpointer data)
+free_leftovers_thread (gpointer data)
 {
-  g_ptr_array_unref (data);
+  Leftovers *left = data;
+
+  g_clear_pointer (&left->downloaded, g_ptr_array_unref);
+  if (left->spool_dir != NULL && g_rmdir (left->spool_dir) != 0)
+    g_warning ("Could not remove the temporary folder %s: %s", left->spool_dir, g_strerror (errno));
+  g_free (left->spool_dir);
+  g_free (left);
   return NULL;
 }
 
@@ -211,12 +283,19 @@ sync_free (Sync *sync)
   g_free (sync->manifest_etag);
   g_free (sync->manifest_last_modified);
   g_clear_pointer (&sync->to_fetch, g_ptr_array_unref);
-  /* A sync that failed or was cancelled late may hold many parsed shards:
-   * they go in a thread of their own, away from the main loop. */
-  if (sync->fetched != NULL && sync->fetched->len > 0)
-    g_thread_unref (g_thread_new ("tm-feed-free", free_fetched_thread,
-                                  g_steal_pointer (&sync->fetched)));
-  g_clear_pointer (&sync->fetched, g_ptr_array_unref);
+  /* Many files to delete, or many bodies to free: in a thread of their
+   * own, away from the main loop. */
+  if ((sync->downloaded != NULL && sync->downloaded->len > 0) || sync->spool_dir != NULL)
+    {
+      Leftovers *left = g_new0 (Leftovers, 1);
+
+      left->downloaded = g_steal_pointer (&sync->downloaded);
+      left->spool_dir = g_steal_pointer (&sync->spool_dir);
+      g_thread_unref (g_thread_new ("tm-feed-free", free_leftovers_thread, left));
+    }
+  g_clear_pointer (&sync->downloaded, g_ptr_array_unref);
+  g_mutex_clear (&sync->lock);
+  g_cond_clear (&sync->cond);
   tm_feed_sync_result_clear (&sync->result);
   g_free (sync);
 }
@@ -242,7 +321,16 @@ sync_fail (GTask  *task,
   Sync *sync = g_task_get_task_data (task);
   const char *url = sync->display_url ? sync->display_url : sync->url;
 
+  if (sync->returned)
+    {
+      /* A second failure, of a worker stopped by the first. */
+      g_error_free (error);
+      return;
+    }
   sync_stop_timers (sync);
+  /* Workers still running see it and stop. */
+  sync->returned = TRUE;
+  g_cancellable_cancel (sync->stop);
   if (g_cancellable_is_cancelled (sync->cancellable))
     {
       g_clear_error (&error);
@@ -265,7 +353,10 @@ sync_fail (GTask  *task,
 static void
 sync_return (GTask *task)
 {
-  sync_stop_timers (g_task_get_task_data (task));
+  Sync *sync = g_task_get_task_data (task);
+
+  sync_stop_timers (sync);
+  sync->returned = TRUE;
   g_task_return_boolean (task, TRUE);
 }
 
@@ -840,6 +931,97 @@ send_request (GTask             *task,
 /* The steps of a sync                                                */
 /* ------------------------------------------------------------------ */
 
+/* Parses one checked shard (reading it back from its file) and computes
+ * its digests: everything of the apply that needs no store. */
+static void
+parse_downloaded (gpointer data,
+                  gpointer user_data)
+{
+  Downloaded *d = data;
+  Sync *sync = user_data;
+  g_autoptr(GBytes) body = NULL;
+  TmFeedFetchedShard *fetched = NULL;
+  GError *error = NULL;
+  gboolean skip;
+
+  g_mutex_lock (&sync->lock);
+  skip = sync->abort_parsing;
+  body = g_steal_pointer (&d->body);
+  g_mutex_unlock (&sync->lock);
+
+  if (!skip && body == NULL)
+    {
+      char *data_read = NULL;
+      gsize length = 0;
+
+      if (g_file_get_contents (d->spool, &data_read, &length, &error))
+        body = g_bytes_new_take (data_read, length);
+      else
+        g_prefix_error (&error, _("%s: could not read the downloaded data back: "), d->url);
+    }
+  if (!skip && body != NULL)
+    {
+      gsize length;
+      const char *bytes = g_bytes_get_data (body, &length);
+      /* Its kind and record count are checked by tm_feed_apply_add. */
+      TmDataset *dataset = tm_dataset_load_data (bytes ? bytes : "", length, d->url, &error);
+
+      g_clear_pointer (&body, g_bytes_unref);
+      if (dataset != NULL)
+        {
+          fetched = tm_feed_fetched_shard_new (d->shard->path, dataset, d->etag, d->last_modified);
+          tm_feed_fetched_shard_prepare (fetched);
+        }
+    }
+
+  g_mutex_lock (&sync->lock);
+  d->fetched = fetched;
+  d->error = error;
+  d->parsed = TRUE;
+  g_cond_broadcast (&sync->cond);
+  g_mutex_unlock (&sync->lock);
+}
+
+/* Frees the downloaded shards and removes their files and folder: the
+ * apply is over, and nothing may be left behind in TMPDIR once the sync
+ * has returned. */
+static void
+remove_downloaded (Sync *sync)
+{
+  g_ptr_array_set_size (sync->downloaded, 0);
+  if (sync->spool_dir != NULL)
+    {
+      if (g_rmdir (sync->spool_dir) != 0)
+        g_warning ("Could not remove the temporary folder %s: %s",
+                   sync->spool_dir, g_strerror (errno));
+      g_clear_pointer (&sync->spool_dir, g_free);
+    }
+}
+
+/* Drops the parses not started and waits for those running. */
+static void
+thread_pool_free_immediately (GThreadPool *pool)
+{
+  g_thread_pool_free (pool, TRUE, TRUE);
+}
+
+static int
+compare_downloaded (gconstpointer a,
+                    gconstpointer b)
+{
+  const Downloaded *da = *(Downloaded * const *) a;
+  const Downloaded *db = *(Downloaded * const *) b;
+  guint ra = tm_feed_apply_rank (da->shard->kind);
+  guint rb = tm_feed_apply_rank (db->shard->kind);
+
+  return (ra > rb) - (ra < rb);
+}
+
+/* Applies the downloaded shards in one transaction: this thread writes
+ * them one after the other, in tm_feed_apply_rank() order, while a pool
+ * parses the next few, so that only those few are in memory at once.
+ * Cancelling (or the deadline) stops it before the commit and rolls
+ * everything back. */
 static void
 apply_thread (GTask        *worker,
               gpointer      source_object,
@@ -847,22 +1029,76 @@ apply_thread (GTask        *worker,
               GCancellable *cancellable)
 {
   Sync *sync = task_data;
+  g_autoptr(TmFeedApply) apply = NULL;
+  GPtrArray *items = sync->downloaded;
+  GThreadPool *pool = NULL;
+  guint n_threads = CLAMP (g_get_num_processors (), 1, 4);
+  guint lookahead = n_threads + 2;
+  guint pushed = 0;
   GError *error = NULL;
 
-  /* The last moment a cancel can still leave everything as it was. */
   if (g_task_return_error_if_cancelled (worker))
     return;
-  if (!tm_store_apply_feed (sync->store, sync->url, sync->manifest,
-                            sync->manifest_etag, sync->manifest_last_modified,
-                            sync->fetched, &sync->result.stats, &error))
-    g_task_return_error (worker, error);
-  else
-    g_task_return_boolean (worker, TRUE);
-  /* Freeing a million records takes a third of a second: here, not on
-   * the main loop. */
-  g_ptr_array_set_size (sync->fetched, 0);
-}
+  /* Stable: the shards of one kind stay in manifest order. */
+  g_ptr_array_sort (items, compare_downloaded);
 
+  if (!(apply = tm_feed_apply_begin (sync->store, sync->url, sync->manifest,
+                                     sync->manifest_etag, sync->manifest_last_modified,
+                                     &error)))
+    goto failed;
+  if (items->len > 0
+      && !(pool = g_thread_pool_new (parse_downloaded, sync, (int) n_threads, FALSE, &error)))
+    goto failed;
+
+  for (guint i = 0; i < items->len; i++)
+    {
+      Downloaded *d = g_ptr_array_index (items, i);
+      g_autoptr(TmFeedFetchedShard) fetched = NULL;
+
+      for (; pushed < items->len && pushed < i + lookahead; pushed++)
+        g_thread_pool_push (pool, g_ptr_array_index (items, pushed), NULL);
+
+      g_mutex_lock (&sync->lock);
+      while (!d->parsed)
+        g_cond_wait (&sync->cond, &sync->lock);
+      fetched = g_steal_pointer (&d->fetched);
+      error = g_steal_pointer (&d->error);
+      g_mutex_unlock (&sync->lock);
+
+      if (error != NULL)
+        goto failed;
+      if (g_cancellable_set_error_if_cancelled (cancellable, &error))
+        goto failed;
+      if (!tm_feed_apply_add (apply, fetched, &error))
+        goto failed;
+
+      g_mutex_lock (&sync->lock);
+      sync->records_applied += (guint64) d->shard->records;
+      g_mutex_unlock (&sync->lock);
+      g_atomic_int_inc (&sync->shards_applied);
+    }
+  g_clear_pointer (&pool, thread_pool_free_immediately);
+
+  /* The last moment a cancel can still leave everything as it was. */
+  if (g_cancellable_set_error_if_cancelled (cancellable, &error)
+      || !tm_feed_apply_commit (apply, &sync->result.stats, &error))
+    goto failed;
+  remove_downloaded (sync);
+  g_task_return_boolean (worker, TRUE);
+  return;
+
+failed:
+  if (pool != NULL)
+    {
+      g_mutex_lock (&sync->lock);
+      sync->abort_parsing = TRUE;
+      g_mutex_unlock (&sync->lock);
+      thread_pool_free_immediately (pool);
+    }
+  g_clear_pointer (&apply, tm_feed_apply_free);  /* rolls back */
+  remove_downloaded (sync);
+  g_task_return_error (worker, error);
+}
 
 static void
 on_applied (GObject      *source,
@@ -880,7 +1116,23 @@ on_applied (GObject      *source,
     }
   sync->result.fetched = sync->prog.shards_done;
   sync->result.changed = sync->result.fetched > 0 || sync->dropped > 0;
+  sync->prog.shards_applied = sync->prog.shards_total;
+  sync->prog.records_applied = sync->prog.records_total;
+  report_progress (sync, TRUE);
   sync_return (task);
+}
+
+static gboolean
+on_apply_progress (gpointer user_data)
+{
+  Sync *sync = user_data;
+
+  sync->prog.shards_applied = (guint) g_atomic_int_get (&sync->shards_applied);
+  g_mutex_lock (&sync->lock);
+  sync->prog.records_applied = sync->records_applied;
+  g_mutex_unlock (&sync->lock);
+  report_progress (sync, TRUE);
+  return G_SOURCE_CONTINUE;
 }
 
 static void
@@ -890,7 +1142,14 @@ apply (GTask *task)
 
   sync->prog.phase = TM_FEED_SYNC_PHASE_APPLY;
   report_progress (sync, TRUE);
-  /* Not cancellable once started: the result must say what happened. */
+  if (sync->progress != NULL)
+    {
+      sync->apply_progress = g_timeout_source_new (100);
+      g_source_set_callback (sync->apply_progress, on_apply_progress, sync, NULL);
+      g_source_attach (sync->apply_progress, g_task_get_context (task));
+    }
+  /* Cancellable until the commit; after it, the result says what
+   * happened. */
   run_in_thread (task, sync, NULL, FALSE, apply_thread, on_applied);
 }
 
@@ -932,8 +1191,10 @@ touch (GTask *task)
   run_in_thread (task, sync, NULL, FALSE, touch_thread, on_touched);
 }
 
+/* Checks a shard's bytes against the manifest and keeps them for the
+ * apply: in memory, or in a file when job->spool is set. */
 static void
-parse_shard_thread (GTask        *worker,
+check_shard_thread (GTask        *worker,
                     gpointer      source_object,
                     gpointer      task_data,
                     GCancellable *cancellable)
@@ -941,7 +1202,6 @@ parse_shard_thread (GTask        *worker,
   ParseJob *job = task_data;
   TmFeedShard named = *job->shard;
   GError *error = NULL;
-  TmDataset *dataset;
 
   /* Messages name the shard by its URL, not its path in the manifest. */
   named.path = job->url;
@@ -950,40 +1210,61 @@ parse_shard_thread (GTask        *worker,
       g_task_return_error (worker, error);
       return;
     }
-  if (g_task_return_error_if_cancelled (worker))
-    return;
-  /* Its kind and record count are checked by tm_store_apply_feed before
-   * anything is written. */
-  dataset = tm_dataset_load_data ((const char *) job->body->data, job->body->len, job->url, &error);
-  if (dataset == NULL)
-    g_task_return_error (worker, error);
-  else
-    g_task_return_pointer (worker, dataset, (GDestroyNotify) tm_dataset_free);
+  if (job->spool != NULL)
+    {
+      if (!g_file_set_contents_full (job->spool, (const char *) job->body->data, job->body->len,
+                                     G_FILE_SET_CONTENTS_NONE, 0600, &error))
+        {
+          g_autofree char *dir = g_path_get_dirname (job->spool);
+          GError *described = g_error_new (G_IO_ERROR, G_IO_ERROR_FAILED,
+                                           _("%s: could not keep the downloaded data in “%s” "
+                                             "until it is saved (%s); make room on that disk, "
+                                             "or point TMPDIR at another folder, and try again"),
+                                           job->url, dir, error->message);
+
+          g_error_free (error);
+          g_task_return_error (worker, described);
+          return;
+        }
+      g_clear_pointer (&job->body, g_byte_array_unref);
+    }
+  g_task_return_boolean (worker, TRUE);
 }
 
 static void
-on_shard_parsed (GObject      *source,
-                 GAsyncResult *result,
-                 gpointer      user_data)
+on_shard_checked (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      user_data)
 {
   g_autoptr(GTask) task = user_data;
   Sync *sync = g_task_get_task_data (task);
   ParseJob *job = g_task_get_task_data (G_TASK (result));
+  Downloaded *d;
   GError *error = NULL;
-  TmDataset *dataset;
 
-  dataset = g_task_propagate_pointer (G_TASK (result), &error);
-  if (dataset == NULL)
+  sync->checking--;
+  if (!g_task_propagate_boolean (G_TASK (result), &error))
     {
       sync_fail (task, error);
       return;
     }
+  if (sync->returned)
+    return;
+
+  d = g_new0 (Downloaded, 1);
+  d->shard = job->shard;
+  d->url = g_strdup (job->url);
+  d->etag = g_strdup (job->etag);
+  d->last_modified = g_strdup (job->last_modified);
+  if (job->spool != NULL)
+    d->spool = g_strdup (job->spool);
+  else
+    d->body = g_byte_array_free_to_bytes (g_steal_pointer (&job->body));
+  g_ptr_array_add (sync->downloaded, d);
+
   sync->prog.shards_done++;
   sync->prog.records_done += (guint64) job->shard->records;
   report_progress (sync, TRUE);
-  g_ptr_array_add (sync->fetched,
-                   tm_feed_fetched_shard_new (job->shard->path, dataset,
-                                              job->etag, job->last_modified));
   fetch_next_shard (task);
 }
 
@@ -1124,13 +1405,35 @@ body_complete (GTask *task)
     }
   else
     {
+      GError *error = NULL;
+
       /* Counted when it arrives whole: a failure later fails the sync,
        * whose result is then not read. */
       sync->result.bytes += job->body->len;
       sync->prog.bytes_done = sync->result.bytes;
       sync_end_request (sync, TRUE);
+
+      if (sync->kept_bytes + job->body->len > sync->keep_limit)
+        {
+          if (sync->spool_dir == NULL
+              && !(sync->spool_dir = g_dir_make_tmp ("trustmatch-sync-XXXXXX", &error)))
+            {
+              g_prefix_error (&error, _("%s: could not make a temporary folder for the "
+                                        "downloaded data: "), sync->display_url);
+              parse_job_free (job);
+              sync_fail (task, error);
+              return;
+            }
+          job->spool = g_strdup_printf ("%s/%05u.json", sync->spool_dir, sync->next);
+        }
+      else
+        sync->kept_bytes += job->body->len;
+
+      /* Checked in a worker while the next shard is downloaded. */
+      sync->checking++;
       run_in_thread (task, job, (GDestroyNotify) parse_job_free, TRUE,
-                     parse_shard_thread, on_shard_parsed);
+                     check_shard_thread, on_shard_checked);
+      fetch_next_shard (task);
     }
 }
 
@@ -1143,11 +1446,16 @@ fetch_next_shard (GTask *task)
   g_autoptr(GUri) uri = NULL;
   GError *error = NULL;
 
+  if (sync->returned || sync->msg != NULL || sync->req_uri != NULL)
+    return;  /* a request is in progress; it calls again when done */
   if (sync->next >= sync->to_fetch->len)
     {
-      apply (task);
+      if (sync->checking == 0)
+        apply (task);
       return;
     }
+  if (sync->checking >= MAX_CHECKING)
+    return;  /* on_shard_checked calls again */
 
   shard = g_ptr_array_index (sync->to_fetch, sync->next++);
   /* The manifest checked the path: relative, no "..", so it stays below
@@ -1193,6 +1501,7 @@ tm_feed_client_get_property (GObject    *object,
     case PROP_MAX_ATTEMPTS:    g_value_set_uint (value, self->max_attempts); break;
     case PROP_RETRY_DELAY:     g_value_set_uint (value, self->retry_delay); break;
     case PROP_MAX_RETRY_AFTER: g_value_set_uint (value, self->max_retry_after); break;
+    case PROP_KEEP_IN_MEMORY:  g_value_set_uint (value, self->keep_in_memory); break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -1223,6 +1532,7 @@ tm_feed_client_set_property (GObject      *object,
     case PROP_MAX_ATTEMPTS:    self->max_attempts = g_value_get_uint (value); break;
     case PROP_RETRY_DELAY:     self->retry_delay = g_value_get_uint (value); break;
     case PROP_MAX_RETRY_AFTER: self->max_retry_after = g_value_get_uint (value); break;
+    case PROP_KEEP_IN_MEMORY:  self->keep_in_memory = g_value_get_uint (value); break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -1254,6 +1564,11 @@ tm_feed_client_class_init (TmFeedClientClass *klass)
   properties[PROP_MAX_RETRY_AFTER] =
     g_param_spec_uint ("max-retry-after", NULL, "Longest Retry-After waited for, in seconds",
                        0, 3600, TM_FEED_CLIENT_MAX_RETRY_AFTER, flags);
+  properties[PROP_KEEP_IN_MEMORY] =
+    g_param_spec_uint ("keep-in-memory", NULL,
+                       "Bytes of downloaded shards kept in memory until the apply; "
+                       "the rest wait in a temporary folder",
+                       0, G_MAXUINT, TM_FEED_CLIENT_KEEP_IN_MEMORY, flags);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
 
@@ -1312,9 +1627,12 @@ tm_feed_client_sync_async (TmFeedClient            *self,
   sync = g_new0 (Sync, 1);
   sync->store = g_object_ref (store);
   sync->url = g_strdup (url);
+  sync->keep_limit = self->keep_in_memory;
   sync->stop = g_cancellable_new ();
   sync->to_fetch = g_ptr_array_new ();
-  sync->fetched = g_ptr_array_new_with_free_func ((GDestroyNotify) tm_feed_fetched_shard_free);
+  sync->downloaded = g_ptr_array_new_with_free_func ((GDestroyNotify) downloaded_free);
+  g_mutex_init (&sync->lock);
+  g_cond_init (&sync->cond);
   if (options != NULL)
     {
       if (options->token != NULL && *options->token != '\0')

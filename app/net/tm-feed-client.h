@@ -39,26 +39,29 @@ typedef enum {
 #define TM_FEED_CLIENT_MAX_ATTEMPTS    4    /* per request, retries included ("max-attempts") */
 #define TM_FEED_CLIENT_RETRY_DELAY     1000 /* ms before the first retry, doubling ("retry-delay") */
 #define TM_FEED_CLIENT_MAX_RETRY_AFTER 120  /* s: a longer Retry-After is not waited for ("max-retry-after") */
+#define TM_FEED_CLIENT_KEEP_IN_MEMORY  (32 * 1024 * 1024) /* bytes of checked shards held until the apply ("keep-in-memory") */
 
 typedef enum {
   TM_FEED_SYNC_PHASE_MANIFEST,  /* fetching manifest.json */
-  TM_FEED_SYNC_PHASE_DOWNLOAD,  /* fetching and checking the changed shards */
+  TM_FEED_SYNC_PHASE_DOWNLOAD,  /* fetching the changed shards, checking their size and SHA-256 */
   TM_FEED_SYNC_PHASE_WAITING,   /* a request failed and is retried after wait_seconds */
-  TM_FEED_SYNC_PHASE_APPLY,     /* writing everything to the store, one transaction */
+  TM_FEED_SYNC_PHASE_APPLY,     /* validating and writing them to the store, one transaction */
 } TmFeedSyncPhase;
 
 /* How far a sync is.  The totals are those of the shards to download
  * (known once the manifest is read); bytes are decoded bytes. */
 typedef struct {
   TmFeedSyncPhase phase;
-  guint           shards_done;
+  guint           shards_done;      /* downloaded and checked against the manifest */
   guint           shards_total;
   guint64         bytes_done;
   guint64         bytes_total;
-  guint64         records_done;   /* of the shards checked and parsed */
+  guint64         records_done;     /* of the shards downloaded and checked */
   guint64         records_total;
-  guint           attempt;        /* of the request in progress, from 1 */
-  guint           wait_seconds;   /* PHASE_WAITING: until the next attempt */
+  guint           attempt;          /* of the request in progress, from 1 */
+  guint           wait_seconds;     /* PHASE_WAITING: until the next attempt */
+  guint           shards_applied;   /* PHASE_APPLY: parsed, validated and written */
+  guint64         records_applied;  /* PHASE_APPLY: of those shards */
 } TmFeedSyncProgress;
 
 /* Called on the main context the sync was started from, at each phase, each
@@ -95,7 +98,8 @@ G_DECLARE_FINAL_TYPE (TmFeedClient, tm_feed_client, TM, FEED_CLIENT, GObject)
 GQuark        tm_feed_client_error_quark (void);
 
 /* Properties (all guint): "timeout", "deadline", "max-attempts",
- * "retry-delay", "max-retry-after"; see the defaults above.  A request is
+ * "retry-delay", "max-retry-after", "keep-in-memory"; see the defaults
+ * above.  A request is
  * retried, with a delay doubling from "retry-delay" (or what the server's
  * Retry-After asks, up to "max-retry-after"), after a timeout, a broken
  * connection, a body cut short or a 5xx answer; never after a 4xx.  The
@@ -119,15 +123,19 @@ gboolean      tm_feed_client_url_is_insecure (const char *url);
  *    the last successful sync; a 304 ends the sync with not_modified and
  *    only records the time as the feed's last success;
  *  - only shards whose sha256 differs from the one last applied are
- *    fetched, relative to the manifest's (final) URL, each checked against
- *    the manifest's size and SHA-256 while it is read and then parsed and
- *    validated in a worker thread;
- *  - everything is applied with tm_store_apply_feed() in one transaction,
- *    in a worker thread.  Until the sync completes, @store must not be
- *    used elsewhere.
+ *    fetched, relative to the manifest's (final) URL, one request at a
+ *    time; each is checked against the manifest's size and SHA-256 in a
+ *    worker thread while the next is downloaded, and kept (in memory up
+ *    to 32 MiB in all, the rest in a private folder under TMPDIR that the
+ *    sync removes);
+ *  - then one transaction (TmFeedApply) applies them in a worker thread,
+ *    shard by shard, while a pool of threads parses and validates the next
+ *    few: the store's write lock is held only for this phase, and only a
+ *    few parsed shards are in memory at once.  Until the sync completes,
+ *    @store must not be used elsewhere.
  *
- * Any failure, and cancelling @cancellable before the transaction starts,
- * leaves @store as it was.  Once the transaction has started it runs to its
+ * Any failure, and cancelling @cancellable at any time before the commit,
+ * leaves @store as it was.  Once the commit has started it runs to its
  * end, and the sync reports its outcome rather than the cancellation. */
 void          tm_feed_client_sync_async  (TmFeedClient            *self,
                                           TmStore                 *store,
