@@ -27,6 +27,10 @@
  * duration of an import. */
 #define DEFAULT_CACHE_KIB 8192
 #define IMPORT_CACHE_KIB  131072
+/* A sync applies shard by shard while others are parsed: its cache and
+ * the sorter that rebuilds the cooperation indexes (sized after the
+ * cache) are most of its memory (docs/performance.md, "Feed sync"). */
+#define FEED_CACHE_KIB    65536
 
 struct _TmStore
 {
@@ -64,6 +68,12 @@ static void
 tm_store_class_init (TmStoreClass *klass)
 {
   G_OBJECT_CLASS (klass)->finalize = tm_store_finalize;
+
+  /* SQLite keeps memory statistics by default, behind a global mutex
+   * taken on every allocation: a few percent of a large sync's writes,
+   * for figures nobody reads.  Only possible before SQLite is first
+   * used; afterwards it fails harmlessly. */
+  sqlite3_config (SQLITE_CONFIG_MEMSTATUS, 0);
 }
 
 static void
@@ -3294,7 +3304,7 @@ tm_feed_apply_begin (TmStore              *self,
   if (!begin (self, "BEGIN IMMEDIATE", error))
     return NULL;
   a->in_transaction = TRUE;
-  exec_sql (self, "PRAGMA cache_size = -" G_STRINGIFY (IMPORT_CACHE_KIB), NULL);
+  exec_sql (self, "PRAGMA cache_size = -" G_STRINGIFY (FEED_CACHE_KIB), NULL);
 
   import_init (&a->imp, self);
   a->imp_ready = TRUE;
