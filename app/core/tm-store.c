@@ -1825,6 +1825,42 @@ step_import_upsert (Import       *imp,
   return TRUE;
 }
 
+/* The same for rows whose ix nobody needs (cooperations, incidents):
+ * without RETURNING, which costs each row a temporary table, added and
+ * updated rows are told apart by the rowid of the last insert, which an
+ * upsert that updates leaves as it was. */
+static gboolean
+step_import_upsert_counted (Import       *imp,
+                            sqlite3_stmt *stmt,
+                            guint         kind)
+{
+  sqlite3 *db = sqlite3_db_handle (stmt);
+  sqlite3_int64 before = sqlite3_last_insert_rowid (db);
+
+  if (sqlite3_step (stmt) != SQLITE_DONE)
+    return FALSE;
+  if (sqlite3_changes (db) == 0)
+    imp->stats.unchanged++;
+  else if (sqlite3_last_insert_rowid (db) != before)
+    imp->stats.added++;
+  else
+    imp->stats.updated++;
+  return TRUE;
+}
+
+/* upsert_sql() without its RETURNING clause. */
+static char *
+upsert_sql_counted (const char *table,
+                    const char *columns,
+                    gboolean    with_shard)
+{
+  char *sql = upsert_sql (table, columns, FALSE, with_shard);
+
+  g_assert (g_str_has_suffix (sql, " RETURNING ix"));
+  sql[strlen (sql) - strlen (" RETURNING ix")] = '\0';
+  return sql;
+}
+
 static gboolean
 write_brands (Import  *imp,
               GError **error)
@@ -1993,7 +2029,7 @@ write_cooperations (Import  *imp,
                     GError **error)
 {
   TmStore *self = imp->self;
-  g_autofree char *upsert = upsert_sql ("cooperations", COOPERATION_COLUMNS, FALSE, imp->feed);
+  g_autofree char *upsert = upsert_sql_counted ("cooperations", COOPERATION_COLUMNS, imp->feed);
   g_autoptr(sqlite3_stmt) write = NULL;
 
   if (!(write = prepare (self, upsert, error)))
@@ -2008,8 +2044,7 @@ write_cooperations (Import  *imp,
           const TmCooperation *c = g_ptr_array_index (records, i);
           const char *brand_name = c->brand_name;
           const char *brand_category = c->brand_category;
-          gint64 ix, s_ix, b_ix = 0;
-          gboolean updated;
+          gint64 s_ix, b_ix = 0;
 
           if (!streamer_ix (imp, c->streamer_id, _("cooperation"), c->id, d, &s_ix, error))
             return FALSE;
@@ -2033,7 +2068,7 @@ write_cooperations (Import  *imp,
                                  import_digest (imp, d, KIND_COOPERATIONS, i), error))
             return FALSE;
           bind_shard (imp, write, d);
-          if (!step_import_upsert (imp, write, KIND_COOPERATIONS, &ix, &updated))
+          if (!step_import_upsert_counted (imp, write, KIND_COOPERATIONS))
             {
               set_sqlite_error (self, error, _("Could not save the cooperation “%s” of “%s”"),
                                 c->id, import_name (imp, d));
@@ -2136,7 +2171,7 @@ write_incidents (Import  *imp,
                  GError **error)
 {
   TmStore *self = imp->self;
-  g_autofree char *upsert = upsert_sql ("incidents", INCIDENT_COLUMNS, FALSE, imp->feed);
+  g_autofree char *upsert = upsert_sql_counted ("incidents", INCIDENT_COLUMNS, imp->feed);
   g_autoptr(sqlite3_stmt) write = NULL;
 
   if (!(write = prepare (self, upsert, error)))
@@ -2149,15 +2184,14 @@ write_incidents (Import  *imp,
       for (guint i = 0; i < records->len; i++)
         {
           const TmIncident *inc = g_ptr_array_index (records, i);
-          gint64 ix, s_ix;
-          gboolean updated;
+          gint64 s_ix;
 
           if (!streamer_ix (imp, inc->streamer_id, _("incident"), inc->id, d, &s_ix, error)
               || !bind_incident (write, inc, s_ix, imp->origin,
                                  import_digest (imp, d, KIND_INCIDENTS, i), error))
             return FALSE;
           bind_shard (imp, write, d);
-          if (!step_import_upsert (imp, write, KIND_INCIDENTS, &ix, &updated))
+          if (!step_import_upsert_counted (imp, write, KIND_INCIDENTS))
             {
               set_sqlite_error (self, error, _("Could not save the incident “%s” of “%s”"),
                                 inc->id, import_name (imp, d));
@@ -3130,6 +3164,7 @@ struct _TmFeedApply {
   gboolean              in_transaction;
   gboolean              failed;           /* an add failed: only free is left */
   TmFeedApplyStats      stats;
+  gint64                t_begin, t_checks, t_writes, t_indexes;  /* µs, for G_MESSAGES_DEBUG */
 };
 
 void
@@ -3294,6 +3329,7 @@ tm_feed_apply_begin (TmStore              *self,
                                      (GDestroyNotify) stored_shard_free);
   a->added = g_hash_table_new (g_str_hash, g_str_equal);
   a->stale_ix = g_array_new (FALSE, FALSE, sizeof (gint64));
+  a->t_begin = g_get_monotonic_time ();
   for (guint i = 0; i < manifest->shards->len; i++)
     {
       TmFeedShard *shard = g_ptr_array_index (manifest->shards, i);
@@ -3476,6 +3512,7 @@ tm_feed_apply_add (TmFeedApply         *a,
   StoredShard *stored;
   guint rank;
   gboolean ok;
+  gint64 t0, t1;
 
   g_return_val_if_fail (a != NULL && fetched != NULL && fetched->dataset != NULL, FALSE);
   g_return_val_if_fail (a->in_transaction && !a->failed, FALSE);
@@ -3501,8 +3538,11 @@ tm_feed_apply_add (TmFeedApply         *a,
     goto failed;
   if (a->bulk_sqls != NULL && shard->kind != TM_FEED_COOPERATIONS)
     {
+      gint64 t_start = g_get_monotonic_time ();
+
       ok = create_indexes (a->self, a->bulk_sqls, error);
       g_clear_pointer (&a->bulk_sqls, g_ptr_array_unref);
+      a->t_indexes += g_get_monotonic_time () - t_start;
       if (!ok)
         goto failed;
     }
@@ -3519,11 +3559,16 @@ tm_feed_apply_add (TmFeedApply         *a,
   /* The records go through the import's checks and writes, as rows of
    * origin 'feed' tagged with their shard. */
   import_set_batch (&a->imp, (TmDataset * const *) &filtered, names, 1, digests);
-  ok = check_datasets (&a->imp, error)
+  t0 = g_get_monotonic_time ();
+  ok = check_datasets (&a->imp, error);
+  t1 = g_get_monotonic_time ();
+  ok = ok
        && write_brands (&a->imp, error)
        && write_streamers (&a->imp, error)
        && write_cooperations (&a->imp, error)
        && write_incidents (&a->imp, error);
+  a->t_checks += t1 - t0;
+  a->t_writes += g_get_monotonic_time () - t1;
   import_clear_batch (&a->imp);
   if (!ok)
     goto failed;
@@ -3675,10 +3720,13 @@ tm_feed_apply_commit (TmFeedApply       *a,
                       TmFeedApplyStats  *stats,
                       GError           **error)
 {
+  gint64 t0, t1;
+
   g_return_val_if_fail (a != NULL, FALSE);
   g_return_val_if_fail (a->in_transaction && !a->failed, FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
+  t0 = g_get_monotonic_time ();
   if (a->bulk_sqls != NULL)
     {
       gboolean ok = create_indexes (a->self, a->bulk_sqls, error);
@@ -3687,6 +3735,7 @@ tm_feed_apply_commit (TmFeedApply       *a,
       if (!ok)
         goto failed;
     }
+  a->t_indexes += g_get_monotonic_time () - t0;
 
   /* Unchanged shards are not fetched again, so they must be known with
    * the same sha256. */
@@ -3706,9 +3755,18 @@ tm_feed_apply_commit (TmFeedApply       *a,
         }
     }
 
-  if (!apply_remove_stale (a, error) || !commit (a->self, error))
+  t0 = g_get_monotonic_time ();
+  if (!apply_remove_stale (a, error))
+    goto failed;
+  t1 = g_get_monotonic_time ();
+  if (!commit (a->self, error))
     goto failed;
   a->in_transaction = FALSE;
+  g_debug ("Sync of %s applied in %.2f s: checks %.2f s, rows %.2f s, indexes %.2f s, "
+           "removals %.2f s, commit %.2f s",
+           a->url, (g_get_monotonic_time () - a->t_begin) / 1e6, a->t_checks / 1e6,
+           a->t_writes / 1e6, a->t_indexes / 1e6, (t1 - t0) / 1e6,
+           (g_get_monotonic_time () - t1) / 1e6);
   exec_sql (a->self, "PRAGMA cache_size = -" G_STRINGIFY (DEFAULT_CACHE_KIB), NULL);
 
   if (stats != NULL)
