@@ -823,6 +823,254 @@ test_round_trip (void)
   g_assert_cmpuint (tm_dataset_n_records (d2), ==, 8);
 }
 
+/* @text with @from, which must occur once, replaced by @to. */
+static char *
+replace_once (const char *text,
+              const char *from,
+              const char *to)
+{
+  const char *at = strstr (text, from);
+
+  g_assert_nonnull (at);
+  g_assert_null (strstr (at + 1, from));
+  return g_strdup_printf ("%.*s%s%s", (int) (at - text), text, to, at + strlen (from));
+}
+
+/* Escapes are decoded to the UTF-8 they stand for, as json-glib decoded
+ * them: a surrogate pair is one character, and keys may be escaped too.
+ * \u0000 stays refused in a key as in a value. */
+static void
+test_escapes_decoded (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *first = NULL;
+  g_autofree char *text = NULL;
+  g_autofree char *nul_key = NULL;
+  g_autofree char *same_key = NULL;
+  g_autoptr(TmDataset) d = NULL;
+  const TmStreamer *s;
+  const TmIncident *inc;
+
+  first = mutate ("{\"id\":\"s-2\",\"name\":\"阿强\"",
+                  "{\"id\":\"s\\u002d2\",\"na\\u006de\":"
+                  "\"\\u963f\\u5F3A\\ud83d\\ude00 \\\"A\\\\B\\/C\\\"\"");
+  text = replace_once (first, "\"description\":\"迟到\"",
+                       "\"description\":\"第一行\\n\\t第二行\\u000D\"");
+  d = load_text (text, strlen (text), &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (d);
+  s = g_ptr_array_index (d->streamers, 1);
+  g_assert_cmpstr (s->id, ==, "s-2");
+  g_assert_cmpstr (s->name, ==, "阿强\xF0\x9F\x98\x80 \"A\\B/C\"");
+  inc = g_ptr_array_index (d->incidents, 0);
+  g_assert_cmpstr (inc->description, ==, "第一行\n\t第二行\r");
+  /* The blacklist's "s-2" finds the escaped id. */
+  g_assert_true (tm_dataset_check_references (d, NULL, NULL, NAME, &error));
+  g_assert_no_error (error);
+  g_clear_pointer (&d, tm_dataset_free);
+
+  nul_key = mutate ("\"orders\":10", "\"ord\\u0000ers\":10");
+  d = load_text (nul_key, strlen (nul_key), &error);
+  g_assert_null (d);
+  g_assert_error (error, TM_JSON_ERROR, TM_JSON_ERROR_SYNTAX);
+  assert_message_has (error, (const char *[]) { NAME ":5:", "NUL", NULL });
+  g_clear_error (&error);
+
+  /* Spelt differently, the same key. */
+  same_key = mutate ("\"orders\":10", "\"orders\":10,\"ord\\u0065rs\":11");
+  d = load_text (same_key, strlen (same_key), &error);
+  g_assert_null (d);
+  g_assert_error (error, TM_JSON_ERROR, TM_JSON_ERROR_DUPLICATE);
+  assert_message_has (error, (const char *[]) { NAME ":5:", "“orders”", "twice", NULL });
+}
+
+/* A number written without fraction or exponent is an integer, anything
+ * else a double, as json-glib had it: -0 is the integer 0, 1.0 and 1e3 are
+ * not whole numbers.  Doubles are the nearest to the decimal, as strtod
+ * gives them (here the C compiler's reading of the same text). */
+typedef struct {
+  const char *from;
+  const char *to;
+  double      value;   /* of the field changed; NAN: the load fails */
+  int         code;
+  const char *needle;
+} NumberCase;
+
+static const NumberCase number_cases[] = {
+  { "\"followers\":1000", "\"followers\":-0", 0, 0, NULL },
+  { "\"followers\":1000", "\"followers\":1e3", NAN, TM_JSON_ERROR_INVALID, "not 1000.0" },
+  { "\"followers\":1000", "\"followers\":1.0", NAN, TM_JSON_ERROR_INVALID, "not 1.0" },
+  { "\"followers\":1000", "\"followers\":1E+2", NAN, TM_JSON_ERROR_INVALID, "not 100.0" },
+  { "\"version\":1", "\"version\":1.0", NAN, TM_JSON_ERROR_VERSION, "whole number" },
+  { "\"version\":1", "\"version\":1e0", NAN, TM_JSON_ERROR_VERSION, "whole number" },
+  { "\"version\":1", "\"version\":-0", NAN, TM_JSON_ERROR_VERSION, "0 is not a format version" },
+  { "\"weight\":0.5", "\"weight\":1", 1, 0, NULL },
+  { "\"weight\":0.5", "\"weight\":-0.0", -0.0, 0, NULL },
+  { "\"weight\":0.5", "\"weight\":2.5e-1", 2.5e-1, 0, NULL },
+  { "\"weight\":0.5", "\"weight\":0.30000000000000004", 0.30000000000000004, 0, NULL },
+  { "\"weight\":0.5", "\"weight\":0.1000000000000000055511151231257827",
+    0.1000000000000000055511151231257827, 0, NULL },
+  { "\"weight\":0.5", "\"weight\":123456789012345678e-18", 123456789012345678e-18, 0, NULL },
+  { "\"weight\":0.5", "\"weight\":1E-7", 1E-7, 0, NULL },
+  { "\"weight\":0.5", "\"weight\":4.9e-324", 4.9e-324, 0, NULL },
+  { "\"weight\":0.5", "\"weight\":1e-400", 0, 0, NULL },
+  { "\"weight\":0.5", "\"weight\":0.99999999999999999", 0.99999999999999999, 0, NULL },
+};
+
+static void
+test_number_kinds (void)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (number_cases); i++)
+    {
+      const NumberCase *c = &number_cases[i];
+      g_autofree char *text = mutate (c->from, c->to);
+      g_autoptr(GError) error = NULL;
+      g_autoptr(TmDataset) d = load_text (text, strlen (text), &error);
+
+      g_test_message ("%s", c->to);
+      if (isnan (c->value))
+        {
+          g_assert_null (d);
+          g_assert_error (error, TM_JSON_ERROR, c->code);
+          assert_message_has (error, (const char *[]) { c->needle, NULL });
+          continue;
+        }
+      g_assert_no_error (error);
+      g_assert_nonnull (d);
+      if (g_str_has_prefix (c->from, "\"followers\""))
+        {
+          const TmStreamer *s = g_ptr_array_index (d->streamers, 0);
+          g_assert_cmpint (g_array_index (s->accounts, TmAccount, 0).followers, ==, c->value);
+        }
+      else
+        {
+          const TmBrand *b = g_ptr_array_index (d->brands, 0);
+          double weight = g_array_index (b->style_tags, TmStyleTag, 0).weight;
+
+          /* Bit for bit: -0.0 stays negative. */
+          g_assert_cmpmem (&weight, sizeof weight, &c->value, sizeof c->value);
+        }
+    }
+}
+
+/* Members are found whatever their order and number: every object of the
+ * full dataset with its members reversed reads the same, a record with
+ * many unknown fields names the first in the file, and a key given twice
+ * among many is found. */
+static void
+reverse_members (JsonNode *node,
+                 gboolean  keep_order)
+{
+  if (JSON_NODE_HOLDS_ARRAY (node))
+    {
+      JsonArray *array = json_node_get_array (node);
+
+      for (guint i = 0; i < json_array_get_length (array); i++)
+        reverse_members (json_array_get_element (array, i), FALSE);
+    }
+  else if (JSON_NODE_HOLDS_OBJECT (node))
+    {
+      JsonObject *obj = json_node_get_object (node);
+      g_autoptr(JsonObject) reversed = json_object_new ();
+      GList *names = json_object_get_members (obj);
+
+      if (!keep_order)
+        names = g_list_reverse (names);
+      for (GList *l = names; l != NULL; l = l->next)
+        {
+          JsonNode *member = json_object_dup_member (obj, l->data);
+
+          /* Figure provenance is a list kept in the file's order. */
+          reverse_members (member, g_str_equal (l->data, "figure_provenance"));
+          json_object_set_member (reversed, l->data, member);
+        }
+      g_list_free (names);
+      json_node_set_object (node, reversed);
+    }
+}
+
+static void
+test_member_order_and_count (void)
+{
+  g_autofree char *path = g_build_filename (TEST_DATA_DIR, "json-full.json", NULL);
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TmDataset) d1 = load_full ();
+  g_autoptr(TmDataset) d2 = NULL;
+  g_autoptr(GString) many = g_string_new ("\"orders\":10");
+  g_autofree char *reversed = NULL;
+  g_autofree char *text1 = NULL;
+  g_autofree char *text2 = NULL;
+  g_autofree char *unknown = NULL;
+  g_autofree char *twice = NULL;
+
+  g_assert_true (json_parser_load_from_file (parser, path, &error));
+  g_assert_no_error (error);
+  reverse_members (json_parser_get_root (parser), FALSE);
+  reversed = json_to_string (json_parser_get_root (parser), TRUE);
+  g_assert_true (g_str_has_prefix (reversed, "{\n  \"incidents\""));
+  d2 = load_text (reversed, strlen (reversed), &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (d2);
+  text1 = tm_dataset_to_json (d1, NULL);
+  text2 = tm_dataset_to_json (d2, NULL);
+  g_assert_cmpstr (text1, ==, text2);
+  g_clear_pointer (&d2, tm_dataset_free);
+
+  for (guint i = 0; i < 100; i++)
+    g_string_append_printf (many, ",\"k%02u\":%u", (i * 37) % 100, i);
+  unknown = mutate ("\"orders\":10", many->str);
+  d2 = load_text (unknown, strlen (unknown), &error);
+  g_assert_null (d2);
+  g_assert_error (error, TM_JSON_ERROR, TM_JSON_ERROR_INVALID);
+  assert_message_has (error, (const char *[]) { "cooperations[0]", "unknown field “k00”", NULL });
+  g_clear_error (&error);
+
+  /* k74 is the 3rd of the hundred: given again at the end. */
+  g_string_append (many, ",\"k74\":0");
+  twice = mutate ("\"orders\":10", many->str);
+  d2 = load_text (twice, strlen (twice), &error);
+  g_assert_null (d2);
+  g_assert_error (error, TM_JSON_ERROR, TM_JSON_ERROR_DUPLICATE);
+  assert_message_has (error, (const char *[]) { NAME ":5:", "“k74”", "twice", NULL });
+}
+
+/* One thread reads datasets of very different sizes in a row, as a sync
+ * does: each reads as it would alone. */
+static void
+test_loads_in_a_row (void)
+{
+  g_autoptr(TmDataset) full = load_full ();
+  g_autofree char *full_text = tm_dataset_to_json (full, NULL);
+  g_autofree char *big_text = NULL;
+  TmGeneratorOptions options;
+  g_autoptr(TmDataset) big = NULL;
+
+  tm_generator_options_init (&options, 300, 5);
+  big = tm_generator_run (&options);
+  big_text = tm_dataset_to_json (big, NULL);
+
+  for (guint round = 0; round < 3; round++)
+    {
+      const char *texts[] = { base_json, big_text, full_text, base_json };
+
+      for (guint i = 0; i < G_N_ELEMENTS (texts); i++)
+        {
+          g_autoptr(GError) error = NULL;
+          g_autoptr(TmDataset) d = load_text (texts[i], strlen (texts[i]), &error);
+          g_autofree char *again = NULL;
+
+          g_assert_no_error (error);
+          g_assert_nonnull (d);
+          if (texts[i] != base_json)
+            {
+              again = tm_dataset_to_json (d, NULL);
+              g_assert_cmpstr (again, ==, texts[i]);
+            }
+        }
+    }
+}
+
 /* The dataset writer streams record by record; it must give the same
  * text as serializing the whole tree. */
 static void
@@ -1406,6 +1654,10 @@ main (int   argc,
   g_test_add_func ("/json/valid/digest-threads", test_digest_threads);
   g_test_add_func ("/json/valid/double-text", test_double_text);
   g_test_add_func ("/json/valid/every-code", test_every_code);
+  g_test_add_func ("/json/valid/escapes-decoded", test_escapes_decoded);
+  g_test_add_func ("/json/valid/number-kinds", test_number_kinds);
+  g_test_add_func ("/json/valid/member-order-and-count", test_member_order_and_count);
+  g_test_add_func ("/json/valid/loads-in-a-row", test_loads_in_a_row);
   g_test_add_func ("/json/prescan/strict-json", test_prescan_accepts_strict_json);
   g_test_add_func ("/json/prescan/nesting-limit", test_nesting_limit_exact);
   g_test_add_func ("/json/prescan/duplicate-keys", test_prescan_duplicate_keys);

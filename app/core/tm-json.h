@@ -3,10 +3,11 @@
  * tm-json.h: the versioned JSON dataset format (docs/data-format.md).
  *
  * Reading is strict: the raw text is pre-scanned (size, UTF-8, nesting
- * depth, number ranges, JSON-only syntax) before json-glib builds a tree,
- * then every record is mapped by hand and validated.  A file with any
- * problem is rejected whole; the error names the file, the line/column or
- * record (index and id), the field and the problem.
+ * depth, number ranges, JSON-only syntax) in the same pass that builds the
+ * tree the records are read from (a compact one in one arena per load, not
+ * json-glib's), then every record is mapped by hand and validated.  A file
+ * with any problem is rejected whole; the error names the file, the
+ * line/column or record (index and id), the field and the problem.
  */
 #pragma once
 
@@ -38,8 +39,9 @@ typedef enum {
 
 GQuark      tm_json_error_quark     (void);
 
-/* Checks raw text before json-glib sees it.  @display_name (a file name or
- * URL) starts every error message. */
+/* Checks raw text as tm_dataset_load_data does, without building
+ * anything; run it before json-glib sees untrusted text.  @display_name (a
+ * file name or URL) starts every error message. */
 gboolean    tm_json_prescan         (const char  *data,
                                      gsize        length,
                                      guint        max_depth,
