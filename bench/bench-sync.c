@@ -25,8 +25,8 @@
  *
  * While a sync runs, its RSS is sampled every SAMPLE_MS from /proc; with
  * nginx, the time of the last request in its access log splits a full sync
- * into download (fetch, check and parse every shard) and apply (the one
- * transaction).  The samples are written to DIR/logs/full-sync-N.rss.tsv.
+ * into download (fetch every shard and check its size and SHA-256) and
+ * apply (the one transaction, which parses and writes them).  The samples are written to DIR/logs/full-sync-N.rss.tsv.
  *
  * Exits with 1 when a command fails; missing a goal is reported, not an
  * error.
@@ -1112,7 +1112,7 @@ main (int   argc,
       if (server.nginx && t.last_end > 0)
         {
           /* The last response ended when the client had every shard but
-           * the last one's parse; the rest is the apply. */
+           * the last one's check; the rest is the apply. */
           down_s[n_split] = t.last_end - run.start_real;
           down_rss[n_split] = rss_at (&run, down_s[n_split]);
           apply_s[n_split] = run.wall - down_s[n_split];
@@ -1184,9 +1184,9 @@ main (int   argc,
                at_scale ? full_goal : "");
     if (n_split > 0)
       {
-        print_row ("  download, check, parse (to the last shard)", stat_of (down_s, n_split),
+        print_row ("  download and check (to the last shard)", stat_of (down_s, n_split),
                    n_split, stat_of (down_rss, n_split), none, "RSS: when the last shard was served");
-        print_row ("  apply (one transaction) and exit", stat_of (apply_s, n_split), n_split,
+        print_row ("  parse and apply (one transaction), exit", stat_of (apply_s, n_split), n_split,
                    none, none, "");
       }
     print_row ("re-sync, feed unchanged", stat_of (same_s, runs), runs, stat_of (same_rss, runs),
