@@ -813,6 +813,24 @@ test_import_again_unchanged (void)
   tm_test_remove_tree (dir);
 }
 
+/* One record of each kind in a new store: every row gets ix 1, which is
+ * also the last rowid inserted into the table before; all are added. */
+static void
+test_import_counts_single_rows (void)
+{
+  g_autofree char *dir = make_test_dir ();
+  g_autofree char *path = db_path_in (dir);
+  g_autoptr(TmStore) store = open_ok (path);
+  g_autoptr(TmDataset) dataset = make_dataset ("", 1, 1, 1, 1);
+  TmImportStats stats = { 0, };
+
+  g_assert_cmpuint (tm_dataset_n_records (dataset), ==, 4);
+  import_ok (store, dataset, &stats);
+  g_assert_cmpuint (stats.added, ==, 4);
+  g_assert_cmpuint (stats.updated, ==, 0);
+  g_assert_cmpuint (stats.unchanged, ==, 0);
+}
+
 static void
 test_import_update_one (void)
 {
@@ -1723,6 +1741,7 @@ main (int   argc,
   g_test_add_func ("/store/import/round-trip", test_import_round_trip);
   g_test_add_func ("/store/import/again-unchanged", test_import_again_unchanged);
   g_test_add_func ("/store/import/update-one", test_import_update_one);
+  g_test_add_func ("/store/import/counts-single-rows", test_import_counts_single_rows);
   g_test_add_func ("/store/import/several-datasets", test_import_several_datasets);
   g_test_add_func ("/store/import/bad-reference", test_import_bad_reference);
   g_test_add_func ("/store/import/duplicate-across-files", test_import_duplicate_across_files);

@@ -1994,6 +1994,25 @@ test_spool_bad_shard (Fixture *f, gconstpointer data)
   assert_recovers (f);
 }
 
+/* A shard that fails its check while the ones before it wait on disk:
+ * when the sync returns, they are gone already (a CLI exits right away). */
+static void
+test_spool_download_fails (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TmFeedManifest) m = read_manifest (f);
+  TmFeedShard *last = g_ptr_array_index (m->shards, m->shards->len - 1);
+
+  g_object_set (f->client, "keep-in-memory", 0, NULL);
+  f->corrupt_path = g_strdup (last->path);
+  error = sync_fails (f, NULL);
+  g_assert_error (error, TM_FEED_ERROR, TM_FEED_ERROR_CHECKSUM);
+  assert_message_has (error, last->path);
+  g_assert_cmpuint (count_spooled (), ==, 0);
+  assert_recovers (f);
+  g_assert_cmpuint (count_spooled (), ==, 0);
+}
+
 /* Cancelled once everything is downloaded, as the apply starts: the store
  * is as it was, and the next sync applies the feed. */
 static void
@@ -2264,6 +2283,7 @@ main (int argc, char *argv[])
   ADD ("/sync/gzip", test_gzip);
   ADD ("/sync/spool", test_spool);
   ADD ("/sync/spool-bad-shard", test_spool_bad_shard);
+  ADD ("/sync/spool-download-fails", test_spool_download_fails);
   ADD ("/sync/cancel-while-applying", test_cancel_while_applying);
   ADD ("/sync/shard-stale-304", test_shard_stale_304);
   ADD ("/sync/bad-url", test_bad_url);

@@ -1828,20 +1828,22 @@ step_import_upsert (Import       *imp,
 /* The same for rows whose ix nobody needs (cooperations, incidents):
  * without RETURNING, which costs each row a temporary table, added and
  * updated rows are told apart by the rowid of the last insert, which an
- * upsert that updates leaves as it was. */
+ * upsert that updates leaves as it was.  It is the connection's, across
+ * tables, so it is cleared first: a new row's ix may well equal the last
+ * one inserted into another table. */
 static gboolean
 step_import_upsert_counted (Import       *imp,
                             sqlite3_stmt *stmt,
                             guint         kind)
 {
   sqlite3 *db = sqlite3_db_handle (stmt);
-  sqlite3_int64 before = sqlite3_last_insert_rowid (db);
 
+  sqlite3_set_last_insert_rowid (db, 0);
   if (sqlite3_step (stmt) != SQLITE_DONE)
     return FALSE;
   if (sqlite3_changes (db) == 0)
     imp->stats.unchanged++;
-  else if (sqlite3_last_insert_rowid (db) != before)
+  else if (sqlite3_last_insert_rowid (db) != 0)
     imp->stats.added++;
   else
     imp->stats.updated++;

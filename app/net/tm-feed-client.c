@@ -70,7 +70,8 @@ typedef struct {
   GPtrArray         *to_fetch;       /* TmFeedShard*, borrowed from manifest */
   guint              next;           /* the next shard of to_fetch */
   guint              dropped;        /* shards of the last sync the manifest no longer lists */
-  gboolean           returned;       /* the task has returned: late callbacks do nothing */
+  gboolean           returned;       /* the task has returned (or is about to): late callbacks do nothing */
+  GError            *failure;        /* the error to return once the running checks are done */
 
   /* Shards downloaded and checked, waiting for the apply. */
   GPtrArray         *downloaded;     /* Downloaded*, in to_fetch order */
@@ -157,6 +158,10 @@ parse_job_free (ParseJob *job)
   g_free (job->url);
   g_free (job->etag);
   g_free (job->last_modified);
+  /* Still set: its body never became a Downloaded, so nothing else will
+   * delete the file. */
+  if (job->spool != NULL)
+    g_unlink (job->spool);
   g_free (job->spool);
   g_free (job);
 }
@@ -294,6 +299,7 @@ sync_free (Sync *sync)
       g_thread_unref (g_thread_new ("tm-feed-free", free_leftovers_thread, left));
     }
   g_clear_pointer (&sync->downloaded, g_ptr_array_unref);
+  g_clear_error (&sync->failure);
   g_mutex_clear (&sync->lock);
   g_cond_clear (&sync->cond);
   tm_feed_sync_result_clear (&sync->result);
@@ -310,9 +316,27 @@ format_duration (guint seconds)
   return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u second", "%u seconds", seconds), seconds);
 }
 
+/* Frees the downloaded shards and removes their files and folder: the
+ * apply is over, and nothing may be left behind in TMPDIR once the sync
+ * has returned. */
+static void
+remove_downloaded (Sync *sync)
+{
+  g_ptr_array_set_size (sync->downloaded, 0);
+  if (sync->spool_dir != NULL)
+    {
+      if (g_rmdir (sync->spool_dir) != 0)
+        g_warning ("Could not remove the temporary folder %s: %s",
+                   sync->spool_dir, g_strerror (errno));
+      g_clear_pointer (&sync->spool_dir, g_free);
+    }
+}
+
 /* Ends the sync with @error (taken).  Once the caller has cancelled, the
  * outcome is the cancellation, whatever failed on the way; once the
- * deadline has passed, it is the deadline. */
+ * deadline has passed, it is the deadline.  Shards still being checked
+ * are waited for (on_shard_checked calls back), so that everything the
+ * sync downloaded is gone from memory and disk when it returns. */
 static void
 sync_fail (GTask  *task,
            GError *error)
@@ -342,11 +366,24 @@ sync_fail (GTask  *task,
       g_autofree char *limit = format_duration (self->deadline);
 
       g_clear_error (&error);
-      g_set_error (&error, TM_FEED_CLIENT_ERROR, TM_FEED_CLIENT_ERROR_DEADLINE,
-                   _("%s: the sync did not finish within %s (the connection is too slow, "
-                     "or the server stopped sending); nothing was changed, try again later"),
-                   url, limit);
+      if (sync->prog.phase == TM_FEED_SYNC_PHASE_APPLY)
+        g_set_error (&error, TM_FEED_CLIENT_ERROR, TM_FEED_CLIENT_ERROR_DEADLINE,
+                     _("%s: the sync did not finish within %s (everything was downloaded, "
+                       "but saving it took too long); nothing was changed, try again later"),
+                     url, limit);
+      else
+        g_set_error (&error, TM_FEED_CLIENT_ERROR, TM_FEED_CLIENT_ERROR_DEADLINE,
+                     _("%s: the sync did not finish within %s (the connection is too slow, "
+                       "or the server stopped sending); nothing was changed, try again later"),
+                     url, limit);
     }
+
+  if (sync->checking > 0)
+    {
+      sync->failure = error;
+      return;
+    }
+  remove_downloaded (sync);
   g_task_return_error (task, error);
 }
 
@@ -982,22 +1019,6 @@ parse_downloaded (gpointer data,
   g_mutex_unlock (&sync->lock);
 }
 
-/* Frees the downloaded shards and removes their files and folder: the
- * apply is over, and nothing may be left behind in TMPDIR once the sync
- * has returned. */
-static void
-remove_downloaded (Sync *sync)
-{
-  g_ptr_array_set_size (sync->downloaded, 0);
-  if (sync->spool_dir != NULL)
-    {
-      if (g_rmdir (sync->spool_dir) != 0)
-        g_warning ("Could not remove the temporary folder %s: %s",
-                   sync->spool_dir, g_strerror (errno));
-      g_clear_pointer (&sync->spool_dir, g_free);
-    }
-}
-
 /* Drops the parses not started and waits for those running. */
 static void
 thread_pool_free_immediately (GThreadPool *pool)
@@ -1037,8 +1058,8 @@ apply_thread (GTask        *worker,
   guint pushed = 0;
   GError *error = NULL;
 
-  if (g_task_return_error_if_cancelled (worker))
-    return;
+  if (g_cancellable_set_error_if_cancelled (cancellable, &error))
+    goto failed;
   /* Stable: the shards of one kind stay in manifest order. */
   g_ptr_array_sort (items, compare_downloaded);
 
@@ -1056,7 +1077,11 @@ apply_thread (GTask        *worker,
       g_autoptr(TmFeedFetchedShard) fetched = NULL;
 
       for (; pushed < items->len && pushed < i + lookahead; pushed++)
-        g_thread_pool_push (pool, g_ptr_array_index (items, pushed), NULL);
+        {
+          /* A job that cannot run would be waited for for ever. */
+          if (!g_thread_pool_push (pool, g_ptr_array_index (items, pushed), &error))
+            goto failed;
+        }
 
       g_mutex_lock (&sync->lock);
       while (!d->parsed)
@@ -1215,6 +1240,8 @@ check_shard_thread (GTask        *worker,
       if (!g_file_set_contents_full (job->spool, (const char *) job->body->data, job->body->len,
                                      G_FILE_SET_CONTENTS_NONE, 0600, &error))
         {
+          /* A full disk leaves part of the file. */
+          g_unlink (job->spool);
           g_autofree char *dir = g_path_get_dirname (job->spool);
           GError *described = g_error_new (G_IO_ERROR, G_IO_ERROR_FAILED,
                                            _("%s: could not keep the downloaded data in “%s” "
@@ -1243,13 +1270,22 @@ on_shard_checked (GObject      *source,
   GError *error = NULL;
 
   sync->checking--;
-  if (!g_task_propagate_boolean (G_TASK (result), &error))
+  if (!g_task_propagate_boolean (G_TASK (result), &error) || sync->returned)
     {
-      sync_fail (task, error);
+      /* Its file goes now, before the folder. */
+      if (job->spool != NULL)
+        g_unlink (job->spool);
+      g_clear_pointer (&job->spool, g_free);
+      if (error != NULL)
+        sync_fail (task, error);
+      if (sync->failure != NULL && sync->checking == 0)
+        {
+          /* The last check the failure waited for. */
+          remove_downloaded (sync);
+          g_task_return_error (task, g_steal_pointer (&sync->failure));
+        }
       return;
     }
-  if (sync->returned)
-    return;
 
   d = g_new0 (Downloaded, 1);
   d->shard = job->shard;
@@ -1257,7 +1293,7 @@ on_shard_checked (GObject      *source,
   d->etag = g_strdup (job->etag);
   d->last_modified = g_strdup (job->last_modified);
   if (job->spool != NULL)
-    d->spool = g_strdup (job->spool);
+    d->spool = g_steal_pointer (&job->spool);
   else
     d->body = g_byte_array_free_to_bytes (g_steal_pointer (&job->body));
   g_ptr_array_add (sync->downloaded, d);
