@@ -169,6 +169,30 @@ count_records (TmStore *store)
   return b + s + c + i;
 }
 
+/* A sync writes with SQLite's foreign keys off and does the ON DELETE
+ * clauses' work itself: no row may point at a row that is gone (an
+ * account of a removed streamer, say), which a dump would not show. */
+static void
+assert_no_dangling_rows (Fixture *f)
+{
+  g_autofree char *path = g_build_filename (f->dir, "target.db", NULL);
+  sqlite3 *db = NULL;
+  sqlite3_stmt *stmt = NULL;
+  guint n = 0;
+
+  g_assert_cmpint (sqlite3_open_v2 (path, &db, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_prepare_v2 (db, "PRAGMA foreign_key_check", -1, &stmt, NULL), ==, SQLITE_OK);
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      g_test_message ("dangling: %s row %lld -> %s", sqlite3_column_text (stmt, 0),
+                      (long long) sqlite3_column_int64 (stmt, 1), sqlite3_column_text (stmt, 2));
+      n++;
+    }
+  sqlite3_finalize (stmt);
+  sqlite3_close (db);
+  g_assert_cmpuint (n, ==, 0);
+}
+
 static void
 assert_synced (Fixture *f)
 {
@@ -176,6 +200,7 @@ assert_synced (Fixture *f)
   g_autofree char *got = dump_text (f->target);
 
   g_assert_cmpstr (got, ==, want);
+  assert_no_dangling_rows (f);
 }
 
 static void
