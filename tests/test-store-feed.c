@@ -502,6 +502,34 @@ shards_in_rank_order (TmFeedManifest *m)
   return shards;
 }
 
+/* Applies @shards one by one and commits; those whose position has the
+ * parity @prepared get their digests computed beforehand. */
+static void
+apply_all (Fixture          *f,
+           TmFeedManifest   *m,
+           GPtrArray        *shards,
+           guint             prepared,
+           TmFeedApplyStats *stats)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TmFeedApply) apply = tm_feed_apply_begin (f->target, FEED_URL, m, "\"e\"", NULL, &error);
+
+  g_assert_no_error (error);
+  for (guint i = 0; i < shards->len; i++)
+    {
+      TmFeedShard *s = g_ptr_array_index (shards, i);
+      g_autoptr(TmFeedFetchedShard) fetched =
+        tm_feed_fetched_shard_new (s->path, load_shard (f, s->path), NULL, NULL);
+
+      if (i % 2 == prepared)
+        tm_feed_fetched_shard_prepare (fetched);
+      g_assert_true (tm_feed_apply_add (apply, fetched, &error));
+      g_assert_no_error (error);
+    }
+  g_assert_true (tm_feed_apply_commit (apply, stats, &error));
+  g_assert_no_error (error);
+}
+
 /* What the HTTP client does: one shard at a time, each freed once added,
  * some with their digests computed beforehand as a worker does.  Freeing
  * the apply before its commit, after shards were written, leaves the
@@ -547,45 +575,15 @@ test_shard_by_shard (Fixture *f, gconstpointer data)
   }
 
   /* All of it. */
-  {
-    g_autoptr(TmFeedApply) apply = tm_feed_apply_begin (f->target, FEED_URL, m, "\"e\"", NULL, &error);
-
-    g_assert_no_error (error);
-    for (guint i = 0; i < shards->len; i++)
-      {
-        TmFeedShard *s = g_ptr_array_index (shards, i);
-        g_autoptr(TmFeedFetchedShard) fetched =
-          tm_feed_fetched_shard_new (s->path, load_shard (f, s->path), NULL, NULL);
-
-        if (i % 2 == 0)
-          tm_feed_fetched_shard_prepare (fetched);
-        g_assert_true (tm_feed_apply_add (apply, fetched, &error));
-        g_assert_no_error (error);
-      }
-    g_assert_true (tm_feed_apply_commit (apply, &stats, &error));
-    g_assert_no_error (error);
-  }
+  apply_all (f, m, shards, 0, &stats);
   assert_synced (f);
   g_assert_cmpuint (stats.added, ==, count_records (f->source));
 
   /* Applied again shard by shard, prepared or not, nothing differs. */
   {
     g_auto(TmFeedApplyStats) again = { 0, };
-    g_autoptr(TmFeedApply) apply = tm_feed_apply_begin (f->target, FEED_URL, m, "\"e\"", NULL, &error);
 
-    g_assert_no_error (error);
-    for (guint i = 0; i < shards->len; i++)
-      {
-        TmFeedShard *s = g_ptr_array_index (shards, i);
-        g_autoptr(TmFeedFetchedShard) fetched =
-          tm_feed_fetched_shard_new (s->path, load_shard (f, s->path), NULL, NULL);
-
-        if (i % 2 == 1)
-          tm_feed_fetched_shard_prepare (fetched);
-        g_assert_true (tm_feed_apply_add (apply, fetched, &error));
-      }
-    g_assert_true (tm_feed_apply_commit (apply, &again, &error));
-    g_assert_no_error (error);
+    apply_all (f, m, shards, 1, &again);
     g_assert_cmpuint (again.unchanged, ==, count_records (f->source));
     g_assert_cmpuint (again.added + again.updated + again.removed, ==, 0);
   }
