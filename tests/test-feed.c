@@ -407,32 +407,6 @@ fixture_tear_down (Fixture *f, gconstpointer data)
   g_free (f->feed);
 }
 
-static TmFeedManifest *
-read_manifest (const char *feed)
-{
-  g_autofree char *path = g_build_filename (feed, "manifest.json", NULL);
-  g_autofree char *text = NULL;
-  g_autoptr(GError) error = NULL;
-  TmFeedManifest *m;
-  gsize length;
-
-  g_file_get_contents (path, &text, &length, &error);
-  g_assert_no_error (error);
-  m = tm_feed_manifest_parse (text, length, path, &error);
-  g_assert_no_error (error);
-  return m;
-}
-
-static char *
-dump_text (TmStore *store)
-{
-  g_autoptr(GError) error = NULL;
-  g_autoptr(TmDataset) d = tm_store_dump (store, &error);
-
-  g_assert_no_error (error);
-  return tm_dataset_to_json (d, NULL);
-}
-
 /* Every file of @dir: name → "mtime size sha256". */
 static GHashTable *
 snapshot (const char *dir)
@@ -522,7 +496,7 @@ test_publish_sample (Fixture *f, gconstpointer data)
   g_assert_true (tm_feed_publish (f->store, f->feed, &options, &stats, &error));
   g_assert_no_error (error);
 
-  m = read_manifest (f->feed);
+  m = tm_test_read_manifest (f->feed);
   g_assert_cmpstr (m->publisher, ==, "品牌数据组");
   g_assert_cmpuint (m->shards->len, ==, stats.shards);
   g_assert_cmpuint (stats.written, ==, stats.shards);
@@ -578,8 +552,8 @@ test_publish_sample (Fixture *f, gconstpointer data)
   g_ptr_array_add (shard_paths, NULL);
   tm_store_import_files (fresh, (const char * const *) shard_paths->pdata, NULL, &error);
   g_assert_no_error (error);
-  original = dump_text (f->store);
-  copy = dump_text (fresh);
+  original = tm_test_dump_text (f->store);
+  copy = tm_test_dump_text (fresh);
   g_assert_cmpstr (original, ==, copy);
 }
 
@@ -663,7 +637,7 @@ test_publish_one_change (Fixture *f, gconstpointer data)
     g_file_get_contents (path, &text, NULL, NULL);
     g_assert_nonnull (strstr (text, name));
   }
-  m = read_manifest (f->feed);
+  m = tm_test_read_manifest (f->feed);
   g_assert_cmpuint (m->shards->len, ==, stats.shards);
 }
 
@@ -754,7 +728,7 @@ test_publish_shrink (Fixture *f, gconstpointer data)
   g_assert_no_error (error);
   g_assert_cmpuint (stats.shards, ==, 4);
   g_assert_cmpuint (stats.removed, ==, first_shards - 4);
-  m = read_manifest (f->feed);
+  m = tm_test_read_manifest (f->feed);
   g_assert_cmpuint (m->shards->len, ==, 4);
   shard = g_build_filename (f->feed, "cooperations-31.json", NULL);
   g_assert_false (g_file_test (shard, G_FILE_TEST_EXISTS));

@@ -846,21 +846,9 @@ sync_ok (Fixture *f)
 }
 
 static char *
-dump_text (TmStore *store)
-{
-  g_autoptr(GError) error = NULL;
-  g_autoptr(TmDataset) d = NULL;
-
-  g_assert_nonnull (store);
-  d = tm_store_dump (store, &error);
-  g_assert_no_error (error);
-  return tm_dataset_to_json (d, NULL);
-}
-
-static char *
 user_dump (Fixture *f)
 {
-  return dump_text (tm_context_get_store (f->context));
+  return tm_test_dump_text (tm_context_get_store (f->context));
 }
 
 static guint
@@ -892,7 +880,7 @@ static void
 assert_shows_feed (Fixture *f)
 {
   TmCatalog *catalog = tm_context_get_catalog (f->context);
-  g_autofree char *want = dump_text (f->source);
+  g_autofree char *want = tm_test_dump_text (f->source);
   g_autofree char *got = user_dump (f);
   GListModel *streamers;
   guint b, s, c, i;
@@ -935,22 +923,6 @@ assert_has (const char *text,
     g_test_fail_printf ("“%s” is not in “%s”", part, text);
 }
 
-static TmFeedManifest *
-read_manifest (Fixture *f)
-{
-  g_autofree char *path = g_build_filename (f->feed, TM_FEED_MANIFEST_NAME, NULL);
-  g_autofree char *text = NULL;
-  g_autoptr(GError) error = NULL;
-  TmFeedManifest *m;
-  gsize length;
-
-  g_file_get_contents (path, &text, &length, &error);
-  g_assert_no_error (error);
-  m = tm_feed_manifest_parse (text, length, path, &error);
-  g_assert_no_error (error);
-  return m;
-}
-
 /* The publisher renames the first brand and publishes again: returns the
  * path of the one shard that changed. */
 static char *
@@ -959,13 +931,12 @@ publish_renamed_brand (Fixture    *f,
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(TmDataset) edit = NULL;
-  g_autoptr(TmFeedManifest) before = read_manifest (f);
+  g_autoptr(TmFeedManifest) before = tm_test_read_manifest (f->feed);
   g_autoptr(TmFeedManifest) after = NULL;
   TmFeedPublishOptions options = { 100, "test", NULL };
   const char *names[] = { "edit" };
   TmDataset *ds[1];
   TmBrand *b;
-  char *changed = NULL;
 
   edit = tm_store_dump_kinds (f->source, TM_RECORD_BRANDS, &error);
   g_assert_no_error (error);
@@ -978,22 +949,8 @@ publish_renamed_brand (Fixture    *f,
   g_assert_true (tm_feed_publish (f->source, f->feed, &options, NULL, &error));
   g_assert_no_error (error);
 
-  after = read_manifest (f);
-  g_assert_cmpuint (after->shards->len, ==, before->shards->len);
-  for (guint i = 0; i < after->shards->len; i++)
-    {
-      TmFeedShard *a = g_ptr_array_index (after->shards, i);
-      TmFeedShard *o = g_ptr_array_index (before->shards, i);
-
-      g_assert_cmpstr (a->path, ==, o->path);
-      if (strcmp (a->sha256, o->sha256) != 0)
-        {
-          g_assert_null (changed);
-          changed = g_strdup (a->path);
-        }
-    }
-  g_assert_nonnull (changed);
-  return changed;
+  after = tm_test_read_manifest (f->feed);
+  return tm_test_changed_shard (before, after);
 }
 
 /* ------------------------------------------------------------------ */

@@ -60,42 +60,6 @@ fixture_tear_down (Fixture *f, gconstpointer data)
   g_free (f->feed);
 }
 
-static char *
-dump_text (TmStore *store)
-{
-  g_autoptr(GError) error = NULL;
-  g_autoptr(TmDataset) d = tm_store_dump (store, &error);
-
-  g_assert_no_error (error);
-  return tm_dataset_to_json (d, NULL);
-}
-
-/* The feed state as text, to compare before and after. */
-static char *
-state_text (TmStore *store)
-{
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GPtrArray) feeds = tm_store_list_feeds (store, &error);
-  GString *out = g_string_new (NULL);
-
-  g_assert_no_error (error);
-  for (guint i = 0; i < feeds->len; i++)
-    {
-      TmFeedState *s = g_ptr_array_index (feeds, i);
-
-      g_string_append_printf (out, "%s %s %s %s %s %" G_GINT64_FORMAT "\n", s->url, s->last_success,
-                              s->manifest_etag, s->manifest_last_modified, s->generated, s->n_records);
-      for (guint j = 0; j < s->shards->len; j++)
-        {
-          TmFeedShardState *sh = g_ptr_array_index (s->shards, j);
-
-          g_string_append_printf (out, "  %s %d %" G_GINT64_FORMAT " %s %s %s\n", sh->path, sh->kind,
-                                  sh->records, sh->sha256, sh->etag, sh->last_modified);
-        }
-    }
-  return g_string_free (out, FALSE);
-}
-
 static void
 publish (Fixture *f)
 {
@@ -104,22 +68,6 @@ publish (Fixture *f)
 
   g_assert_true (tm_feed_publish (f->source, f->feed, &options, NULL, &error));
   g_assert_no_error (error);
-}
-
-static TmFeedManifest *
-read_manifest (Fixture *f)
-{
-  g_autofree char *path = g_build_filename (f->feed, TM_FEED_MANIFEST_NAME, NULL);
-  g_autofree char *text = NULL;
-  g_autoptr(GError) error = NULL;
-  TmFeedManifest *m;
-  gsize length;
-
-  g_file_get_contents (path, &text, &length, &error);
-  g_assert_no_error (error);
-  m = tm_feed_manifest_parse (text, length, path, &error);
-  g_assert_no_error (error);
-  return m;
 }
 
 static TmDataset *
@@ -139,7 +87,7 @@ load_shard (Fixture *f, const char *path)
 static gboolean
 sync_feed (Fixture *f, TmFeedApplyStats *stats, GError **error)
 {
-  g_autoptr(TmFeedManifest) m = read_manifest (f);
+  g_autoptr(TmFeedManifest) m = tm_test_read_manifest (f->feed);
   g_autoptr(TmFeedState) state = NULL;
   g_autoptr(GPtrArray) fetched = g_ptr_array_new_with_free_func ((GDestroyNotify) tm_feed_fetched_shard_free);
 
@@ -196,8 +144,8 @@ assert_no_dangling_rows (Fixture *f)
 static void
 assert_synced (Fixture *f)
 {
-  g_autofree char *want = dump_text (f->source);
-  g_autofree char *got = dump_text (f->target);
+  g_autofree char *want = tm_test_dump_text (f->source);
+  g_autofree char *got = tm_test_dump_text (f->target);
 
   g_assert_cmpstr (got, ==, want);
   assert_no_dangling_rows (f);
@@ -215,7 +163,7 @@ test_first_sync (Fixture *f, gconstpointer data)
   g_assert_no_error (error);
   assert_synced (f);
 
-  m = read_manifest (f);
+  m = tm_test_read_manifest (f->feed);
   g_assert_cmpuint (f->n_fetched, ==, m->shards->len);
   g_assert_cmpuint (stats.added, ==, count_records (f->source));
   g_assert_cmpuint (stats.updated, ==, 0);
@@ -235,12 +183,12 @@ test_unchanged (Fixture *f, gconstpointer data)
   publish (f);
   g_assert_true (sync_feed (f, NULL, &error));
   g_assert_no_error (error);
-  before = dump_text (f->target);
+  before = tm_test_dump_text (f->target);
 
   g_assert_true (sync_feed (f, &stats, &error));
   g_assert_no_error (error);
   g_assert_cmpuint (f->n_fetched, ==, 0);
-  after = dump_text (f->target);
+  after = tm_test_dump_text (f->target);
   g_assert_cmpstr (after, ==, before);
   g_assert_cmpuint (stats.added + stats.updated + stats.unchanged + stats.removed + stats.skipped_local, ==, 0);
 }
@@ -402,10 +350,10 @@ test_local_wins (Fixture *f, gconstpointer data)
 static void
 assert_failed_sync_leaves_store (Fixture *f, GPtrArray *fetched, const char *expect)
 {
-  g_autoptr(TmFeedManifest) m = read_manifest (f);
+  g_autoptr(TmFeedManifest) m = tm_test_read_manifest (f->feed);
   g_autoptr(GError) error = NULL;
-  g_autofree char *dump_before = dump_text (f->target);
-  g_autofree char *state_before = state_text (f->target);
+  g_autofree char *dump_before = tm_test_dump_text (f->target);
+  g_autofree char *state_before = tm_test_feed_state_text (f->target, TRUE);
   g_autofree char *dump_after = NULL;
   g_autofree char *state_after = NULL;
 
@@ -413,8 +361,8 @@ assert_failed_sync_leaves_store (Fixture *f, GPtrArray *fetched, const char *exp
   g_assert_nonnull (error);
   g_test_message ("%s", error->message);
   g_assert_nonnull (strstr (error->message, expect));
-  dump_after = dump_text (f->target);
-  state_after = state_text (f->target);
+  dump_after = tm_test_dump_text (f->target);
+  state_after = tm_test_feed_state_text (f->target, TRUE);
   g_assert_cmpstr (dump_after, ==, dump_before);
   g_assert_cmpstr (state_after, ==, state_before);
 }
@@ -442,7 +390,7 @@ test_errors_leave_store (Fixture *f, gconstpointer data)
   publish (f);
   g_assert_true (sync_feed (f, NULL, &error));
   g_assert_no_error (error);
-  m = read_manifest (f);
+  m = tm_test_read_manifest (f->feed);
   coops = first_shard (m, TM_FEED_COOPERATIONS);
   streamers = first_shard (m, TM_FEED_STREAMERS);
 
@@ -540,12 +488,12 @@ test_shard_by_shard (Fixture *f, gconstpointer data)
   g_autoptr(GError) error = NULL;
   g_autoptr(TmFeedManifest) m = NULL;
   g_autoptr(GPtrArray) shards = NULL;
-  g_autofree char *dump_before = dump_text (f->target);
-  g_autofree char *state_before = state_text (f->target);
+  g_autofree char *dump_before = tm_test_dump_text (f->target);
+  g_autofree char *state_before = tm_test_feed_state_text (f->target, TRUE);
   g_auto(TmFeedApplyStats) stats = { 0, };
 
   publish (f);
-  m = read_manifest (f);
+  m = tm_test_read_manifest (f->feed);
   shards = shards_in_rank_order (m);
   g_assert_cmpint (((TmFeedShard *) g_ptr_array_index (shards, 0))->kind, ==, TM_FEED_STREAMERS);
 
@@ -568,8 +516,8 @@ test_shard_by_shard (Fixture *f, gconstpointer data)
           break;
       }
     g_clear_pointer (&apply, tm_feed_apply_free);
-    dump_after = dump_text (f->target);
-    state_after = state_text (f->target);
+    dump_after = tm_test_dump_text (f->target);
+    state_after = tm_test_feed_state_text (f->target, TRUE);
     g_assert_cmpstr (dump_after, ==, dump_before);
     g_assert_cmpstr (state_after, ==, state_before);
   }
@@ -604,7 +552,7 @@ test_duplicate_across_shards (Fixture *f, gconstpointer data)
   g_autofree char *url_b = NULL;
 
   publish (f);
-  m = read_manifest (f);
+  m = tm_test_read_manifest (f->feed);
   for (guint i = 0; i < m->shards->len; i++)
     {
       TmFeedShard *s = g_ptr_array_index (m->shards, i);
@@ -672,7 +620,7 @@ test_removed_streamer_still_referenced (Fixture *f, gconstpointer data)
 
   drop_from_source (f, "s-000193", NULL);
   publish (f);
-  m = read_manifest (f);
+  m = tm_test_read_manifest (f->feed);
   g_assert_true (tm_store_get_feed_state (f->target, FEED_URL, &state, &error));
   for (guint i = 0; i < m->shards->len; i++)
     {
@@ -702,7 +650,7 @@ test_state (Fixture *f, gconstpointer data)
   publish (f);
   g_assert_true (sync_feed (f, NULL, &error));
   g_assert_no_error (error);
-  m = read_manifest (f);
+  m = tm_test_read_manifest (f->feed);
 
   g_assert_true (tm_store_get_feed_state (f->target, FEED_URL, &state, &error));
   g_assert_no_error (error);
@@ -745,7 +693,7 @@ test_migrate_v1 (Fixture *f, gconstpointer data)
   static const char * const tables[] = { "brands", "streamers", "accounts", "cooperations", "incidents", "imports" };
   g_autofree char *path = g_build_filename (f->dir, "v1.db", NULL);
   g_autofree char *attach = NULL;
-  g_autofree char *want = dump_text (f->source);
+  g_autofree char *want = tm_test_dump_text (f->source);
   g_autofree char *got = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(TmStore) store = NULL;
@@ -781,7 +729,7 @@ test_migrate_v1 (Fixture *f, gconstpointer data)
   g_assert_no_error (error);
   g_assert_cmpint (tm_store_get_schema_version (store), ==, TM_STORE_SCHEMA_VERSION);
   g_assert_cmpint (TM_STORE_SCHEMA_VERSION, >=, 2);
-  got = dump_text (store);
+  got = tm_test_dump_text (store);
   g_assert_cmpstr (got, ==, want);
   g_assert_true (tm_store_get_feed_state (store, NULL, &state, &error));
   g_assert_no_error (error);

@@ -243,22 +243,6 @@ fixture_tear_down (Fixture       *f,
   g_hash_table_unref (f->served);
 }
 
-static TmFeedManifest *
-read_manifest (Fixture *f)
-{
-  g_autofree char *path = g_build_filename (f->feed, TM_FEED_MANIFEST_NAME, NULL);
-  g_autofree char *text = NULL;
-  g_autoptr(GError) error = NULL;
-  TmFeedManifest *m;
-  gsize length;
-
-  g_file_get_contents (path, &text, &length, &error);
-  g_assert_no_error (error);
-  m = tm_feed_manifest_parse (text, length, path, &error);
-  g_assert_no_error (error);
-  return m;
-}
-
 /* For g_ptr_array_sort(), which passes pointers to the elements. */
 static int
 compare_paths (gconstpointer a,
@@ -801,7 +785,7 @@ test_progress (Fixture       *f,
   TmFeedSyncOptions options = { NULL, on_record_progress, &rec };
   g_auto(TmFeedSyncResult) result = { 0, };
   g_autoptr(GError) error = NULL;
-  g_autoptr(TmFeedManifest) before = read_manifest (f);
+  g_autoptr(TmFeedManifest) before = tm_test_read_manifest (f->feed);
   g_autoptr(TmFeedManifest) after = NULL;
   g_autoptr(GPtrArray) fetched = NULL;
   g_autoptr(GPtrArray) all = g_ptr_array_new_with_free_func (g_free);
@@ -839,7 +823,7 @@ test_progress (Fixture       *f,
   g_assert_true (tm_store_import (f->source, datasets, names, 1, NULL, &error));
   g_assert_no_error (error);
   publish (f, size, NULL);
-  after = read_manifest (f);
+  after = tm_test_read_manifest (f->feed);
   changed = changed_shards (before, after);
   g_assert_cmpuint (changed->len, ==, 1);
 

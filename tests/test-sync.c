@@ -683,50 +683,6 @@ fixture_tear_down (Fixture *f, gconstpointer data)
   g_clear_object (&f->cancel_on_shard);
 }
 
-static char *
-dump_text (TmStore *store)
-{
-  g_autoptr(GError) error = NULL;
-  g_autoptr(TmDataset) d = tm_store_dump (store, &error);
-
-  g_assert_no_error (error);
-  return tm_dataset_to_json (d, NULL);
-}
-
-/* The store's feed state as text: a failed sync must not change it.
- * Without @with_time, the time of the last success is left out. */
-static char *
-state_text_full (TmStore  *store,
-                 gboolean  with_time)
-{
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GPtrArray) feeds = tm_store_list_feeds (store, &error);
-  GString *out = g_string_new (NULL);
-
-  g_assert_no_error (error);
-  for (guint i = 0; i < feeds->len; i++)
-    {
-      TmFeedState *s = g_ptr_array_index (feeds, i);
-
-      g_string_append_printf (out, "%s %s %s %s\n", s->url,
-                              with_time ? s->last_success : "-",
-                              s->manifest_etag, s->generated);
-      for (guint j = 0; j < s->shards->len; j++)
-        {
-          TmFeedShardState *sh = g_ptr_array_index (s->shards, j);
-
-          g_string_append_printf (out, "  %s %s %s\n", sh->path, sh->sha256, sh->etag);
-        }
-    }
-  return g_string_free (out, FALSE);
-}
-
-static char *
-state_text (TmStore *store)
-{
-  return state_text_full (store, TRUE);
-}
-
 /* When the store says the feed was last synced successfully. */
 static char *
 last_success (TmStore *store)
@@ -743,8 +699,8 @@ last_success (TmStore *store)
 static void
 assert_synced (Fixture *f)
 {
-  g_autofree char *want = dump_text (f->source);
-  g_autofree char *got = dump_text (f->target);
+  g_autofree char *want = tm_test_dump_text (f->source);
+  g_autofree char *got = tm_test_dump_text (f->target);
 
   g_assert_cmpstr (got, ==, want);
 }
@@ -780,27 +736,11 @@ run_sync (Fixture          *f,
   return wait.ok;
 }
 
-static TmFeedManifest *
-read_manifest (Fixture *f)
-{
-  g_autofree char *path = g_build_filename (f->feed, TM_FEED_MANIFEST_NAME, NULL);
-  g_autofree char *text = NULL;
-  g_autoptr(GError) error = NULL;
-  TmFeedManifest *m;
-  gsize length;
-
-  g_file_get_contents (path, &text, &length, &error);
-  g_assert_no_error (error);
-  m = tm_feed_manifest_parse (text, length, path, &error);
-  g_assert_no_error (error);
-  return m;
-}
-
 /* The path of the first shard of @kind. */
 static char *
 shard_path (Fixture *f, TmFeedKind kind)
 {
-  g_autoptr(TmFeedManifest) m = read_manifest (f);
+  g_autoptr(TmFeedManifest) m = tm_test_read_manifest (f->feed);
 
   for (guint i = 0; i < m->shards->len; i++)
     {
@@ -826,7 +766,7 @@ test_first (Fixture *f, gconstpointer data)
 {
   g_auto(TmFeedSyncResult) result = { 0, };
   g_autoptr(GError) error = NULL;
-  g_autoptr(TmFeedManifest) m = read_manifest (f);
+  g_autoptr(TmFeedManifest) m = tm_test_read_manifest (f->feed);
   g_autoptr(TmFeedState) state = NULL;
   guint b, s, c, i;
 
@@ -879,8 +819,8 @@ test_unchanged (Fixture *f, gconstpointer data)
                                    NULL, NULL, NULL), ==, SQLITE_OK);
     sqlite3_close (db);
   }
-  before = dump_text (f->target);
-  state_before = state_text_full (f->target, FALSE);
+  before = tm_test_dump_text (f->target);
+  state_before = tm_test_feed_state_text (f->target, FALSE);
   success_before = last_success (f->target);
   g_assert_cmpstr (success_before, ==, "2025-01-01T00:00:00Z");
   shard_requests = count_shard_requests (f);
@@ -893,13 +833,13 @@ test_unchanged (Fixture *f, gconstpointer data)
   g_assert_cmpuint (f->not_modified, ==, 1);
   g_assert_cmpuint (count_requests (f, TM_FEED_MANIFEST_NAME), ==, 2);
   g_assert_cmpuint (count_shard_requests (f), ==, shard_requests);
-  after = dump_text (f->target);
+  after = tm_test_dump_text (f->target);
   g_assert_cmpstr (after, ==, before);
 
   /* Confirmed current: the last success moves on, nothing else. */
   success_after = last_success (f->target);
   g_assert_cmpstr (success_after, >, success_before);
-  state_after = state_text_full (f->target, FALSE);
+  state_after = tm_test_feed_state_text (f->target, FALSE);
   g_assert_cmpstr (state_after, ==, state_before);
 }
 
@@ -916,7 +856,7 @@ test_unchanged_no_validators (Fixture *f, gconstpointer data)
 
   f->no_validators = TRUE;
   sync_ok (f);
-  before = dump_text (f->target);
+  before = tm_test_dump_text (f->target);
   shard_requests = count_shard_requests (f);
 
   g_assert_true (run_sync (f, NULL, &result, &error));
@@ -925,7 +865,7 @@ test_unchanged_no_validators (Fixture *f, gconstpointer data)
   g_assert_false (result.changed);
   g_assert_cmpuint (result.fetched, ==, 0);
   g_assert_cmpuint (count_shard_requests (f), ==, shard_requests);
-  after = dump_text (f->target);
+  after = tm_test_dump_text (f->target);
   g_assert_cmpstr (after, ==, before);
 }
 
@@ -992,8 +932,8 @@ feed_url (Fixture *f, const char *path)
 static GError *
 sync_fails (Fixture *f, GCancellable *cancellable)
 {
-  g_autofree char *before = dump_text (f->target);
-  g_autofree char *state_before = state_text (f->target);
+  g_autofree char *before = tm_test_dump_text (f->target);
+  g_autofree char *state_before = tm_test_feed_state_text (f->target, TRUE);
   g_autofree char *after = NULL;
   g_autofree char *state_after = NULL;
   g_auto(TmFeedSyncResult) result = { 0, };
@@ -1009,8 +949,8 @@ sync_fails (Fixture *f, GCancellable *cancellable)
     }
   g_test_message ("%s", error->message);
   g_assert_cmpuint (result.fetched, ==, 0);
-  after = dump_text (f->target);
-  state_after = state_text (f->target);
+  after = tm_test_dump_text (f->target);
+  state_after = tm_test_feed_state_text (f->target, TRUE);
   g_assert_cmpstr (after, ==, before);
   g_assert_cmpstr (state_after, ==, state_before);
   assert_no_token (error->message, strlen (error->message), "the error message");
@@ -1063,7 +1003,7 @@ put_shard (Fixture    *f,
            const char *data,
            gsize       length)
 {
-  g_autoptr(TmFeedManifest) m = read_manifest (f);
+  g_autoptr(TmFeedManifest) m = tm_test_read_manifest (f->feed);
   g_autofree char *digest = g_compute_checksum_for_data (G_CHECKSUM_SHA256,
                                                          (const guchar *) data, length);
   g_autofree char *json = NULL;
@@ -1100,10 +1040,9 @@ synced_then_changed (Fixture *f)
   TmDataset *ds[1];
   const char *names[] = { "edit" };
   TmBrand *b;
-  char *changed = NULL;
 
   sync_ok (f);
-  before = read_manifest (f);
+  before = tm_test_read_manifest (f->feed);
 
   edit = tm_store_dump_kinds (f->source, TM_RECORD_BRANDS, &error);
   g_assert_no_error (error);
@@ -1115,22 +1054,8 @@ synced_then_changed (Fixture *f)
   g_assert_no_error (error);
   publish (f);
 
-  after = read_manifest (f);
-  g_assert_cmpuint (after->shards->len, ==, before->shards->len);
-  for (guint i = 0; i < after->shards->len; i++)
-    {
-      TmFeedShard *a = g_ptr_array_index (after->shards, i);
-      TmFeedShard *o = g_ptr_array_index (before->shards, i);
-
-      g_assert_cmpstr (a->path, ==, o->path);
-      if (strcmp (a->sha256, o->sha256) != 0)
-        {
-          g_assert_null (changed);
-          changed = g_strdup (a->path);
-        }
-    }
-  g_assert_nonnull (changed);
-  return changed;
+  after = tm_test_read_manifest (f->feed);
+  return tm_test_changed_shard (before, after);
 }
 
 static void
@@ -1786,7 +1711,7 @@ test_deep_nesting_manifest (Fixture *f, gconstpointer data)
 static void
 test_token_sent (Fixture *f, gconstpointer data)
 {
-  g_autoptr(TmFeedManifest) m = read_manifest (f);
+  g_autoptr(TmFeedManifest) m = tm_test_read_manifest (f->feed);
   g_autoptr(GMutexLocker) locker = NULL;
 
   sync_ok (f);
@@ -1812,7 +1737,7 @@ test_redirect_other_origin (Fixture *f, gconstpointer data)
 {
   g_auto(TmFeedSyncResult) result = { 0, };
   g_autoptr(GError) error = NULL;
-  g_autoptr(TmFeedManifest) m = read_manifest (f);
+  g_autoptr(TmFeedManifest) m = tm_test_read_manifest (f->feed);
   g_autoptr(TmFeedState) state = NULL;
   g_autoptr(GMutexLocker) locker = NULL;
   g_autofree char *dump = NULL;
@@ -1823,7 +1748,7 @@ test_redirect_other_origin (Fixture *f, gconstpointer data)
   g_assert_no_error (error);
   g_assert_cmpuint (result.fetched, ==, m->shards->len);
   assert_synced (f);
-  dump = dump_text (f->target);
+  dump = tm_test_dump_text (f->target);
   assert_no_token (dump, strlen (dump), "the store");
 
   /* The feed is known by the URL the user gave. */
@@ -1950,7 +1875,7 @@ watch_apply (const TmFeedSyncProgress *progress,
 static void
 test_spool (Fixture *f, gconstpointer data)
 {
-  g_autoptr(TmFeedManifest) m = read_manifest (f);
+  g_autoptr(TmFeedManifest) m = tm_test_read_manifest (f->feed);
   ApplyWatch watch = { NULL, 0, FALSE };
 
   g_object_set (f->client, "keep-in-memory", 0, NULL);
@@ -2000,7 +1925,7 @@ static void
 test_spool_download_fails (Fixture *f, gconstpointer data)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(TmFeedManifest) m = read_manifest (f);
+  g_autoptr(TmFeedManifest) m = tm_test_read_manifest (f->feed);
   TmFeedShard *last = g_ptr_array_index (m->shards, m->shards->len - 1);
 
   g_object_set (f->client, "keep-in-memory", 0, NULL);
@@ -2037,7 +1962,7 @@ test_cancel_while_applying (Fixture *f, gconstpointer data)
 static void
 test_gzip (Fixture *f, gconstpointer data)
 {
-  g_autoptr(TmFeedManifest) m = read_manifest (f);
+  g_autoptr(TmFeedManifest) m = tm_test_read_manifest (f->feed);
 
   f->gzip = TRUE;
   sync_ok (f);
@@ -2119,7 +2044,7 @@ dump_db (const char *db)
   g_autoptr(TmStore) store = tm_store_open (db, &error);
 
   g_assert_no_error (error);
-  return dump_text (store);
+  return tm_test_dump_text (store);
 }
 
 static void
@@ -2156,7 +2081,7 @@ static void
 test_cli_token (Fixture *f, gconstpointer data)
 {
   g_autofree char *db = g_build_filename (f->dir, "cli.db", NULL);
-  g_autoptr(TmFeedManifest) m = read_manifest (f);
+  g_autoptr(TmFeedManifest) m = tm_test_read_manifest (f->feed);
   g_autofree char *out = NULL;
   g_autofree char *err = NULL;
   g_autoptr(GMutexLocker) locker = NULL;

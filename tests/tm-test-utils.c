@@ -4,6 +4,9 @@
 #include "config.h"
 
 #include <glib/gstdio.h>
+#include <string.h>
+
+#include "app/core/tm-json.h"
 
 #include "tm-test-utils.h"
 
@@ -23,4 +26,82 @@ tm_test_remove_tree (const char *path)
       tm_test_remove_tree (child);
     }
   g_remove (path);
+}
+
+char *
+tm_test_dump_text (TmStore *store)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TmDataset) d = NULL;
+
+  g_assert_nonnull (store);
+  d = tm_store_dump (store, &error);
+  g_assert_no_error (error);
+  return tm_dataset_to_json (d, NULL);
+}
+
+char *
+tm_test_feed_state_text (TmStore  *store,
+                         gboolean  with_time)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) feeds = tm_store_list_feeds (store, &error);
+  GString *out = g_string_new (NULL);
+
+  g_assert_no_error (error);
+  for (guint i = 0; i < feeds->len; i++)
+    {
+      TmFeedState *s = g_ptr_array_index (feeds, i);
+
+      g_string_append_printf (out, "%s %s %s %s %s %" G_GINT64_FORMAT "\n", s->url,
+                              with_time ? s->last_success : "-", s->manifest_etag,
+                              s->manifest_last_modified, s->generated, s->n_records);
+      for (guint j = 0; j < s->shards->len; j++)
+        {
+          TmFeedShardState *sh = g_ptr_array_index (s->shards, j);
+
+          g_string_append_printf (out, "  %s %d %" G_GINT64_FORMAT " %s %s %s\n", sh->path, sh->kind,
+                                  sh->records, sh->sha256, sh->etag, sh->last_modified);
+        }
+    }
+  return g_string_free (out, FALSE);
+}
+
+TmFeedManifest *
+tm_test_read_manifest (const char *feed_dir)
+{
+  g_autofree char *path = g_build_filename (feed_dir, TM_FEED_MANIFEST_NAME, NULL);
+  g_autofree char *text = NULL;
+  g_autoptr(GError) error = NULL;
+  TmFeedManifest *m;
+  gsize length;
+
+  g_file_get_contents (path, &text, &length, &error);
+  g_assert_no_error (error);
+  m = tm_feed_manifest_parse (text, length, path, &error);
+  g_assert_no_error (error);
+  return m;
+}
+
+char *
+tm_test_changed_shard (const TmFeedManifest *before,
+                       const TmFeedManifest *after)
+{
+  char *changed = NULL;
+
+  g_assert_cmpuint (after->shards->len, ==, before->shards->len);
+  for (guint i = 0; i < after->shards->len; i++)
+    {
+      TmFeedShard *a = g_ptr_array_index (after->shards, i);
+      TmFeedShard *o = g_ptr_array_index (before->shards, i);
+
+      g_assert_cmpstr (a->path, ==, o->path);
+      if (strcmp (a->sha256, o->sha256) != 0)
+        {
+          g_assert_null (changed);
+          changed = g_strdup (a->path);
+        }
+    }
+  g_assert_nonnull (changed);
+  return changed;
 }

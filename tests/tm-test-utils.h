@@ -6,10 +6,31 @@
 
 #include <glib.h>
 
+#include "app/core/tm-feed.h"
+#include "app/core/tm-store-feed.h"
+
 G_BEGIN_DECLS
 
 /* Deletes @path and everything below it, without following symbolic
  * links; what cannot be deleted is left. */
 void tm_test_remove_tree (const char *path);
+
+/* The whole store as dataset JSON, to compare two stores or one before
+ * and after. */
+char *tm_test_dump_text (TmStore *store);
+
+/* Every feed the store remembers (tm_store_list_feeds()), each field of
+ * the feed and of its shards, as text; without @with_time the time of
+ * the last success is left out. */
+char *tm_test_feed_state_text (TmStore  *store,
+                               gboolean  with_time);
+
+/* @feed_dir's manifest.json, read strictly. */
+TmFeedManifest *tm_test_read_manifest (const char *feed_dir);
+
+/* The path of the one shard whose sha256 differs between two manifests
+ * of the same shards; fails the test unless exactly one differs. */
+char *tm_test_changed_shard (const TmFeedManifest *before,
+                             const TmFeedManifest *after);
 
 G_END_DECLS
