@@ -926,6 +926,19 @@ feed_url (Fixture *f, const char *path)
                           f->url, path);
 }
 
+/* The end of a failure that may pass: the request for @path was sent
+ * the most times allowed, and the message names its URL and says so. */
+static void
+assert_gave_up (Fixture *f, const GError *error, const char *path, guint before)
+{
+  g_autofree char *url = feed_url (f, path);
+  g_autofree char *tried = g_strdup_printf ("tried %u times", TM_FEED_CLIENT_MAX_ATTEMPTS);
+
+  assert_message_has (error, url);
+  assert_message_has (error, tried);
+  g_assert_cmpuint (count_requests (f, path), ==, before + TM_FEED_CLIENT_MAX_ATTEMPTS);
+}
+
 /* Runs a sync that must fail and checks that it left the target store and
  * its feed state as they were, and that the message does not give the
  * token away; returns the error. */
@@ -1151,11 +1164,8 @@ test_http_503_manifest (Fixture *f, gconstpointer data)
   f->fail_status = SOUP_STATUS_SERVICE_UNAVAILABLE;
   error = sync_fails (f, NULL);
   g_assert_error (error, TM_FEED_CLIENT_ERROR, TM_FEED_CLIENT_ERROR_HTTP_SERVER);
-  assert_message_has (error, f->url);
   assert_message_has (error, "503");
-  assert_message_has (error, "tried 4 times");
-  g_assert_cmpuint (count_requests (f, TM_FEED_MANIFEST_NAME), ==,
-                    before + TM_FEED_CLIENT_MAX_ATTEMPTS);
+  assert_gave_up (f, error, TM_FEED_MANIFEST_NAME, before);
   assert_recovers (f);
 }
 
@@ -1165,18 +1175,15 @@ test_http_500_persistent (Fixture *f, gconstpointer data)
 {
   g_autoptr(GError) error = NULL;
   g_autofree char *path = synced_then_changed (f);
-  g_autofree char *url = feed_url (f, path);
   guint before = count_requests (f, path);
 
   f->fail_path = g_strdup (path);
   f->fail_status = SOUP_STATUS_INTERNAL_SERVER_ERROR;
   error = sync_fails (f, NULL);
   g_assert_error (error, TM_FEED_CLIENT_ERROR, TM_FEED_CLIENT_ERROR_HTTP_SERVER);
-  assert_message_has (error, url);
   assert_message_has (error, "500 Internal Server Error");
-  assert_message_has (error, "tried 4 times");
   assert_message_has (error, "try again later");
-  g_assert_cmpuint (count_requests (f, path), ==, before + TM_FEED_CLIENT_MAX_ATTEMPTS);
+  assert_gave_up (f, error, path, before);
   assert_recovers (f);
 }
 
@@ -1389,15 +1396,12 @@ test_cut_content_length (Fixture *f, gconstpointer data)
 {
   g_autoptr(GError) error = NULL;
   g_autofree char *path = synced_then_changed (f);
-  g_autofree char *url = feed_url (f, path);
   guint before = count_requests (f, path);
 
   f->cut_path = g_strdup (path);
   error = sync_fails (f, NULL);
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_PARTIAL_INPUT);
-  assert_message_has (error, url);
-  assert_message_has (error, "tried 4 times");
-  g_assert_cmpuint (count_requests (f, path), ==, before + TM_FEED_CLIENT_MAX_ATTEMPTS);
+  assert_gave_up (f, error, path, before);
   assert_recovers (f);
 }
 
@@ -1408,17 +1412,14 @@ test_cut_chunked (Fixture *f, gconstpointer data)
 {
   g_autoptr(GError) error = NULL;
   g_autofree char *path = synced_then_changed (f);
-  g_autofree char *url = feed_url (f, path);
   guint before = count_requests (f, path);
 
   f->cut_path = g_strdup (path);
   f->cut_chunked = TRUE;
   error = sync_fails (f, NULL);
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_PARTIAL_INPUT);
-  assert_message_has (error, url);
   assert_message_has (error, "sent only");
-  assert_message_has (error, "tried 4 times");
-  g_assert_cmpuint (count_requests (f, path), ==, before + TM_FEED_CLIENT_MAX_ATTEMPTS);
+  assert_gave_up (f, error, path, before);
   assert_recovers (f);
 }
 
@@ -1455,10 +1456,7 @@ test_cut_content_length_manifest (Fixture *f, gconstpointer data)
   f->cut_path = g_strdup (TM_FEED_MANIFEST_NAME);
   error = sync_fails (f, NULL);
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_PARTIAL_INPUT);
-  assert_message_has (error, f->url);
-  assert_message_has (error, "tried 4 times");
-  g_assert_cmpuint (count_requests (f, TM_FEED_MANIFEST_NAME), ==,
-                    before + TM_FEED_CLIENT_MAX_ATTEMPTS);
+  assert_gave_up (f, error, TM_FEED_MANIFEST_NAME, before);
   assert_recovers (f);
 }
 
@@ -1488,16 +1486,13 @@ test_truncated (Fixture *f, gconstpointer data)
 {
   g_autoptr(GError) error = NULL;
   g_autofree char *path = synced_then_changed (f);
-  g_autofree char *url = feed_url (f, path);
   guint before = count_requests (f, path);
 
   f->truncate_path = g_strdup (path);
   error = sync_fails (f, NULL);
   /* A body cut short is a broken transfer: tried again, then reported. */
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_PARTIAL_INPUT);
-  assert_message_has (error, url);
-  assert_message_has (error, "tried 4 times");
-  g_assert_cmpuint (count_requests (f, path), ==, before + TM_FEED_CLIENT_MAX_ATTEMPTS);
+  assert_gave_up (f, error, path, before);
   assert_recovers (f);
 }
 
