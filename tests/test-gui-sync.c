@@ -102,26 +102,8 @@ file_contains (const char *path,
 static void
 make_template (void)
 {
-  const char *names[] = { "brands.json", "streamers.json", "cooperations.json", "incidents.json", NULL };
-  g_auto(GStrv) files = g_new0 (char *, G_N_ELEMENTS (names));
-  TmFeedPublishOptions options = { 100, "test", NULL };
-  g_autoptr(GError) error = NULL;
-  g_autofree char *db = NULL;
-  g_autofree char *feed = NULL;
-  g_autoptr(TmStore) store = NULL;
-
-  for (guint i = 0; names[i] != NULL; i++)
-    files[i] = g_build_filename (sample_dir, names[i], NULL);
   template_dir = g_build_filename (scratch_dir, "template", NULL);
-  g_assert_no_errno (g_mkdir_with_parents (template_dir, 0700));
-  db = g_build_filename (template_dir, "source.db", NULL);
-  feed = g_build_filename (template_dir, "feed", NULL);
-  store = tm_store_open (db, &error);
-  g_assert_no_error (error);
-  tm_store_import_files (store, (const char * const *) files, NULL, &error);
-  g_assert_no_error (error);
-  g_assert_true (tm_feed_publish (store, feed, &options, NULL, &error));
-  g_assert_no_error (error);
+  tm_test_make_sample_feed (sample_dir, template_dir);
 }
 
 /* ------------------------------------------------------------------ */

@@ -105,3 +105,26 @@ tm_test_changed_shard (const TmFeedManifest *before,
   g_assert_nonnull (changed);
   return changed;
 }
+
+void
+tm_test_make_sample_feed (const char *sample_dir,
+                          const char *dir)
+{
+  const char *names[] = { "brands.json", "streamers.json", "cooperations.json", "incidents.json", NULL };
+  g_auto(GStrv) files = g_new0 (char *, G_N_ELEMENTS (names));
+  TmFeedPublishOptions options = { 100, "test", NULL };
+  g_autoptr(GError) error = NULL;
+  g_autofree char *db = g_build_filename (dir, "source.db", NULL);
+  g_autofree char *feed = g_build_filename (dir, "feed", NULL);
+  g_autoptr(TmStore) store = NULL;
+
+  for (guint i = 0; names[i] != NULL; i++)
+    files[i] = g_build_filename (sample_dir, names[i], NULL);
+  g_assert_cmpint (g_mkdir_with_parents (dir, 0700), ==, 0);
+  store = tm_store_open (db, &error);
+  g_assert_no_error (error);
+  tm_store_import_files (store, (const char * const *) files, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (tm_feed_publish (store, feed, &options, NULL, &error));
+  g_assert_no_error (error);
+}

@@ -25,6 +25,12 @@ char *tm_test_dump_text (TmStore *store);
 char *tm_test_feed_state_text (TmStore  *store,
                                gboolean  with_time);
 
+/* Imports the sample dataset (the four files of @sample_dir) into
+ * @dir/source.db and publishes it into @dir/feed, 100 records a shard,
+ * publisher "test".  @dir is created if missing. */
+void tm_test_make_sample_feed (const char *sample_dir,
+                               const char *dir);
+
 /* @feed_dir's manifest.json, read strictly. */
 TmFeedManifest *tm_test_read_manifest (const char *feed_dir);
 
