@@ -246,25 +246,6 @@ sync_stop_timers (Sync *sync)
   sync_end_request (sync, FALSE);
 }
 
-/* Frees what a sync downloaded and removes its temporary folder. */
-typedef struct {
-  GPtrArray *downloaded;
-  char      *spool_dir;
-} Leftovers;
-
-static gpointer
-free_leftovers_thread (gpointer data)
-{
-  Leftovers *left = data;
-
-  g_clear_pointer (&left->downloaded, g_ptr_array_unref);
-  if (left->spool_dir != NULL && g_rmdir (left->spool_dir) != 0)
-    g_warning ("Could not remove the temporary folder %s: %s", left->spool_dir, g_strerror (errno));
-  g_free (left->spool_dir);
-  g_free (left);
-  return NULL;
-}
-
 static void
 sync_free (Sync *sync)
 {
@@ -288,16 +269,8 @@ sync_free (Sync *sync)
   g_free (sync->manifest_etag);
   g_free (sync->manifest_last_modified);
   g_clear_pointer (&sync->to_fetch, g_ptr_array_unref);
-  /* Many files to delete, or many bodies to free: in a thread of their
-   * own, away from the main loop. */
-  if ((sync->downloaded != NULL && sync->downloaded->len > 0) || sync->spool_dir != NULL)
-    {
-      Leftovers *left = g_new0 (Leftovers, 1);
-
-      left->downloaded = g_steal_pointer (&sync->downloaded);
-      left->spool_dir = g_steal_pointer (&sync->spool_dir);
-      g_thread_unref (g_thread_new ("tm-feed-free", free_leftovers_thread, left));
-    }
+  /* remove_downloaded() ran before the sync returned, on every path. */
+  g_warn_if_fail (sync->downloaded->len == 0 && sync->spool_dir == NULL);
   g_clear_pointer (&sync->downloaded, g_ptr_array_unref);
   g_clear_error (&sync->failure);
   g_mutex_clear (&sync->lock);
