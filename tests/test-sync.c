@@ -536,34 +536,6 @@ make_template (void)
 }
 
 static void
-copy_tree (const char *from,
-           const char *to)
-{
-  g_autoptr(GDir) dir = g_dir_open (from, 0, NULL);
-  g_autoptr(GError) error = NULL;
-  const char *name;
-
-  g_assert_nonnull (dir);
-  g_assert_cmpint (g_mkdir_with_parents (to, 0700), ==, 0);
-  while ((name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *source = g_build_filename (from, name, NULL);
-      g_autofree char *target = g_build_filename (to, name, NULL);
-
-      if (g_file_test (source, G_FILE_TEST_IS_DIR))
-        copy_tree (source, target);
-      else
-        {
-          g_autoptr(GFile) a = g_file_new_for_path (source);
-          g_autoptr(GFile) b = g_file_new_for_path (target);
-
-          g_file_copy (a, b, G_FILE_COPY_NONE, NULL, NULL, NULL, &error);
-          g_assert_no_error (error);
-        }
-    }
-}
-
-static void
 fixture_set_up (Fixture *f, gconstpointer data)
 {
   g_autoptr(GError) error = NULL;
@@ -572,7 +544,7 @@ fixture_set_up (Fixture *f, gconstpointer data)
 
   f->dir = g_dir_make_tmp ("tm-sync-XXXXXX", &error);
   g_assert_no_error (error);
-  copy_tree (template_dir, f->dir);
+  tm_test_copy_tree (template_dir, f->dir);
   f->feed = g_build_filename (f->dir, "feed", NULL);
   source_db = g_build_filename (f->dir, "source.db", NULL);
   target_db = g_build_filename (f->dir, "target.db", NULL);

@@ -3,6 +3,7 @@
 
 #include "config.h"
 
+#include <gio/gio.h>
 #include <glib/gstdio.h>
 #include <string.h>
 
@@ -26,6 +27,34 @@ tm_test_remove_tree (const char *path)
       tm_test_remove_tree (child);
     }
   g_remove (path);
+}
+
+void
+tm_test_copy_tree (const char *from,
+                   const char *to)
+{
+  g_autoptr(GDir) dir = g_dir_open (from, 0, NULL);
+  const char *name;
+
+  g_assert_nonnull (dir);
+  g_assert_cmpint (g_mkdir_with_parents (to, 0700), ==, 0);
+  while ((name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *source = g_build_filename (from, name, NULL);
+      g_autofree char *target = g_build_filename (to, name, NULL);
+
+      if (g_file_test (source, G_FILE_TEST_IS_DIR))
+        tm_test_copy_tree (source, target);
+      else
+        {
+          g_autoptr(GFile) a = g_file_new_for_path (source);
+          g_autoptr(GFile) b = g_file_new_for_path (target);
+          g_autoptr(GError) error = NULL;
+
+          g_file_copy (a, b, G_FILE_COPY_NONE, NULL, NULL, NULL, &error);
+          g_assert_no_error (error);
+        }
+    }
 }
 
 char *

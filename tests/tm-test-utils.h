@@ -15,6 +15,11 @@ G_BEGIN_DECLS
  * links; what cannot be deleted is left. */
 void tm_test_remove_tree (const char *path);
 
+/* Copies the files and folders below @from into @to (created if
+ * missing); fails the test on any error. */
+void tm_test_copy_tree (const char *from,
+                        const char *to);
+
 /* The whole store as dataset JSON, to compare two stores or one before
  * and after. */
 char *tm_test_dump_text (TmStore *store);
