@@ -262,9 +262,10 @@ finish (TmSyncManager *self,
   g_clear_object (&self->store);
   /* The bar keeps its last words while it slides away. */
   if (error == NULL)
-    set_fraction (self, 1.0);
-  if (error == NULL)
-    set_offline (self, FALSE);
+    {
+      set_fraction (self, 1.0);
+      set_offline (self, FALSE);
+    }
   else if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     set_offline (self, is_network_error (error));
   set_running (self, FALSE);
