@@ -686,12 +686,15 @@ col_figure_provenance (RowReader    *r,
 /* INSERT … ON CONFLICT(id) DO UPDATE: unlike INSERT OR REPLACE it keeps the
  * row's ix, so the cooperations and incidents pointing at it stay (a
  * REPLACE would delete the row and cascade).  @keep_origin leaves the
- * owner of an existing row as it was. */
+ * owner of an existing row as it was.  With @returning a step gives the
+ * ix of a row written, and no row when it was left alone; without, see
+ * step_import_upsert_counted(). */
 static char *
 upsert_sql (const char *table,
             const char *columns,
             gboolean    keep_origin,
-            gboolean    with_shard)
+            gboolean    with_shard,
+            gboolean    returning)
 {
   g_auto(GStrv) names = g_strsplit (columns, ",", -1);
   GString *sql = g_string_new (NULL);
@@ -717,10 +720,12 @@ upsert_sql (const char *table,
   if (with_shard)
     g_string_append (sql, "digest = excluded.digest, feed_shard = excluded.feed_shard "
                           "WHERE digest IS NOT excluded.digest OR origin IS NOT excluded.origin "
-                          "OR feed_shard IS NOT excluded.feed_shard RETURNING ix");
+                          "OR feed_shard IS NOT excluded.feed_shard");
   else
     g_string_append (sql, "digest = excluded.digest "
-                          "WHERE digest IS NOT excluded.digest RETURNING ix");
+                          "WHERE digest IS NOT excluded.digest");
+  if (returning)
+    g_string_append (sql, " RETURNING ix");
   return g_string_free (sql, FALSE);
 }
 
@@ -1850,25 +1855,12 @@ step_import_upsert_counted (Import       *imp,
   return TRUE;
 }
 
-/* upsert_sql() without its RETURNING clause. */
-static char *
-upsert_sql_counted (const char *table,
-                    const char *columns,
-                    gboolean    with_shard)
-{
-  char *sql = upsert_sql (table, columns, FALSE, with_shard);
-
-  g_assert (g_str_has_suffix (sql, " RETURNING ix"));
-  sql[strlen (sql) - strlen (" RETURNING ix")] = '\0';
-  return sql;
-}
-
 static gboolean
 write_brands (Import  *imp,
               GError **error)
 {
   TmStore *self = imp->self;
-  g_autofree char *upsert = upsert_sql ("brands", BRAND_COLUMNS, FALSE, imp->feed);
+  g_autofree char *upsert = upsert_sql ("brands", BRAND_COLUMNS, FALSE, imp->feed, TRUE);
   g_autoptr(sqlite3_stmt) write = NULL;
   g_autoptr(sqlite3_stmt) copy = NULL;
 
@@ -1931,7 +1923,7 @@ write_streamers (Import  *imp,
                  GError **error)
 {
   TmStore *self = imp->self;
-  g_autofree char *upsert = upsert_sql ("streamers", STREAMER_COLUMNS, FALSE, imp->feed);
+  g_autofree char *upsert = upsert_sql ("streamers", STREAMER_COLUMNS, FALSE, imp->feed, TRUE);
   g_autoptr(sqlite3_stmt) write = NULL;
   g_autoptr(sqlite3_stmt) clear_accounts = NULL;
   g_autoptr(sqlite3_stmt) add_account = NULL;
@@ -2031,7 +2023,7 @@ write_cooperations (Import  *imp,
                     GError **error)
 {
   TmStore *self = imp->self;
-  g_autofree char *upsert = upsert_sql_counted ("cooperations", COOPERATION_COLUMNS, imp->feed);
+  g_autofree char *upsert = upsert_sql ("cooperations", COOPERATION_COLUMNS, FALSE, imp->feed, FALSE);
   g_autoptr(sqlite3_stmt) write = NULL;
 
   if (!(write = prepare (self, upsert, error)))
@@ -2173,7 +2165,7 @@ write_incidents (Import  *imp,
                  GError **error)
 {
   TmStore *self = imp->self;
-  g_autofree char *upsert = upsert_sql_counted ("incidents", INCIDENT_COLUMNS, imp->feed);
+  g_autofree char *upsert = upsert_sql ("incidents", INCIDENT_COLUMNS, FALSE, imp->feed, FALSE);
   g_autoptr(sqlite3_stmt) write = NULL;
 
   if (!(write = prepare (self, upsert, error)))
@@ -2645,7 +2637,7 @@ put_brand (TmStore          *self,
 {
   g_autoptr(GStringChunk) strings = g_string_chunk_new (4096);
   g_autoptr(GHashTable) streamers = g_hash_table_new (g_str_hash, g_str_equal);
-  g_autofree char *upsert = upsert_sql ("brands", BRAND_COLUMNS, TRUE, FALSE);
+  g_autofree char *upsert = upsert_sql ("brands", BRAND_COLUMNS, TRUE, FALSE, TRUE);
   g_autofree char *digest = NULL;
   g_autoptr(sqlite3_stmt) lookup = NULL;
   g_autoptr(sqlite3_stmt) write = NULL;
