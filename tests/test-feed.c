@@ -10,6 +10,7 @@
 
 #include "tm-feed.h"
 #include "tm-json.h"
+#include "tm-sha256.h"
 #include "tm-store.h"
 #include "tm-test-utils.h"
 
@@ -782,6 +783,37 @@ test_publish_errors (Fixture *f, gconstpointer data)
   g_assert_false (g_file_test (f->feed, G_FILE_TEST_EXISTS));
 }
 
+/* The shard checks and record digests use nettle; what they compute must
+ * be what every earlier store and feed holds: GChecksum's SHA-256, in
+ * lowercase hex.  Lengths around the 64-byte block, and a text fed in
+ * pieces, as the record digests do. */
+static void
+test_sha256_matches_glib (void)
+{
+  static const gsize lengths[] = { 0, 1, 55, 56, 63, 64, 65, 127, 128, 1000, 100000 };
+  g_autofree guint8 *data = g_malloc (100000);
+  g_autoptr(TmSha256) sha = tm_sha256_new ();
+
+  for (gsize i = 0; i < 100000; i++)
+    data[i] = (guint8) (i * 131 + (i >> 7));
+
+  for (guint i = 0; i < G_N_ELEMENTS (lengths); i++)
+    {
+      g_autofree char *want = g_compute_checksum_for_data (G_CHECKSUM_SHA256, data, lengths[i]);
+      char got[TM_SHA256_HEX_SIZE];
+      gsize half = lengths[i] / 3;
+
+      tm_sha256_data (data, lengths[i], got);
+      g_assert_cmpstr (got, ==, want);
+
+      /* In two pieces, on a context reused after the last digest. */
+      tm_sha256_update (sha, data, half);
+      tm_sha256_update (sha, data + half, lengths[i] - half);
+      tm_sha256_hex (sha, got);
+      g_assert_cmpstr (got, ==, want);
+    }
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -797,6 +829,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/feed/path-rules", test_path_rules);
   g_test_add_func ("/feed/check-shard-bytes", test_check_shard_bytes);
   g_test_add_func ("/feed/shard-of", test_shard_of);
+  g_test_add_func ("/feed/sha256-matches-glib", test_sha256_matches_glib);
   g_test_add ("/feed/publish/sample", Fixture, NULL, fixture_set_up, test_publish_sample, fixture_tear_down);
   g_test_add ("/feed/publish/twice-unchanged", Fixture, NULL, fixture_set_up, test_publish_twice, fixture_tear_down);
   g_test_add ("/feed/publish/one-change", Fixture, NULL, fixture_set_up, test_publish_one_change, fixture_tear_down);

@@ -14,6 +14,7 @@
 
 #include "tm-feed.h"
 #include "tm-json.h"
+#include "tm-sha256.h"
 
 /* A manifest is three levels deep (object, shards array, shard object);
  * a little room, but far from what would crash json-glib. */
@@ -709,7 +710,7 @@ tm_feed_check_shard_bytes (const TmFeedShard *shard,
                            gsize              length,
                            GError           **error)
 {
-  g_autofree char *digest = NULL;
+  char digest[TM_SHA256_HEX_SIZE];
 
   g_return_val_if_fail (shard != NULL, FALSE);
   g_return_val_if_fail (data != NULL || length == 0, FALSE);
@@ -725,7 +726,7 @@ tm_feed_check_shard_bytes (const TmFeedShard *shard,
                    shard->path, got, want);
       return FALSE;
     }
-  digest = g_compute_checksum_for_data (G_CHECKSUM_SHA256, (const guchar *) data, length);
+  tm_sha256_data (data, length, digest);
   if (strcmp (digest, shard->sha256) != 0)
     {
       g_set_error (error, TM_FEED_ERROR, TM_FEED_ERROR_CHECKSUM,
@@ -994,7 +995,6 @@ tm_feed_publish (TmStore                    *store,
           g_autoptr(TmDataset) part = tm_dataset_new ();
           g_autoptr(TmFeedShard) shard = tm_feed_shard_new ();
           g_autofree char *text = NULL;
-          g_autofree char *digest = NULL;
           g_autofree char *path = NULL;
           gsize length;
           GPtrArray **slot;
@@ -1025,8 +1025,7 @@ tm_feed_publish (TmStore                    *store,
                            shard->path, size);
               return FALSE;
             }
-          digest = g_compute_checksum_for_data (G_CHECKSUM_SHA256, (const guchar *) text, length);
-          memcpy (shard->sha256, digest, 65);
+          tm_sha256_data (text, length, shard->sha256);
 
           path = g_build_filename (dir, shard->path, NULL);
           if (file_has_contents (path, text, length))

@@ -53,7 +53,7 @@ typedef struct {
   char       *path;          /* relative to the manifest, checked */
   gint64      records;
   gint64      bytes;
-  char        sha256[65];    /* 64 lower-case hex digits */
+  char        sha256[65];    /* 64 lower-case hex digits (TM_SHA256_HEX_SIZE) */
 } TmFeedShard;
 
 typedef struct {

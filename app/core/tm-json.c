@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "tm-json.h"
+#include "tm-sha256.h"
 
 G_DEFINE_QUARK (tm-json-error-quark, tm_json_error)
 
@@ -4046,7 +4047,7 @@ write_incident (GString          *out,
  * the store digests on several threads at once. */
 typedef struct {
   GString   *text;
-  GChecksum *checksum;
+  TmSha256  *sha;
 } DigestState;
 
 #define DIGEST_TEXT_KEEP (64 * 1024)  /* a larger buffer is not kept */
@@ -4057,7 +4058,7 @@ digest_state_free (gpointer data)
   DigestState *state = data;
 
   g_string_free (state->text, TRUE);
-  g_checksum_free (state->checksum);
+  tm_sha256_free (state->sha);
   g_free (state);
 }
 
@@ -4072,7 +4073,7 @@ digest_begin (void)
     {
       state = g_new (DigestState, 1);
       state->text = g_string_sized_new (2048);
-      state->checksum = g_checksum_new (G_CHECKSUM_SHA256);
+      state->sha = tm_sha256_new ();
       g_private_set (&digest_state_key, state);
     }
   else if (state->text->allocated_len > DIGEST_TEXT_KEEP)
@@ -4087,9 +4088,11 @@ digest_begin (void)
 static char *
 digest_end (DigestState *state)
 {
-  g_checksum_reset (state->checksum);
-  g_checksum_update (state->checksum, (const guchar *) state->text->str, state->text->len);
-  return g_strdup (g_checksum_get_string (state->checksum));
+  char digest[TM_SHA256_HEX_SIZE];
+
+  tm_sha256_update (state->sha, state->text->str, state->text->len);
+  tm_sha256_hex (state->sha, digest);
+  return g_strdup (digest);
 }
 
 char *
