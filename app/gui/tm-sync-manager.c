@@ -202,10 +202,13 @@ on_progress (const TmFeedSyncProgress *progress,
                                              progress->shards_total),
                                 MIN (progress->shards_done + 1, progress->shards_total),
                                 progress->shards_total, done, total);
-        /* The first half of the bar: the second is the apply, which
-         * parses and writes what was downloaded. */
-        if (progress->bytes_total > 0)
-          set_fraction (self, 0.5 * (double) progress->bytes_done / (double) progress->bytes_total);
+        /* Half the bar is the download, half the apply, which parses and
+         * writes what was downloaded and may start before the last file
+         * has arrived. */
+        if (progress->bytes_total > 0 && progress->records_total > 0)
+          set_fraction (self, 0.5 * (double) progress->bytes_done / (double) progress->bytes_total
+                              + 0.5 * (double) progress->records_applied
+                                    / (double) progress->records_total);
       }
       break;
     case TM_FEED_SYNC_PHASE_WAITING:

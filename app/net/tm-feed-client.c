@@ -19,6 +19,13 @@
 /* Shards checked in worker threads while the next is downloaded. */
 #define MAX_CHECKING 3
 
+/* How fast the apply parses and writes a feed, in bytes of JSON per
+ * second: about 33 MB/s for the 1M benchmark feed (docs/performance.md).
+ * The apply starts while shards still arrive once what has arrived will
+ * keep it busy until the download is expected to end, so that the store's
+ * write lock is not held waiting for a slow network. */
+#define APPLY_BYTES_PER_SECOND (32.0 * 1024 * 1024)
+
 struct _TmFeedClient {
   GObject      parent_instance;
 
@@ -67,24 +74,29 @@ typedef struct {
   TmFeedManifest    *manifest;
   char              *manifest_etag;
   char              *manifest_last_modified;
-  GPtrArray         *to_fetch;       /* TmFeedShard*, borrowed from manifest */
+  GPtrArray         *to_fetch;       /* TmFeedShard*, borrowed from manifest, in apply order */
   guint              next;           /* the next shard of to_fetch */
   guint              dropped;        /* shards of the last sync the manifest no longer lists */
   gboolean           returned;       /* the task has returned (or is about to): late callbacks do nothing */
   GError            *failure;        /* the error to return once the running checks are done */
 
   /* Shards downloaded and checked, waiting for the apply. */
-  GPtrArray         *downloaded;     /* Downloaded*, in to_fetch order */
+  GPtrArray         *downloaded;     /* Downloaded*, at their to_fetch index; NULL until checked */
   guint              checking;       /* shards in worker threads being checked */
-  gsize              kept_bytes;     /* bodies kept in memory */
   gsize              keep_limit;     /* the client's "keep-in-memory" */
   char              *spool_dir;      /* nullable: the folder of the bodies kept on disk */
+  gint64             first_shard_time; /* monotonic, µs: when the first shard was asked for */
+  guint64            checked_bytes;  /* of the shards checked */
 
-  /* The apply: a thread writing the shards in order while others parse
-   * the next ones. */
-  GMutex             lock;
-  GCond              cond;           /* a parse finished */
+  /* The apply: a thread writing the shards in order, as they arrive,
+   * while others parse the next ones. */
+  gboolean           apply_started;
+  gboolean           applying;       /* its thread runs: a failure waits for it */
+  GMutex             lock;           /* guards what follows, and the slots of downloaded */
+  GCond              cond;           /* a shard was checked or parsed, or the sync failed */
   gboolean           abort_parsing;
+  gboolean           abort_apply;    /* the sync failed or was cancelled */
+  gsize              kept_bytes;     /* bodies kept in memory */
   guint              shards_applied; /* atomic */
   guint64            records_applied;/* under lock */
   GSource           *apply_progress;
@@ -125,6 +137,7 @@ typedef struct {
   char              *etag;           /* the response's, nullable */
   char              *last_modified;
   char              *spool;          /* nullable: write the checked body there */
+  guint              index;          /* the shard's in to_fetch */
 } ParseJob;
 
 /* A shard downloaded and checked against the manifest, then parsed and
@@ -135,6 +148,7 @@ typedef struct {
   char               *etag;
   char               *last_modified;
   GBytes             *body;          /* the checked bytes, or NULL when in spool */
+  gsize               kept;          /* bytes of body counted in Sync.kept_bytes */
   char               *spool;         /* nullable: the file holding them */
   /* Filled by a parse worker, under Sync.lock. */
   gboolean            parsed;
@@ -169,6 +183,8 @@ parse_job_free (ParseJob *job)
 static void
 downloaded_free (Downloaded *d)
 {
+  if (d == NULL)
+    return;  /* a slot whose shard never arrived */
   g_free (d->url);
   g_free (d->etag);
   g_free (d->last_modified);
@@ -305,11 +321,25 @@ remove_downloaded (Sync *sync)
     }
 }
 
+/* Returns the failure of a sync once no check and no apply runs any
+ * more: whatever they downloaded is freed and deleted first. */
+static void
+return_failure_when_idle (GTask *task)
+{
+  Sync *sync = g_task_get_task_data (task);
+
+  if (sync->failure == NULL || sync->checking > 0 || sync->applying)
+    return;
+  remove_downloaded (sync);
+  g_task_return_error (task, g_steal_pointer (&sync->failure));
+}
+
 /* Ends the sync with @error (taken).  Once the caller has cancelled, the
  * outcome is the cancellation, whatever failed on the way; once the
- * deadline has passed, it is the deadline.  Shards still being checked
- * are waited for (on_shard_checked calls back), so that everything the
- * sync downloaded is gone from memory and disk when it returns. */
+ * deadline has passed, it is the deadline.  Shards still being checked,
+ * and the apply if it started, are waited for (on_shard_checked and
+ * on_applied call back), so that the store is as it was and everything
+ * the sync downloaded is gone from memory and disk when it returns. */
 static void
 sync_fail (GTask  *task,
            GError *error)
@@ -320,8 +350,10 @@ sync_fail (GTask  *task,
 
   if (sync->returned)
     {
-      /* A second failure, of a worker stopped by the first. */
+      /* A second failure, of a worker stopped by the first: perhaps the
+       * last the first was waiting for. */
       g_error_free (error);
+      return_failure_when_idle (task);
       return;
     }
   sync_stop_timers (sync);
@@ -351,13 +383,16 @@ sync_fail (GTask  *task,
                      url, limit);
     }
 
-  if (sync->checking > 0)
+  sync->failure = error;
+  if (sync->applying)
     {
-      sync->failure = error;
-      return;
+      /* The apply thread rolls back and calls on_applied. */
+      g_mutex_lock (&sync->lock);
+      sync->abort_apply = TRUE;
+      g_cond_broadcast (&sync->cond);
+      g_mutex_unlock (&sync->lock);
     }
-  remove_downloaded (sync);
-  g_task_return_error (task, error);
+  return_failure_when_idle (task);
 }
 
 static void
@@ -957,6 +992,9 @@ parse_downloaded (gpointer data,
   g_mutex_lock (&sync->lock);
   skip = sync->abort_parsing;
   body = g_steal_pointer (&d->body);
+  /* Parsed, the body makes room for the next in memory. */
+  sync->kept_bytes -= d->kept;
+  d->kept = 0;
   g_mutex_unlock (&sync->lock);
 
   if (!skip && body == NULL)
@@ -1000,22 +1038,35 @@ thread_pool_free_immediately (GThreadPool *pool)
 }
 
 static int
-compare_downloaded (gconstpointer a,
+compare_apply_rank (gconstpointer a,
                     gconstpointer b)
 {
-  const Downloaded *da = *(Downloaded * const *) a;
-  const Downloaded *db = *(Downloaded * const *) b;
-  guint ra = tm_feed_apply_rank (da->shard->kind);
-  guint rb = tm_feed_apply_rank (db->shard->kind);
+  const TmFeedShard *sa = *(TmFeedShard * const *) a;
+  const TmFeedShard *sb = *(TmFeedShard * const *) b;
+  guint ra = tm_feed_apply_rank (sa->kind);
+  guint rb = tm_feed_apply_rank (sb->kind);
 
   return (ra > rb) - (ra < rb);
 }
 
-/* Applies the downloaded shards in one transaction: this thread writes
- * them one after the other, in tm_feed_apply_rank() order, while a pool
- * parses the next few, so that only those few are in memory at once.
- * Cancelling (or the deadline) stops it before the commit and rolls
- * everything back. */
+/* The cancel handler of the apply thread: wakes it if it waits. */
+static void
+wake_apply (GCancellable *cancellable,
+            gpointer      user_data)
+{
+  Sync *sync = user_data;
+
+  g_mutex_lock (&sync->lock);
+  sync->abort_apply = TRUE;
+  g_cond_broadcast (&sync->cond);
+  g_mutex_unlock (&sync->lock);
+}
+
+/* Applies the shards in one transaction, as they arrive: this thread
+ * writes them one after the other, in to_fetch order (tm_feed_apply_rank()
+ * order), while a pool parses the next few, so that only those few are
+ * in memory at once.  Cancelling, the deadline or a failed download stops
+ * it before the commit and rolls everything back. */
 static void
 apply_thread (GTask        *worker,
               gpointer      source_object,
@@ -1024,41 +1075,58 @@ apply_thread (GTask        *worker,
 {
   Sync *sync = task_data;
   g_autoptr(TmFeedApply) apply = NULL;
-  GPtrArray *items = sync->downloaded;
+  GPtrArray *slots = sync->downloaded;
+  guint n = sync->to_fetch->len;   /* fixed once the manifest is read */
   GThreadPool *pool = NULL;
   guint n_threads = CLAMP (g_get_num_processors (), 1, 4);
   guint lookahead = n_threads + 2;
   guint pushed = 0;
+  gulong cancelled_id;
   GError *error = NULL;
 
+  /* Not under sync->lock: an early cancel runs wake_apply() here. */
+  cancelled_id = g_cancellable_connect (cancellable, G_CALLBACK (wake_apply), sync, NULL);
   if (g_cancellable_set_error_if_cancelled (cancellable, &error))
     goto failed;
-  /* Stable: the shards of one kind stay in manifest order. */
-  g_ptr_array_sort (items, compare_downloaded);
 
   if (!(apply = tm_feed_apply_begin (sync->store, sync->url, sync->manifest,
                                      sync->manifest_etag, sync->manifest_last_modified,
                                      &error)))
     goto failed;
-  if (items->len > 0
-      && !(pool = g_thread_pool_new (parse_downloaded, sync, (int) n_threads, FALSE, &error)))
+  if (n > 0 && !(pool = g_thread_pool_new (parse_downloaded, sync, (int) n_threads, FALSE, &error)))
     goto failed;
 
-  for (guint i = 0; i < items->len; i++)
+  for (guint i = 0; i < n; i++)
     {
-      Downloaded *d = g_ptr_array_index (items, i);
       g_autoptr(TmFeedFetchedShard) fetched = NULL;
-
-      for (; pushed < items->len && pushed < i + lookahead; pushed++)
-        {
-          /* A job that cannot run would be waited for for ever. */
-          if (!g_thread_pool_push (pool, g_ptr_array_index (items, pushed), &error))
-            goto failed;
-        }
+      Downloaded *d;
 
       g_mutex_lock (&sync->lock);
-      while (!d->parsed)
-        g_cond_wait (&sync->cond, &sync->lock);
+      for (;;)
+        {
+          /* The next few that have arrived go to the parsers, in order. */
+          for (; pushed < n && pushed < i + lookahead && g_ptr_array_index (slots, pushed) != NULL; pushed++)
+            {
+              /* A job that cannot run would be waited for for ever. */
+              if (!g_thread_pool_push (pool, g_ptr_array_index (slots, pushed), &error))
+                {
+                  g_mutex_unlock (&sync->lock);
+                  goto failed;
+                }
+            }
+          if (sync->abort_apply)
+            {
+              g_mutex_unlock (&sync->lock);
+              /* sync_fail() has the reason; a cancel says it itself. */
+              if (!g_cancellable_set_error_if_cancelled (cancellable, &error))
+                g_set_error_literal (&error, G_IO_ERROR, G_IO_ERROR_CANCELLED, "stopped");
+              goto failed;
+            }
+          d = g_ptr_array_index (slots, i);
+          if (d != NULL && d->parsed)
+            break;
+          g_cond_wait (&sync->cond, &sync->lock);
+        }
       fetched = g_steal_pointer (&d->fetched);
       error = g_steal_pointer (&d->error);
       g_mutex_unlock (&sync->lock);
@@ -1077,11 +1145,12 @@ apply_thread (GTask        *worker,
     }
   g_clear_pointer (&pool, thread_pool_free_immediately);
 
-  /* The last moment a cancel can still leave everything as it was. */
+  /* The last moment a cancel can still leave everything as it was.  Every
+   * shard has been checked by now, so no download can fail any more. */
   if (g_cancellable_set_error_if_cancelled (cancellable, &error)
       || !tm_feed_apply_commit (apply, &sync->result.stats, &error))
     goto failed;
-  remove_downloaded (sync);
+  g_cancellable_disconnect (cancellable, cancelled_id);
   g_task_return_boolean (worker, TRUE);
   return;
 
@@ -1094,7 +1163,7 @@ failed:
       thread_pool_free_immediately (pool);
     }
   g_clear_pointer (&apply, tm_feed_apply_free);  /* rolls back */
-  remove_downloaded (sync);
+  g_cancellable_disconnect (cancellable, cancelled_id);
   g_task_return_error (worker, error);
 }
 
@@ -1107,11 +1176,22 @@ on_applied (GObject      *source,
   Sync *sync = g_task_get_task_data (task);
   GError *error = NULL;
 
+  sync->applying = FALSE;
   if (!g_task_propagate_boolean (G_TASK (result), &error))
     {
-      sync_fail (task, error);
+      if (sync->returned)
+        {
+          /* Stopped by sync_fail(), whose error it was waiting for us. */
+          g_error_free (error);
+          return_failure_when_idle (task);
+        }
+      else
+        sync_fail (task, error);
       return;
     }
+  /* Committed: every shard was checked, so nothing could fail the sync
+   * after the commit but the caller's late cancel, which the commit wins. */
+  remove_downloaded (sync);
   sync->result.fetched = sync->prog.shards_done;
   sync->result.changed = sync->result.fetched > 0 || sync->dropped > 0;
   sync->prog.shards_applied = sync->prog.shards_total;
@@ -1133,13 +1213,13 @@ on_apply_progress (gpointer user_data)
   return G_SOURCE_CONTINUE;
 }
 
+/* Starts the apply thread, which takes the shards as they arrive. */
 static void
-apply (GTask *task)
+start_apply (GTask *task)
 {
   Sync *sync = g_task_get_task_data (task);
 
-  sync->prog.phase = TM_FEED_SYNC_PHASE_APPLY;
-  report_progress (sync, TRUE);
+  sync->applying = TRUE;
   if (sync->progress != NULL)
     {
       sync->apply_progress = g_timeout_source_new (100);
@@ -1149,6 +1229,44 @@ apply (GTask *task)
   /* Cancellable until the commit; after it, the result says what
    * happened. */
   run_in_thread (task, sync, NULL, FALSE, apply_thread, on_applied);
+}
+
+/* Every changed shard has arrived and been checked. */
+static void
+downloads_done (GTask *task)
+{
+  Sync *sync = g_task_get_task_data (task);
+
+  sync->prog.phase = TM_FEED_SYNC_PHASE_APPLY;
+  report_progress (sync, TRUE);
+  if (!sync->apply_started)
+    {
+      sync->apply_started = TRUE;
+      start_apply (task);
+    }
+}
+
+/* Starts the apply before the last shard has arrived when the shards
+ * checked so far will keep it busy (at APPLY_BYTES_PER_SECOND) until the
+ * rest is expected to have arrived (at the rate so far).  On a fast
+ * network that is at the first shard, and the download and the apply
+ * overlap; on a slow one, it is near the end, so that the store is not
+ * locked while the network dawdles. */
+static void
+maybe_start_apply (GTask *task)
+{
+  Sync *sync = g_task_get_task_data (task);
+  double elapsed, rate, remaining;
+
+  if (sync->apply_started || sync->returned)
+    return;
+  elapsed = (double) (g_get_monotonic_time () - sync->first_shard_time) / G_TIME_SPAN_SECOND;
+  rate = (double) sync->prog.bytes_done / MAX (elapsed, 1e-3);
+  remaining = (double) (sync->prog.bytes_total - sync->prog.bytes_done);
+  if (remaining * APPLY_BYTES_PER_SECOND > (double) sync->checked_bytes * rate)
+    return;
+  sync->apply_started = TRUE;
+  start_apply (task);
 }
 
 static void
@@ -1251,12 +1369,7 @@ on_shard_checked (GObject      *source,
       g_clear_pointer (&job->spool, g_free);
       if (error != NULL)
         sync_fail (task, error);
-      if (sync->failure != NULL && sync->checking == 0)
-        {
-          /* The last check the failure waited for. */
-          remove_downloaded (sync);
-          g_task_return_error (task, g_steal_pointer (&sync->failure));
-        }
+      return_failure_when_idle (task);  /* perhaps the last check a failure waited for */
       return;
     }
 
@@ -1268,12 +1381,22 @@ on_shard_checked (GObject      *source,
   if (job->spool != NULL)
     d->spool = g_steal_pointer (&job->spool);
   else
-    d->body = g_byte_array_free_to_bytes (g_steal_pointer (&job->body));
-  g_ptr_array_add (sync->downloaded, d);
+    {
+      d->body = g_byte_array_free_to_bytes (g_steal_pointer (&job->body));
+      d->kept = g_bytes_get_size (d->body);
+    }
+  /* The apply thread may be waiting for this one. */
+  g_mutex_lock (&sync->lock);
+  g_assert (g_ptr_array_index (sync->downloaded, job->index) == NULL);
+  g_ptr_array_index (sync->downloaded, job->index) = d;
+  g_cond_broadcast (&sync->cond);
+  g_mutex_unlock (&sync->lock);
 
+  sync->checked_bytes += (guint64) job->shard->bytes;
   sync->prog.shards_done++;
   sync->prog.records_done += (guint64) job->shard->records;
   report_progress (sync, TRUE);
+  maybe_start_apply (task);
   fetch_next_shard (task);
 }
 
@@ -1333,6 +1456,11 @@ on_manifest_parsed (GObject      *source,
         if (!g_hash_table_contains (listed, old->path))
           sync->dropped++;
       }
+  /* Fetched in the order they are applied, so that the apply can start
+   * before the last arrives.  Stable: a kind's shards stay in manifest
+   * order. */
+  g_ptr_array_sort (sync->to_fetch, compare_apply_rank);
+  g_ptr_array_set_size (sync->downloaded, sync->to_fetch->len);
   for (guint i = 0; i < sync->to_fetch->len; i++)
     {
       TmFeedShard *shard = g_ptr_array_index (sync->to_fetch, i);
@@ -1422,8 +1550,18 @@ body_complete (GTask *task)
       sync->prog.bytes_done = sync->result.bytes;
       sync_end_request (sync, TRUE);
 
-      if (sync->kept_bytes + job->body->len > sync->keep_limit)
+      /* Its index in to_fetch: one shard is fetched at a time. */
+      job->index = sync->next - 1;
+      g_assert (g_ptr_array_index (sync->to_fetch, job->index) == job->shard);
+      g_mutex_lock (&sync->lock);
+      if (sync->kept_bytes + job->body->len <= sync->keep_limit)
         {
+          sync->kept_bytes += job->body->len;
+          g_mutex_unlock (&sync->lock);
+        }
+      else
+        {
+          g_mutex_unlock (&sync->lock);
           if (sync->spool_dir == NULL
               && !(sync->spool_dir = g_dir_make_tmp ("trustmatch-sync-XXXXXX", &error)))
             {
@@ -1433,10 +1571,8 @@ body_complete (GTask *task)
               sync_fail (task, error);
               return;
             }
-          job->spool = g_strdup_printf ("%s/%05u.json", sync->spool_dir, sync->next);
+          job->spool = g_strdup_printf ("%s/%05u.json", sync->spool_dir, job->index);
         }
-      else
-        sync->kept_bytes += job->body->len;
 
       /* Checked in a worker while the next shard is downloaded. */
       sync->checking++;
@@ -1460,11 +1596,13 @@ fetch_next_shard (GTask *task)
   if (sync->next >= sync->to_fetch->len)
     {
       if (sync->checking == 0)
-        apply (task);
+        downloads_done (task);
       return;
     }
   if (sync->checking >= MAX_CHECKING)
     return;  /* on_shard_checked calls again */
+  if (sync->next == 0)
+    sync->first_shard_time = g_get_monotonic_time ();
 
   shard = g_ptr_array_index (sync->to_fetch, sync->next++);
   /* The manifest checked the path: relative, no "..", so it stays below

@@ -60,8 +60,10 @@ typedef struct {
   guint64         records_total;
   guint           attempt;          /* of the request in progress, from 1 */
   guint           wait_seconds;     /* PHASE_WAITING: until the next attempt */
-  guint           shards_applied;   /* PHASE_APPLY: parsed, validated and written */
-  guint64         records_applied;  /* PHASE_APPLY: of those shards */
+  /* The apply starts as soon as the download is expected to keep it
+   * busy: on a fast network these grow during PHASE_DOWNLOAD already. */
+  guint           shards_applied;   /* parsed, validated and written */
+  guint64         records_applied;  /* of those shards */
 } TmFeedSyncProgress;
 
 /* Called on the main context the sync was started from, at each phase, each
