@@ -100,12 +100,10 @@ format_double_decimal (char   *buf,
   return FALSE;
 }
 
-/* The shortest of %.15g, %.16g, %.17g that reads back as the same double:
- * 0.1 stays "0.1" instead of json-glib's "0.10000000000000001". */
-static void
-format_double (char   *buf,
-               gsize   size,
-               double  value)
+void
+tm_json_format_double (char   *buf,
+                       gsize   size,
+                       double  value)
 {
   static const char * const formats[] = { "%.15g", "%.16g", "%.17g" };
 
@@ -1788,7 +1786,7 @@ read_int (Ctx        *ctx,
       char buf[G_ASCII_DTOSTR_BUF_SIZE + 2];
       double d = node->v.number;
 
-      format_double (buf, sizeof buf - 2, d);
+      tm_json_format_double (buf, sizeof buf - 2, d);
       /* 100.0 reads back as the double 100: show it as a fraction. */
       if (strpbrk (buf, ".e") == NULL)
         strcat (buf, ".0");
@@ -1838,9 +1836,9 @@ read_number (Ctx        *ctx,
   if (!isfinite (v) || v < min || v > max)
     {
       char vb[G_ASCII_DTOSTR_BUF_SIZE], lo[G_ASCII_DTOSTR_BUF_SIZE], hi[G_ASCII_DTOSTR_BUF_SIZE];
-      format_double (vb, sizeof vb, v);
-      format_double (lo, sizeof lo, min);
-      format_double (hi, sizeof hi, max);
+      tm_json_format_double (vb, sizeof vb, v);
+      tm_json_format_double (lo, sizeof lo, min);
+      tm_json_format_double (hi, sizeof hi, max);
       return ctx_fail (ctx, TM_JSON_ERROR_INVALID, key, _("%s is not between %s and %s"),
                        vb, lo, hi);
     }
@@ -3444,7 +3442,7 @@ append_node (GString  *out,
               g_string_append (out, "null");
             else
               {
-                format_double (buf, sizeof buf, v);
+                tm_json_format_double (buf, sizeof buf, v);
                 g_string_append (out, buf);
               }
           }
@@ -3639,7 +3637,7 @@ append_double (GString *out,
 {
   char buf[G_ASCII_DTOSTR_BUF_SIZE];
 
-  format_double (buf, sizeof buf, value);
+  tm_json_format_double (buf, sizeof buf, value);
   g_string_append (out, buf);
 }
 

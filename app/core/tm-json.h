@@ -99,4 +99,13 @@ char       *tm_streamer_digest      (const TmStreamer    *streamer);
 char       *tm_cooperation_digest   (const TmCooperation *coop);
 char       *tm_incident_digest      (const TmIncident    *incident);
 
+/* Writes @value to @buf (at least G_ASCII_DTOSTR_BUF_SIZE bytes) as the
+ * shortest of %.15g, %.16g and %.17g that reads back as the same double:
+ * 0.1 stays "0.1" instead of json-glib's "0.10000000000000001".  Decimals
+ * of up to 8 places (rates, shares, weights) take a fast path without
+ * printf.  The text of numbers in JSON, digests and store columns. */
+void         tm_json_format_double (char   *buf,
+                                    gsize   size,
+                                    double  value);
+
 G_END_DECLS

@@ -211,11 +211,7 @@ append_double (GString *out,
 {
   char buf[G_ASCII_DTOSTR_BUF_SIZE];
 
-  g_ascii_formatd (buf, sizeof buf, "%.15g", v);
-  if (g_ascii_strtod (buf, NULL) != v)
-    g_ascii_formatd (buf, sizeof buf, "%.16g", v);
-  if (g_ascii_strtod (buf, NULL) != v)
-    g_ascii_formatd (buf, sizeof buf, "%.17g", v);
+  tm_json_format_double (buf, sizeof buf, v);
   g_string_append (out, buf);
 }
 
@@ -464,6 +460,20 @@ bind_text (sqlite3_stmt *stmt,
     sqlite3_bind_null (stmt, (*k)++);
   else
     sqlite3_bind_text (stmt, (*k)++, text, -1, SQLITE_TRANSIENT);
+}
+
+/* For text that outlives the statement's last step: a record's fields,
+ * codes, the origin and the digest.  SQLite keeps the pointer instead of
+ * copying the text, which a sync did ten million times. */
+static void
+bind_text_static (sqlite3_stmt *stmt,
+                  int          *k,
+                  const char   *text)
+{
+  if (text == NULL)
+    sqlite3_bind_null (stmt, (*k)++);
+  else
+    sqlite3_bind_text (stmt, (*k)++, text, -1, SQLITE_STATIC);
 }
 
 static void
@@ -754,12 +764,12 @@ bind_brand (sqlite3_stmt   *stmt,
   audience = encode_audience (&b->audience);
 
   sqlite3_reset (stmt);
-  bind_text (stmt, &k, b->id);
-  bind_text (stmt, &k, b->name);
-  bind_text (stmt, &k, b->category);
+  bind_text_static (stmt, &k, b->id);
+  bind_text_static (stmt, &k, b->name);
+  bind_text_static (stmt, &k, b->category);
   bind_text (stmt, &k, style_tags);
   bind_text (stmt, &k, audience);
-  bind_text (stmt, &k, tm_price_tier_code (b->price_tier));
+  bind_text_static (stmt, &k, tm_price_tier_code (b->price_tier));
   bind_int (stmt, &k, b->typical_order_price_fen);
   bind_opt_int (stmt, &k, b->budget_fen);
   sqlite3_bind_double (stmt, k++, b->min_credit_score);
@@ -767,11 +777,11 @@ bind_brand (sqlite3_stmt   *stmt,
   bind_text (stmt, &k, competitor_brands);
   bind_text (stmt, &k, competitor_categories);
   bind_int (stmt, &k, b->exclusivity_days);
-  bind_text (stmt, &k, b->notes);
+  bind_text_static (stmt, &k, b->notes);
   bind_provenance (stmt, &k, &b->provenance);
   bind_text (stmt, &k, figure_provenance);
-  bind_text (stmt, &k, origin);
-  bind_text (stmt, &k, digest);
+  bind_text_static (stmt, &k, origin);
+  bind_text_static (stmt, &k, digest);
   return TRUE;
 }
 
@@ -825,16 +835,16 @@ bind_streamer (sqlite3_stmt      *stmt,
   audience = encode_audience (&s->audience);
 
   sqlite3_reset (stmt);
-  bind_text (stmt, &k, s->id);
-  bind_text (stmt, &k, s->name);
+  bind_text_static (stmt, &k, s->id);
+  bind_text_static (stmt, &k, s->name);
   bind_text (stmt, &k, categories);
   bind_text (stmt, &k, style_tags);
   bind_text (stmt, &k, audience);
-  bind_text (stmt, &k, s->credit_platform == TM_PLATFORM_NONE ? NULL
+  bind_text_static (stmt, &k, s->credit_platform == TM_PLATFORM_NONE ? NULL
                        : tm_platform_code (s->credit_platform));
   bind_opt_double (stmt, &k, s->credit_score);
   bind_opt_double (stmt, &k, s->credit_scale);
-  bind_text (stmt, &k, tm_verification_code (s->verification));
+  bind_text_static (stmt, &k, tm_verification_code (s->verification));
   bind_opt_double (stmt, &k, s->engagement_rate);
   bind_opt_int (stmt, &k, s->avg_live_viewers);
   bind_opt_int (stmt, &k, s->reviews_positive);
@@ -846,8 +856,8 @@ bind_streamer (sqlite3_stmt      *stmt,
   bind_opt_int (stmt, &k, s->price_high_fen);
   bind_provenance (stmt, &k, &s->provenance);
   bind_text (stmt, &k, figure_provenance);
-  bind_text (stmt, &k, origin);
-  bind_text (stmt, &k, digest);
+  bind_text_static (stmt, &k, origin);
+  bind_text_static (stmt, &k, digest);
   return TRUE;
 }
 
@@ -906,17 +916,17 @@ bind_cooperation (sqlite3_stmt         *stmt,
     return FALSE;
 
   sqlite3_reset (stmt);
-  bind_text (stmt, &k, c->id);
+  bind_text_static (stmt, &k, c->id);
   bind_int (stmt, &k, streamer_ix);
   if (brand_ix > 0)
     bind_int (stmt, &k, brand_ix);
   else
     sqlite3_bind_null (stmt, k++);
-  bind_text (stmt, &k, brand_name);
-  bind_text (stmt, &k, brand_category);
+  bind_text_static (stmt, &k, brand_name);
+  bind_text_static (stmt, &k, brand_category);
   bind_int (stmt, &k, c->date);
-  bind_text (stmt, &k, tm_format_code (c->format));
-  bind_text (stmt, &k, c->platform == TM_PLATFORM_NONE ? NULL : tm_platform_code (c->platform));
+  bind_text_static (stmt, &k, tm_format_code (c->format));
+  bind_text_static (stmt, &k, c->platform == TM_PLATFORM_NONE ? NULL : tm_platform_code (c->platform));
   bind_int (stmt, &k, c->gmv_fen);
   bind_int (stmt, &k, c->orders);
   bind_int (stmt, &k, c->fee_fen);
@@ -925,13 +935,13 @@ bind_cooperation (sqlite3_stmt         *stmt,
   sqlite3_bind_double (stmt, k++, c->return_rate);
   bind_int (stmt, &k, c->complaints);
   bind_opt_double (stmt, &k, c->rating);
-  bind_text (stmt, &k, c->notes);
+  bind_text_static (stmt, &k, c->notes);
   bind_provenance (stmt, &k, &c->provenance);
   bind_text (stmt, &k, figure_provenance);
   tm_figures_pack (c, figures);
   sqlite3_bind_blob (stmt, k++, figures, sizeof figures, SQLITE_TRANSIENT);
-  bind_text (stmt, &k, origin);
-  bind_text (stmt, &k, digest);
+  bind_text_static (stmt, &k, origin);
+  bind_text_static (stmt, &k, digest);
   return TRUE;
 }
 
@@ -992,19 +1002,19 @@ bind_incident (sqlite3_stmt      *stmt,
     return FALSE;
 
   sqlite3_reset (stmt);
-  bind_text (stmt, &k, i->id);
+  bind_text_static (stmt, &k, i->id);
   bind_int (stmt, &k, streamer_ix);
   bind_int (stmt, &k, i->date);
-  bind_text (stmt, &k, tm_incident_kind_code (i->kind));
+  bind_text_static (stmt, &k, tm_incident_kind_code (i->kind));
   bind_int (stmt, &k, i->severity);
   bind_int (stmt, &k, i->resolved ? 1 : 0);
-  bind_text (stmt, &k, i->resolution);
-  bind_text (stmt, &k, i->description);
-  bind_text (stmt, &k, i->source_url);
+  bind_text_static (stmt, &k, i->resolution);
+  bind_text_static (stmt, &k, i->description);
+  bind_text_static (stmt, &k, i->source_url);
   bind_provenance (stmt, &k, &i->provenance);
   bind_text (stmt, &k, figure_provenance);
-  bind_text (stmt, &k, origin);
-  bind_text (stmt, &k, digest);
+  bind_text_static (stmt, &k, origin);
+  bind_text_static (stmt, &k, digest);
   return TRUE;
 }
 
