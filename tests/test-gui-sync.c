@@ -17,6 +17,7 @@
 #include "tm-json.h"
 #include "tm-secret.h"
 #include "tm-store-feed.h"
+#include "tm-streamer-directory.h"
 #include "tm-sync-manager.h"
 #include "tm-window.h"
 #include "tm-test-utils.h"
@@ -849,7 +850,7 @@ assert_shows_feed (Fixture *f)
 
   g_assert_cmpstr (gtk_stack_get_visible_child_name (window_child (f, "state_stack")), ==, "data");
   g_assert_cmpuint (count_list_box_rows (window_child (f, "brands_list")), ==, b);
-  streamers = G_LIST_MODEL (gtk_column_view_get_model (window_child (f, "streamers_view")));
+  streamers = tm_streamer_directory_get_model (window_child (f, "directory"));
   g_assert_cmpuint (g_list_model_get_n_items (streamers), ==, s);
 }
 

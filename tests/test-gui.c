@@ -11,6 +11,8 @@
 #include "tm-context.h"
 #include "tm-gui-utils.h"
 #include "tm-json.h"
+#include "tm-streamer-directory.h"
+#include "tm-streamer-item.h"
 #include "tm-window.h"
 #include "tm-test-utils.h"
 
@@ -157,7 +159,7 @@ test_first_run_seeds_sample (void)
   g_assert_cmpuint (count_list_box_rows (get_child (window, "brands_list")), ==, n_brands);
   g_assert_true (list_box_has_row_titled (get_child (window, "brands_list"), known_brand->name));
 
-  model = G_LIST_MODEL (gtk_column_view_get_model (get_child (window, "streamers_view")));
+  model = tm_streamer_directory_get_model (get_child (window, "directory"));
   g_assert_cmpuint (g_list_model_get_n_items (model), ==, n_streamers);
 
   /* The footer counts what the store holds. */
@@ -260,7 +262,7 @@ test_empty_store_reload_after_import (void)
   g_assert_cmpint (tm_context_get_state (context), ==, TM_CONTEXT_STATE_READY);
   g_assert_cmpstr (gtk_stack_get_visible_child_name (get_child (window, "state_stack")), ==, "data");
   g_assert_cmpuint (count_list_box_rows (get_child (window, "brands_list")), ==, n_brands);
-  model = G_LIST_MODEL (gtk_column_view_get_model (get_child (window, "streamers_view")));
+  model = tm_streamer_directory_get_model (get_child (window, "directory"));
   g_assert_cmpuint (g_list_model_get_n_items (model), ==, n_streamers);
 
   destroy_window (window);
@@ -350,6 +352,244 @@ test_format_numbers (void)
   }
 }
 
+/*
+ * The streamer directory
+ */
+
+static gpointer
+get_directory_child (TmStreamerDirectory *directory,
+                     const char          *name)
+{
+  GObject *child = gtk_widget_get_template_child (GTK_WIDGET (directory), TM_TYPE_STREAMER_DIRECTORY, name);
+
+  g_assert_nonnull (child);
+  return child;
+}
+
+/* The documented search rule, written out again over the catalog's
+ * fields: every term occurs in the case-folded name, id, a handle or a
+ * tag.  (The sample data has no full-width text, so folding case is the
+ * whole normalisation here.) */
+static gboolean
+oracle_search (const TmCatalog         *catalog,
+               const TmCatalogStreamer *s,
+               const char              *query)
+{
+  g_auto(GStrv) terms = g_strsplit (query, " ", -1);
+
+  for (guint t = 0; terms[t] != NULL; t++)
+    {
+      g_autofree char *term = g_utf8_casefold (terms[t], -1);
+      g_autoptr(GPtrArray) fields = g_ptr_array_new_with_free_func (g_free);
+      gboolean found = FALSE;
+
+      if (term[0] == '\0')
+        continue;
+      g_ptr_array_add (fields, g_utf8_casefold (s->name, -1));
+      g_ptr_array_add (fields, g_utf8_casefold (s->id, -1));
+      for (guint i = 0; i < s->n_accounts; i++)
+        g_ptr_array_add (fields, g_utf8_casefold (catalog->accounts[s->first_account + i].handle, -1));
+      for (guint i = 0; i < s->n_tags; i++)
+        g_ptr_array_add (fields, g_utf8_casefold (catalog->tags[s->first_tag + i].tag, -1));
+      for (guint f = 0; f < fields->len && !found; f++)
+        found = strstr (g_ptr_array_index (fields, f), term) != NULL;
+      if (!found)
+        return FALSE;
+    }
+  return TRUE;
+}
+
+typedef gboolean (*StreamerPredicate) (const TmCatalog *catalog, const TmCatalogStreamer *s, gconstpointer data);
+
+static guint
+count_streamers (const TmCatalog   *catalog,
+                 StreamerPredicate  predicate,
+                 gconstpointer      data)
+{
+  guint n = 0;
+
+  for (guint i = 0; i < catalog->n_streamers; i++)
+    n += predicate (catalog, &catalog->streamers[i], data) ? 1 : 0;
+  return n;
+}
+
+static gboolean
+pred_search (const TmCatalog *catalog, const TmCatalogStreamer *s, gconstpointer query)
+{
+  return oracle_search (catalog, s, query);
+}
+
+static gboolean
+pred_search_and_incidents (const TmCatalog *catalog, const TmCatalogStreamer *s, gconstpointer query)
+{
+  return s->n_incidents > 0 && oracle_search (catalog, s, query);
+}
+
+static gboolean
+pred_incidents (const TmCatalog *catalog, const TmCatalogStreamer *s, gconstpointer data)
+{
+  return s->n_incidents > 0;
+}
+
+static gboolean
+pred_platform (const TmCatalog *catalog, const TmCatalogStreamer *s, gconstpointer platform)
+{
+  for (guint i = 0; i < s->n_accounts; i++)
+    if (catalog->accounts[s->first_account + i].platform == GPOINTER_TO_INT (platform))
+      return TRUE;
+  return FALSE;
+}
+
+static gboolean
+pred_credit_at_least_80 (const TmCatalog *catalog, const TmCatalogStreamer *s, gconstpointer data)
+{
+  return !isnan (s->credit_score) && s->credit_scale > 0
+         && s->credit_score / s->credit_scale * 100 >= 80;
+}
+
+/* Runs the main loop until @model has @n items (the search entry waits a
+ * moment before it searches), for at most 5 s. */
+static void
+wait_for_n_items (GListModel *model,
+                  guint       n)
+{
+  gboolean timed_out = FALSE;
+  guint timeout_id = g_timeout_add_seconds (5, on_timeout_cb, &timed_out);
+
+  while (!timed_out && g_list_model_get_n_items (model) != n)
+    g_main_context_iteration (NULL, TRUE);
+  if (!timed_out)
+    g_source_remove (timeout_id);
+  g_assert_cmpuint (g_list_model_get_n_items (model), ==, n);
+}
+
+/* Search as you type, filters, the row count, the empty state and
+ * sorting, driven through the widgets and checked against the catalog. */
+static void
+test_directory_search_and_filter (void)
+{
+  g_autoptr(TmContext) context = tm_context_new (NULL, NULL);
+  TmWindow *window = show_window_and_wait (context);
+  TmCatalog *catalog = tm_context_get_catalog (context);
+  TmStreamerDirectory *directory = get_child (window, "directory");
+  GListModel *model = tm_streamer_directory_get_model (directory);
+  GtkEditable *entry = get_directory_child (directory, "search_entry");
+  GtkLabel *count_label = get_directory_child (directory, "count_label");
+  GtkStack *results = get_directory_child (directory, "results_stack");
+  GtkCheckButton *incidents = get_directory_child (directory, "incidents_check");
+  GtkSpinButton *min_credit = get_directory_child (directory, "min_credit_spin");
+  GtkFlowBox *platforms = get_directory_child (directory, "platforms_box");
+  const TmCatalogStreamer *someone;
+  g_autofree char *query = NULL;
+  g_autofree char *handle_query = NULL;
+  g_autofree char *total = NULL;
+  guint expected;
+
+  g_assert_nonnull (catalog);
+  g_assert_cmpuint (catalog->n_streamers, >, 10);
+  wait_for_n_items (model, catalog->n_streamers);
+  total = g_strdup_printf ("%u streamers", catalog->n_streamers);
+  g_assert_nonnull (strstr (gtk_label_get_text (count_label), total));
+
+  /* Ctrl+F (win.search) puts the focus in the search entry. */
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.search", NULL);
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+  g_assert_true (gtk_widget_is_ancestor (gtk_root_get_focus (GTK_ROOT (window)), GTK_WIDGET (entry))
+                 || gtk_root_get_focus (GTK_ROOT (window)) == GTK_WIDGET (entry));
+
+  /* The first two characters of a name, typed. */
+  someone = &catalog->streamers[catalog->n_streamers / 2];
+  query = g_utf8_substring (someone->name, 0, 2);
+  expected = count_streamers (catalog, pred_search, query);
+  g_assert_cmpuint (expected, >=, 1);
+  gtk_editable_set_text (entry, query);
+  wait_for_n_items (model, expected);
+  for (guint i = 0; i < expected; i++)
+    {
+      g_autoptr(TmStreamerItem) item = g_list_model_get_item (model, i);
+
+      g_assert_true (oracle_search (catalog, tm_streamer_item_get_streamer (item), query));
+    }
+  {
+    g_autofree char *count = g_strdup_printf (" of %u streamers", catalog->n_streamers);
+
+    g_assert_nonnull (strstr (gtk_label_get_text (count_label), count));
+  }
+
+  /* A handle in upper case finds its streamer too. */
+  g_assert_cmpuint (someone->n_accounts, >, 0);
+  handle_query = g_utf8_strup (catalog->accounts[someone->first_account].handle, -1);
+  gtk_editable_set_text (entry, handle_query);
+  wait_for_n_items (model, count_streamers (catalog, pred_search, handle_query));
+  g_assert_cmpuint (g_list_model_get_n_items (model), >=, 1);
+
+  /* The search and "only with incidents" together, then the filter
+   * cleared with the button that appears. */
+  gtk_editable_set_text (entry, query);
+  wait_for_n_items (model, expected);
+  gtk_check_button_set_active (incidents, TRUE);
+  wait_for_n_items (model, count_streamers (catalog, pred_search_and_incidents, query));
+  g_assert_true (gtk_widget_get_visible (get_directory_child (directory, "clear_button")));
+  g_assert_nonnull (strstr (gtk_label_get_text (count_label), "with incidents"));
+  gtk_widget_activate (get_directory_child (directory, "clear_button"));
+  wait_for_n_items (model, expected);
+  g_assert_false (gtk_check_button_get_active (incidents));
+  gtk_editable_set_text (entry, "");
+  wait_for_n_items (model, catalog->n_streamers);
+
+  /* Filters alone: incidents, the first platform, credit from 80 %. */
+  gtk_check_button_set_active (incidents, TRUE);
+  wait_for_n_items (model, count_streamers (catalog, pred_incidents, NULL));
+  gtk_check_button_set_active (incidents, FALSE);
+  {
+    GtkWidget *first = gtk_flow_box_child_get_child (gtk_flow_box_get_child_at_index (platforms, 0));
+
+    gtk_check_button_set_active (GTK_CHECK_BUTTON (first), TRUE);
+    wait_for_n_items (model, count_streamers (catalog, pred_platform, GINT_TO_POINTER (0)));
+    gtk_check_button_set_active (GTK_CHECK_BUTTON (first), FALSE);
+  }
+  gtk_spin_button_set_value (min_credit, 80);
+  wait_for_n_items (model, count_streamers (catalog, pred_credit_at_least_80, NULL));
+  gtk_spin_button_set_value (min_credit, 0);
+  wait_for_n_items (model, catalog->n_streamers);
+
+  /* Nothing found: the empty state, and its button brings all back. */
+  gtk_editable_set_text (entry, "no-such-streamer-anywhere");
+  wait_for_n_items (model, 0);
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (results), ==, "empty");
+  gtk_check_button_set_active (incidents, TRUE);
+  {
+    GtkWidget *page = gtk_stack_get_child_by_name (results, "empty");
+    GtkWidget *button = adw_status_page_get_child (ADW_STATUS_PAGE (page));
+
+    gtk_widget_activate (button);
+  }
+  wait_for_n_items (model, catalog->n_streamers);
+  g_assert_cmpstr (gtk_editable_get_text (entry), ==, "");
+  g_assert_false (gtk_check_button_get_active (incidents));
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (results), ==, "list");
+
+  /* Sorting by followers, most first. */
+  {
+    GtkColumnView *view = get_directory_child (directory, "column_view");
+    GtkColumnViewColumn *column = get_directory_child (directory, "followers_column");
+    gint64 previous = G_MAXINT64;
+
+    gtk_column_view_sort_by_column (view, column, GTK_SORT_DESCENDING);
+    for (guint i = 0; i < g_list_model_get_n_items (model); i++)
+      {
+        g_autoptr(TmStreamerItem) item = g_list_model_get_item (model, i);
+        gint64 followers = tm_streamer_item_get_streamer (item)->followers_total;
+
+        g_assert_cmpint (followers, <=, previous);
+        previous = followers;
+      }
+  }
+
+  destroy_window (window);
+}
+
 
 int
 main (int   argc,
@@ -372,6 +612,7 @@ main (int   argc,
   g_test_add_func ("/gui/empty-store/reload-after-import", test_empty_store_reload_after_import);
   g_test_add_func ("/gui/corrupt-database/shows-error", test_corrupt_database_shows_error);
   g_test_add_func ("/gui/format/numbers", test_format_numbers);
+  g_test_add_func ("/gui/directory/search-and-filter", test_directory_search_and_filter);
 
   ret = g_test_run ();
 

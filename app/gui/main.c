@@ -16,6 +16,8 @@ main (int   argc,
   g_autoptr(TmApplication) app = NULL;
   const char *localedir;
 
+  tm_application_mark_start ();
+
   /* TRUSTMATCH_LOCALEDIR lets `meson devenv` run the uninstalled build
    * with the translations compiled in the build directory. */
   localedir = g_getenv ("TRUSTMATCH_LOCALEDIR");

@@ -93,6 +93,7 @@ tm_application_startup (GApplication *application)
     { "win.reload", { "<Control>r", "F5", NULL } },
     { "win.show-brands", { "<Alt>1", NULL } },
     { "win.show-streamers", { "<Alt>2", NULL } },
+    { "win.search", { "<Control>f", NULL } },
   };
 
   G_APPLICATION_CLASS (tm_application_parent_class)->startup (application);
@@ -146,6 +147,22 @@ tm_application_class_init (TmApplicationClass *klass)
 static void
 tm_application_init (TmApplication *self)
 {
+}
+
+static gint64 start_time;
+
+void
+tm_application_mark_start (void)
+{
+  if (start_time == 0)
+    start_time = g_get_monotonic_time ();
+}
+
+gint64
+tm_application_get_start_time (void)
+{
+  tm_application_mark_start ();
+  return start_time;
 }
 
 TmApplication *

@@ -13,7 +13,6 @@ struct _TmStreamerItem
 
   TmCatalog *catalog;
   guint      index;
-  char      *collate_key;
 };
 
 G_DEFINE_FINAL_TYPE (TmStreamerItem, tm_streamer_item, G_TYPE_OBJECT)
@@ -24,7 +23,6 @@ tm_streamer_item_finalize (GObject *object)
   TmStreamerItem *self = TM_STREAMER_ITEM (object);
 
   g_clear_pointer (&self->catalog, tm_catalog_unref);
-  g_clear_pointer (&self->collate_key, g_free);
 
   G_OBJECT_CLASS (tm_streamer_item_parent_class)->finalize (object);
 }
@@ -80,34 +78,4 @@ tm_streamer_item_get_streamer (TmStreamerItem *self)
   g_return_val_if_fail (TM_IS_STREAMER_ITEM (self), NULL);
 
   return &self->catalog->streamers[self->index];
-}
-
-const char *
-tm_streamer_item_get_collate_key (TmStreamerItem *self)
-{
-  g_return_val_if_fail (TM_IS_STREAMER_ITEM (self), NULL);
-
-  /* Collating once per item instead of on every comparison keeps sorting
-   * 100k names well under a second (see PLATFORM.md). */
-  if (self->collate_key == NULL)
-    self->collate_key = g_utf8_collate_key (self->catalog->streamers[self->index].name, -1);
-
-  return self->collate_key;
-}
-
-void
-tm_streamer_item_fill_store (GListStore *store,
-                             TmCatalog  *catalog)
-{
-  g_autoptr(GPtrArray) items = NULL;
-
-  g_return_if_fail (G_IS_LIST_STORE (store));
-  g_return_if_fail (catalog != NULL);
-
-  items = g_ptr_array_new_full (catalog->n_streamers, g_object_unref);
-  for (guint i = 0; i < catalog->n_streamers; i++)
-    g_ptr_array_add (items, tm_streamer_item_new (catalog, i));
-
-  g_list_store_splice (store, 0, g_list_model_get_n_items (G_LIST_MODEL (store)),
-                       items->pdata, items->len);
 }

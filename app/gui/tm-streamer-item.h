@@ -21,11 +21,5 @@ TmStreamerItem          *tm_streamer_item_new             (TmCatalog      *catal
 TmCatalog               *tm_streamer_item_get_catalog     (TmStreamerItem *self);
 guint                    tm_streamer_item_get_index       (TmStreamerItem *self);
 const TmCatalogStreamer *tm_streamer_item_get_streamer    (TmStreamerItem *self);
-/* g_utf8_collate_key() of the name, computed on first use, for sorting. */
-const char              *tm_streamer_item_get_collate_key (TmStreamerItem *self);
-
-/* Fills @store with one item per streamer of @catalog, in one splice. */
-void                     tm_streamer_item_fill_store      (GListStore     *store,
-                                                           TmCatalog      *catalog);
 
 G_END_DECLS
