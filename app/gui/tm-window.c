@@ -242,19 +242,28 @@ on_first_frame_cb (GdkFrameClock *clock,
            self->logged_streamers, (g_get_monotonic_time () - tm_application_get_start_time ()) / 1000.0);
 }
 
+/* The next frame's tick: the window has its frame clock now. */
+static gboolean
+on_first_tick_cb (GtkWidget     *widget,
+                  GdkFrameClock *clock,
+                  gpointer       user_data)
+{
+  g_signal_connect_object (clock, "after-paint", G_CALLBACK (on_first_frame_cb), widget, 0);
+  return G_SOURCE_REMOVE;
+}
+
 /* Says when the first frame showing a catalog has been painted, once per
- * window: how long a launch takes as the user sees it. */
+ * window: how long a launch takes as the user sees it.  The catalog may
+ * be ready before the window is shown, so it waits for the next tick. */
 static void
 tm_window_log_first_frame (TmWindow  *self,
                            TmCatalog *catalog)
 {
-  GdkFrameClock *clock = gtk_widget_get_frame_clock (GTK_WIDGET (self));
-
-  if (self->first_frame_logged || clock == NULL)
+  if (self->first_frame_logged)
     return;
   self->first_frame_logged = TRUE;
   self->logged_streamers = catalog->n_streamers;
-  g_signal_connect_object (clock, "after-paint", G_CALLBACK (on_first_frame_cb), self, 0);
+  gtk_widget_add_tick_callback (GTK_WIDGET (self), on_first_tick_cb, NULL, NULL);
 }
 
 static void
