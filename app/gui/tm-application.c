@@ -90,7 +90,9 @@ tm_application_startup (GApplication *application)
   } accels[] = {
     { "app.quit", { "<Control>q", NULL } },
     { "window.close", { "<Control>w", NULL } },
-    { "win.reload", { "<Control>r", "F5", NULL } },
+    { "win.sync", { "<Control>r", NULL } },
+    { "win.reload", { "F5", NULL } },
+    { "win.feed-settings", { "<Control>comma", NULL } },
     { "win.show-brands", { "<Alt>1", NULL } },
     { "win.show-streamers", { "<Alt>2", NULL } },
     { "win.search", { "<Control>f", NULL } },
