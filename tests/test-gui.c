@@ -590,6 +590,39 @@ test_directory_search_and_filter (void)
   destroy_window (window);
 }
 
+/* Every shortcut the shortcuts window lists names an action a window
+ * has: a misspelt name shows a row without keys and does nothing. */
+static void
+test_shortcuts_name_window_actions (void)
+{
+  g_autoptr(GtkBuilder) builder = gtk_builder_new_from_resource ("/org/example/TrustMatch/gtk/help-overlay.ui");
+  g_autoptr(TmContext) context = tm_context_new (NULL, NULL);
+  TmWindow *window = show_window_and_wait (context);
+  GSList *objects = gtk_builder_get_objects (builder);
+  guint n_win = 0;
+
+  for (GSList *l = objects; l != NULL; l = l->next)
+    {
+      g_autofree char *action = NULL;
+
+      if (!GTK_IS_SHORTCUTS_SHORTCUT (l->data))
+        continue;
+      g_object_get (l->data, "action-name", &action, NULL);
+      /* GtkApplication adds win.show-help-overlay to the windows of an
+       * application; these test windows have none. */
+      if (action == NULL || !g_str_has_prefix (action, "win.")
+          || g_str_equal (action, "win.show-help-overlay"))
+        continue;
+      if (!g_action_group_has_action (G_ACTION_GROUP (window), action + strlen ("win.")))
+        g_error ("The shortcuts window lists %s, which the window does not have", action);
+      n_win++;
+    }
+  g_slist_free (objects);
+  /* Sync, feed settings, reload, the two views, search at least. */
+  g_assert_cmpuint (n_win, >=, 6);
+  destroy_window (window);
+}
+
 
 int
 main (int   argc,
@@ -613,6 +646,7 @@ main (int   argc,
   g_test_add_func ("/gui/corrupt-database/shows-error", test_corrupt_database_shows_error);
   g_test_add_func ("/gui/format/numbers", test_format_numbers);
   g_test_add_func ("/gui/directory/search-and-filter", test_directory_search_and_filter);
+  g_test_add_func ("/gui/shortcuts/name-window-actions", test_shortcuts_name_window_actions);
 
   ret = g_test_run ();
 
