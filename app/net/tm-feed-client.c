@@ -1191,6 +1191,7 @@ on_applied (GObject      *source,
     }
   /* Committed: every shard was checked, so nothing could fail the sync
    * after the commit but the caller's late cancel, which the commit wins. */
+  g_assert (!sync->returned);
   remove_downloaded (sync);
   sync->result.fetched = sync->prog.shards_done;
   sync->result.changed = sync->result.fetched > 0 || sync->dropped > 0;
