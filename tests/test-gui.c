@@ -440,6 +440,16 @@ pred_platform (const TmCatalog *catalog, const TmCatalogStreamer *s, gconstpoint
   return FALSE;
 }
 
+/* Credit exactly @data percent, to a hundredth. */
+static gboolean
+pred_credit_is (const TmCatalog *catalog, const TmCatalogStreamer *s, gconstpointer data)
+{
+  const double *percent = data;
+
+  return !isnan (s->credit_score) && s->credit_scale > 0
+         && fabs (s->credit_score / s->credit_scale * 100 - *percent) < 0.01;
+}
+
 static gboolean
 pred_credit_at_least_80 (const TmCatalog *catalog, const TmCatalogStreamer *s, gconstpointer data)
 {
@@ -551,6 +561,17 @@ test_directory_search_and_filter (void)
   }
   gtk_spin_button_set_value (min_credit, 80);
   wait_for_n_items (model, count_streamers (catalog, pred_credit_at_least_80, NULL));
+  /* An upper bound under the lower one takes the lower one along. */
+  {
+    GtkSpinButton *max_credit = get_directory_child (directory, "max_credit_spin");
+    const double ninety = 90;
+
+    gtk_spin_button_set_value (min_credit, 95);
+    gtk_spin_button_set_value (max_credit, 90);
+    g_assert_cmpfloat (gtk_spin_button_get_value (min_credit), ==, 90);
+    wait_for_n_items (model, count_streamers (catalog, pred_credit_is, &ninety));
+    gtk_spin_button_set_value (max_credit, 100);
+  }
   gtk_spin_button_set_value (min_credit, 0);
   wait_for_n_items (model, catalog->n_streamers);
 

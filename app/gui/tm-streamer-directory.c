@@ -22,13 +22,10 @@ struct _TmStreamerDirectory
   TmStreamerList      *rows;         /* what the view shows */
   int                  probed;       /* set by a ProbeSorter's compare */
 
-  /* The filter in force, as the widgets set it. */
+  /* The filter in force, as the widgets set it; filter.search is
+   * search, owned here.  Kept across catalogs. */
+  TmDirectoryFilter    filter;
   char                *search;
-  guint32              platforms;
-  const char          *category;     /* a code of tm_category_known_codes() */
-  double               min_credit;
-  double               max_credit;
-  gboolean             has_incidents;
   gboolean             updating;     /* widgets being set from the filter */
   TmDirectoryOrder     order;        /* as the column headers say */
   gboolean             descending;
@@ -312,8 +309,10 @@ set_column_order (TmStreamerDirectory *self,
 static gboolean
 filter_is_active (TmStreamerDirectory *self)
 {
-  return self->platforms != 0 || self->category != NULL || self->min_credit > 0
-         || self->max_credit < 100 || self->has_incidents;
+  const TmDirectoryFilter *f = &self->filter;
+
+  return f->platforms != 0 || f->category != NULL || f->min_credit > 0
+         || f->max_credit < 100 || f->has_incidents;
 }
 
 /* "Douyin, Kuaishou · Beauty · credit 80–100 % · with incidents": the
@@ -321,15 +320,16 @@ filter_is_active (TmStreamerDirectory *self)
 static char *
 describe_filters (TmStreamerDirectory *self)
 {
+  const TmDirectoryFilter *f = &self->filter;
   g_autoptr(GPtrArray) parts = g_ptr_array_new_with_free_func (g_free);
 
-  if (self->platforms != 0)
+  if (f->platforms != 0)
     {
       GString *names = g_string_new (NULL);
 
       for (int p = 0; p < TM_N_PLATFORMS; p++)
         {
-          if (!(self->platforms & (1u << p)))
+          if (!(f->platforms & (1u << p)))
             continue;
           if (names->len > 0)
             g_string_append (names, tm_gui_list_separator ());
@@ -337,13 +337,13 @@ describe_filters (TmStreamerDirectory *self)
         }
       g_ptr_array_add (parts, g_string_free (names, FALSE));
     }
-  if (self->category != NULL)
-    g_ptr_array_add (parts, g_strdup (tm_category_label (self->category)));
-  if (self->min_credit > 0 || self->max_credit < 100)
+  if (f->category != NULL)
+    g_ptr_array_add (parts, g_strdup (tm_category_label (f->category)));
+  if (f->min_credit > 0 || f->max_credit < 100)
     /* Translators: the credit score filter, in percent of the platform's
      * scale: "credit 80–100 %". */
-    g_ptr_array_add (parts, g_strdup_printf (_("credit %.0f–%.0f %%"), self->min_credit, self->max_credit));
-  if (self->has_incidents)
+    g_ptr_array_add (parts, g_strdup_printf (_("credit %.0f–%.0f %%"), f->min_credit, f->max_credit));
+  if (f->has_incidents)
     g_ptr_array_add (parts, g_strdup (_("with incidents")));
 
   if (parts->len == 0)
@@ -400,18 +400,9 @@ update_rows (TmStreamerDirectory *self)
 static void
 apply_filter (TmStreamerDirectory *self)
 {
-  TmDirectoryFilter filter = TM_DIRECTORY_FILTER_INIT;
-
+  self->filter.search = self->search;
   if (self->directory != NULL)
-    {
-      filter.search = self->search;
-      filter.platforms = self->platforms;
-      filter.category = self->category;
-      filter.min_credit = self->min_credit;
-      filter.max_credit = self->max_credit;
-      filter.has_incidents = self->has_incidents;
-      tm_directory_set_filter (self->directory, &filter);
-    }
+    tm_directory_set_filter (self->directory, &self->filter);
   update_rows (self);
 }
 
@@ -485,34 +476,41 @@ on_filter_widget_changed_cb (TmStreamerDirectory *self)
       if (gtk_check_button_get_active (GTK_CHECK_BUTTON (check)))
         platforms |= 1u << p;
     }
-  self->platforms = platforms;
+  self->filter.platforms = platforms;
 
   selected = gtk_drop_down_get_selected (self->category_dropdown);
-  self->category = selected == 0 || selected == GTK_INVALID_LIST_POSITION
+  self->filter.category = selected == 0 || selected == GTK_INVALID_LIST_POSITION
                    ? NULL : tm_category_known_codes ()[selected - 1];
 
-  self->min_credit = gtk_spin_button_get_value (self->min_credit_spin);
-  self->max_credit = gtk_spin_button_get_value (self->max_credit_spin);
-  self->has_incidents = gtk_check_button_get_active (self->incidents_check);
+  self->filter.min_credit = gtk_spin_button_get_value (self->min_credit_spin);
+  self->filter.max_credit = gtk_spin_button_get_value (self->max_credit_spin);
+  self->filter.has_incidents = gtk_check_button_get_active (self->incidents_check);
   apply_filter (self);
 }
 
 /* The lower bound never passes the upper one: moving one pushes the
- * other along. */
+ * other along, whose own handler then filters (once, not twice: each
+ * filtering rebuilds the rows on screen). */
 static void
 on_min_credit_changed_cb (TmStreamerDirectory *self)
 {
-  if (gtk_spin_button_get_value (self->max_credit_spin) < gtk_spin_button_get_value (self->min_credit_spin))
-    gtk_spin_button_set_value (self->max_credit_spin, gtk_spin_button_get_value (self->min_credit_spin));
-  on_filter_widget_changed_cb (self);
+  double min = gtk_spin_button_get_value (self->min_credit_spin);
+
+  if (gtk_spin_button_get_value (self->max_credit_spin) < min)
+    gtk_spin_button_set_value (self->max_credit_spin, min);
+  else
+    on_filter_widget_changed_cb (self);
 }
 
 static void
 on_max_credit_changed_cb (TmStreamerDirectory *self)
 {
-  if (gtk_spin_button_get_value (self->min_credit_spin) > gtk_spin_button_get_value (self->max_credit_spin))
-    gtk_spin_button_set_value (self->min_credit_spin, gtk_spin_button_get_value (self->max_credit_spin));
-  on_filter_widget_changed_cb (self);
+  double max = gtk_spin_button_get_value (self->max_credit_spin);
+
+  if (gtk_spin_button_get_value (self->min_credit_spin) > max)
+    gtk_spin_button_set_value (self->min_credit_spin, max);
+  else
+    on_filter_widget_changed_cb (self);
 }
 
 static void
@@ -701,8 +699,7 @@ tm_streamer_directory_init (TmStreamerDirectory *self)
 
   gtk_widget_init_template (GTK_WIDGET (self));
 
-  self->min_credit = 0;
-  self->max_credit = 100;
+  self->filter = (TmDirectoryFilter) TM_DIRECTORY_FILTER_INIT;
   fill_filter_widgets (self);
 
   set_column_order (self, self->name_column, TM_DIRECTORY_ORDER_NAME);
