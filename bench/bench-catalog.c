@@ -19,6 +19,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "tm-bench.h"
 #include "tm-catalog.h"
 #include "tm-generator.h"
 #include "tm-json.h"
@@ -126,13 +127,6 @@ phase_import (double *seconds)
 }
 
 static int
-compare_doubles (const void *a, const void *b)
-{
-  double x = *(const double *) a, y = *(const double *) b;
-  return x < y ? -1 : x > y;
-}
-
-static int
 phase_catalog (double *seconds)
 {
   g_autofree char *path = db_path ();
@@ -160,7 +154,7 @@ phase_catalog (double *seconds)
       nc = catalog->n_cooperations;
       tm_catalog_unref (catalog);
     }
-  qsort (times, repeats, sizeof (double), compare_doubles);
+  tm_bench_median (times, (guint) repeats);  /* sorts them */
   g_print ("catalog: %u streamers, %u cooperations, arrays %.1f MiB; load times",
            n, nc, size / 1048576.0);
   for (int i = 0; i < repeats; i++)

@@ -25,6 +25,7 @@
 
 #include <adwaita.h>
 
+#include "tm-bench.h"
 #include "tm-catalog.h"
 #include "tm-store.h"
 #include "tm-streamer-directory.h"
@@ -51,15 +52,6 @@ wait_for_paint (GtkWidget *window,
   return (painted_at - start) / 1000.0;
 }
 
-static int
-compare_doubles (gconstpointer a,
-                 gconstpointer b)
-{
-  double x = *(const double *) a, y = *(const double *) b;
-
-  return (x > y) - (x < y);
-}
-
 typedef struct {
   GArray *ms;
   char   *label;
@@ -71,8 +63,7 @@ report (const char *label,
 {
   double median, max;
 
-  g_array_sort (ms, compare_doubles);
-  median = g_array_index (ms, double, ms->len / 2);
+  median = tm_bench_median ((double *) ms->data, ms->len);
   max = g_array_index (ms, double, ms->len - 1);
   g_print ("%-46s %8.1f ms median %8.1f ms max  (%u times)\n", label, median, max, ms->len);
 }

@@ -20,20 +20,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "tm-bench.h"
 #include "tm-catalog.h"
 #include "tm-directory.h"
 #include "tm-store.h"
 #include "tm-text.h"
 
 static int repeats = 9;
-
-static int
-compare_doubles (const void *a,
-                 const void *b)
-{
-  double x = *(const double *) a, y = *(const double *) b;
-  return x < y ? -1 : x > y;
-}
 
 static gsize
 heap_in_use (void)
@@ -64,8 +57,7 @@ time_keystroke (TmDirectory       *dir,
       count = tm_directory_count_matches (dir);
       times[r] = (g_get_monotonic_time () - start) / 1e3;
     }
-  qsort (times, repeats, sizeof (double), compare_doubles);
-  *median = times[repeats / 2];
+  *median = tm_bench_median (times, (guint) repeats);
   *max = times[repeats - 1];
   return count;
 }
@@ -149,7 +141,7 @@ main (int argc, char *argv[])
   TmDirectoryFilter narrowed = TM_DIRECTORY_FILTER_INIT;
   Totals plain_totals = { 0 }, narrowed_totals = { 0 };
   const TmCatalogStreamer *s;
-  double new_times[5];
+  double new_times[5], new_median;
   gsize heap_before, heap_after = 0;
   gint64 start;
 
@@ -199,10 +191,11 @@ main (int argc, char *argv[])
       new_times[r] = (g_get_monotonic_time () - start) / 1e3;
       heap_after = heap_in_use ();
     }
-  qsort (new_times, G_N_ELEMENTS (new_times), sizeof (double), compare_doubles);
+  /* Sorted before min and max are read. */
+  new_median = tm_bench_median (new_times, G_N_ELEMENTS (new_times));
   printf ("tm_directory_new: median %.1f ms (min %.1f, max %.1f, %u runs); "
           "heap held %.2f MiB (%.0f bytes a streamer)\n\n",
-          new_times[G_N_ELEMENTS (new_times) / 2], new_times[0],
+          new_median, new_times[0],
           new_times[G_N_ELEMENTS (new_times) - 1], (guint) G_N_ELEMENTS (new_times),
           (heap_after - heap_before) / 1048576.0,
           (double) (heap_after - heap_before) / catalog->n_streamers);
@@ -265,9 +258,12 @@ main (int argc, char *argv[])
           count += tm_directory_matches (dir, i);
         times[r] = (g_get_monotonic_time () - t0) / 1e3;
       }
-    qsort (times, repeats, sizeof (double), compare_doubles);
-    printf ("\ntm_directory_matches () on every row, “游” + filters: %u matches, median %.2f ms, max %.2f ms\n",
-            count, times[repeats / 2], times[repeats - 1]);
+    {
+      double med = tm_bench_median (times, (guint) repeats);
+
+      printf ("\ntm_directory_matches () on every row, “游” + filters: %u matches, median %.2f ms, max %.2f ms\n",
+              count, med, times[repeats - 1]);
+    }
   }
 
   {
@@ -294,7 +290,7 @@ main (int argc, char *argv[])
 
     for (guint k = 0; k < 3; k++)
       {
-        double times[64];
+        double times[64], med;
         guint len = 0;
 
         f.search = k == 0 ? NULL : k == 1 ? "y" : "游";
@@ -308,9 +304,9 @@ main (int argc, char *argv[])
             len = rows->len;
             g_array_unref (rows);
           }
-        qsort (times, repeats, sizeof (double), compare_doubles);
+        med = tm_bench_median (times, (guint) repeats);
         printf ("tm_directory_collect, sorted by incidents, search “%s”: %u rows, median %.2f ms, max %.2f ms\n",
-                f.search ? f.search : "", len, times[repeats / 2], times[repeats - 1]);
+                f.search ? f.search : "", len, med, times[repeats - 1]);
       }
   }
 

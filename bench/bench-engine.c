@@ -48,6 +48,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "tm-bench.h"
 #include "tm-catalog.h"
 #include "tm-engine.h"
 #include "tm-generator.h"
@@ -127,26 +128,6 @@ run_phase (const char *label,
   g_print ("%-34s %9.3f s   peak RSS %7.1f MiB\n", label, now () - start,
            usage.ru_maxrss / 1024.0);
   return TRUE;
-}
-
-static int
-compare_doubles (const void *a,
-                 const void *b)
-{
-  double x = *(const double *) a, y = *(const double *) b;
-
-  return x < y ? -1 : x > y;
-}
-
-/* Sorts @v in place. */
-static double
-median (double *v,
-        guint   n)
-{
-  if (n == 0)
-    return NAN;
-  qsort (v, n, sizeof (double), compare_doubles);
-  return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
 }
 
 static double
@@ -472,8 +453,16 @@ phase_engine (void)
            catalog->n_brands, as_of_str);
   g_print ("  %s\n", pinned ? "pinned to one core" : "NOT pinned (sched_setaffinity failed)");
   g_print ("  catalog load                  %9.3f s\n", load_s);
-  g_print ("  engine build (tm_engine_new)  %9.3f s  (runs: %.3f %.3f %.3f)\n",
-           median (build_s, G_N_ELEMENTS (build_s)), build_s[0], build_s[1], build_s[2]);
+  {
+    /* The runs in the order they ran: the median sorts a copy. */
+    double sorted[G_N_ELEMENTS (build_s)];
+    double build_med;
+
+    memcpy (sorted, build_s, sizeof build_s);
+    build_med = tm_bench_median (sorted, G_N_ELEMENTS (sorted));
+    g_print ("  engine build (tm_engine_new)  %9.3f s  (runs: %.3f %.3f %.3f)\n",
+             build_med, build_s[0], build_s[1], build_s[2]);
+  }
   g_print ("  memory: catalog %.1f MiB + engine %.1f MiB = %.1f MiB;"
            " one ranking %.1f MiB more\n",
            catalog_size / 1048576.0, engine_size / 1048576.0,
@@ -501,7 +490,7 @@ phase_engine (void)
   for (int b = 0; b < MIN (runs, n_brands); b++)
     g_print ("%s %s %.1f", b % 6 ? "," : "\n   ", catalog->brands[b]->id, brand_best[b] * 1e3);
   g_print ("\n");
-  rank_med = median (rank_times, runs);
+  rank_med = tm_bench_median (rank_times, runs);
   g_print ("  rank one brand + top %d       %9.2f ms median of %d runs over %d brands"
            " (min %.2f, p90 %.2f, max %.2f)\n",
            TOP_N, rank_med * 1e3, runs, MIN (runs, n_brands), rank_times[0] * 1e3,
@@ -540,7 +529,7 @@ phase_engine (void)
           }
       }
     }
-  rerank_med = median (rerank_times, n_rerank);
+  rerank_med = tm_bench_median (rerank_times, n_rerank);
   g_print ("  re-rank after a weight change %9.2f ms median of %u (%d slider steps x %d brands;"
            " min %.2f, p90 %.2f, max %.2f)\n",
            rerank_med * 1e3, n_rerank, steps, n_brands, rerank_times[0] * 1e3,
@@ -606,7 +595,7 @@ phase_engine (void)
           }
         for (guint i = 0; i < G_N_ELEMENTS (times); i++)
           time_rank (engine, brand, &w, &times[i]);
-        engine_same[n_sql] = median (times, G_N_ELEMENTS (times));
+        engine_same[n_sql] = tm_bench_median (times, G_N_ELEMENTS (times));
         g_print ("  brand %s, weights style=%.2f history=%.2f trust=%.2f risk=%.2f:"
                  " SQL %.3f s, engine %.2f ms\n",
                  brand->id, w.style, w.history, w.trust, w.risk,
@@ -614,14 +603,14 @@ phase_engine (void)
         all_same &= compare_with_engine (engine, brand, &w, rows);
         n_sql++;
       }
-    sql_med = median (sql_times, n_sql);
-    engine_med = median (engine_same, n_sql);
+    sql_med = tm_bench_median (sql_times, n_sql);
+    engine_med = tm_bench_median (engine_same, n_sql);
     g_print ("  SQL query                     %9.3f s median of %u (one brand, top %d)\n",
              sql_med, n_sql, sql_top);
     g_print ("  engine rank, same brands      %9.2f ms median\n", engine_med * 1e3);
     g_print ("  ratio: the engine is %.0fx faster than SQL at ranking a brand"
              " (%.1fx counting a fresh engine build too)\n",
-             sql_med / engine_med, sql_med / (engine_med + median (build_s, 3)));
+             sql_med / engine_med, sql_med / (engine_med + tm_bench_median (build_s, 3)));
     g_print ("  SQL and engine agree: %s\n", all_same ? "yes" : "NO");
     sqlite3_finalize (stmt);
     sqlite3_close (db);

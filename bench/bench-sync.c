@@ -56,6 +56,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "tm-bench.h"
 #include "tm-feed.h"
 #include "tm-store.h"
 
@@ -888,15 +889,6 @@ change_one_streamer (gpointer out)
 
 /* ---- statistics and the table --------------------------------------------- */
 
-static int
-compare_doubles (const void *a,
-                 const void *b)
-{
-  double x = *(const double *) a, y = *(const double *) b;
-
-  return x < y ? -1 : x > y;
-}
-
 typedef struct {
   double median, min, max;
 } Stat;
@@ -910,8 +902,7 @@ stat_of (const double *values,
 
   if (n == 0)
     return s;
-  qsort (v, n, sizeof (double), compare_doubles);
-  s.median = n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+  s.median = tm_bench_median (v, n);
   s.min = v[0];
   s.max = v[n - 1];
   return s;
