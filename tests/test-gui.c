@@ -63,14 +63,23 @@ show_window_and_wait (TmContext *context)
   return window;
 }
 
+/* A named child of @widget's template, made by class @type. */
+static gpointer
+template_child (gpointer    widget,
+                GType       type,
+                const char *name)
+{
+  GObject *child = gtk_widget_get_template_child (GTK_WIDGET (widget), type, name);
+
+  g_assert_nonnull (child);
+  return child;
+}
+
 static gpointer
 get_child (TmWindow   *window,
            const char *name)
 {
-  GObject *child = gtk_widget_get_template_child (GTK_WIDGET (window), TM_TYPE_WINDOW, name);
-
-  g_assert_nonnull (child);
-  return child;
+  return template_child (window, TM_TYPE_WINDOW, name);
 }
 
 static guint
@@ -360,10 +369,7 @@ static gpointer
 get_directory_child (TmStreamerDirectory *directory,
                      const char          *name)
 {
-  GObject *child = gtk_widget_get_template_child (GTK_WIDGET (directory), TM_TYPE_STREAMER_DIRECTORY, name);
-
-  g_assert_nonnull (child);
-  return child;
+  return template_child (directory, TM_TYPE_STREAMER_DIRECTORY, name);
 }
 
 /* The documented search rule, written out again over the catalog's
@@ -440,21 +446,26 @@ pred_platform (const TmCatalog *catalog, const TmCatalogStreamer *s, gconstpoint
   return FALSE;
 }
 
+/* The credit score in percent of its scale, NAN when unknown (every
+ * comparison with it is then false). */
+static double
+oracle_credit_percent (const TmCatalogStreamer *s)
+{
+  return !isnan (s->credit_score) && s->credit_scale > 0
+         ? s->credit_score / s->credit_scale * 100 : NAN;
+}
+
 /* Credit exactly @data percent, to a hundredth. */
 static gboolean
 pred_credit_is (const TmCatalog *catalog, const TmCatalogStreamer *s, gconstpointer data)
 {
-  const double *percent = data;
-
-  return !isnan (s->credit_score) && s->credit_scale > 0
-         && fabs (s->credit_score / s->credit_scale * 100 - *percent) < 0.01;
+  return fabs (oracle_credit_percent (s) - *(const double *) data) < 0.01;
 }
 
 static gboolean
 pred_credit_at_least_80 (const TmCatalog *catalog, const TmCatalogStreamer *s, gconstpointer data)
 {
-  return !isnan (s->credit_score) && s->credit_scale > 0
-         && s->credit_score / s->credit_scale * 100 >= 80;
+  return oracle_credit_percent (s) >= 80;
 }
 
 /* Runs the main loop until @model has @n items (the search entry waits a
