@@ -64,14 +64,6 @@ tm_streamer_item_get_catalog (TmStreamerItem *self)
   return self->catalog;
 }
 
-guint
-tm_streamer_item_get_index (TmStreamerItem *self)
-{
-  g_return_val_if_fail (TM_IS_STREAMER_ITEM (self), 0);
-
-  return self->index;
-}
-
 const TmCatalogStreamer *
 tm_streamer_item_get_streamer (TmStreamerItem *self)
 {

@@ -19,7 +19,6 @@ G_DECLARE_FINAL_TYPE (TmStreamerItem, tm_streamer_item, TM, STREAMER_ITEM, GObje
 TmStreamerItem          *tm_streamer_item_new             (TmCatalog      *catalog,
                                                            guint           index);
 TmCatalog               *tm_streamer_item_get_catalog     (TmStreamerItem *self);
-guint                    tm_streamer_item_get_index       (TmStreamerItem *self);
 const TmCatalogStreamer *tm_streamer_item_get_streamer    (TmStreamerItem *self);
 
 G_END_DECLS
