@@ -50,6 +50,13 @@ struct _TmStreamerDirectory
   GtkCheckButton      *incidents_check;
 };
 
+enum {
+  SIGNAL_STREAMER_ACTIVATED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
 G_DEFINE_FINAL_TYPE (TmStreamerDirectory, tm_streamer_directory, ADW_TYPE_BIN)
 
 
@@ -615,6 +622,18 @@ tm_streamer_directory_get_model (TmStreamerDirectory *self)
 }
 
 
+static void
+on_column_view_activate_cb (TmStreamerDirectory *self,
+                            guint                position)
+{
+  g_autoptr(TmStreamerItem) item = g_list_model_get_item (G_LIST_MODEL (self->rows), position);
+
+  if (item != NULL)
+    g_signal_emit (self, signals[SIGNAL_STREAMER_ACTIVATED], 0,
+                   tm_streamer_item_get_streamer (item)->id);
+}
+
+
 /*
  * GObject
  */
@@ -658,6 +677,19 @@ tm_streamer_directory_class_init (TmStreamerDirectoryClass *klass)
   object_class->dispose = tm_streamer_directory_dispose;
   object_class->finalize = tm_streamer_directory_finalize;
 
+  /**
+   * TmStreamerDirectory::streamer-activated:
+   * @id: the streamer's id
+   *
+   * A row was activated (double click, or Enter on the focused row).
+   */
+  signals[SIGNAL_STREAMER_ACTIVATED] =
+    g_signal_new ("streamer-activated",
+                  G_TYPE_FROM_CLASS (klass),
+                  G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 1, G_TYPE_STRING);
+
   gtk_widget_class_set_template_from_resource (widget_class, "/org/example/TrustMatch/tm-streamer-directory.ui");
   gtk_widget_class_bind_template_child (widget_class, TmStreamerDirectory, search_entry);
   gtk_widget_class_bind_template_child (widget_class, TmStreamerDirectory, filter_button);
@@ -690,6 +722,7 @@ tm_streamer_directory_class_init (TmStreamerDirectoryClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, on_stop_search_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_clear_clicked_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_clear_all_clicked_cb);
+  gtk_widget_class_bind_template_callback (widget_class, on_column_view_activate_cb);
 }
 
 static void

@@ -6,7 +6,8 @@
  * column, narrowed by a search as you type and by filters (platforms,
  * category, credit score range, incidents).  What matches is decided by
  * TmDirectory in the core; this widget only shows it, with the number of
- * rows and the filters in force.
+ * rows and the filters in force.  Activating a row emits
+ * ::streamer-activated with the streamer's id.
  */
 #pragma once
 
