@@ -1633,6 +1633,66 @@ test_every_code (void)
     }
 }
 
+/* The brand form's check: the field that is wrong, and the problem in
+ * words without the file location. */
+static void
+test_brand_validate (void)
+{
+  g_autoptr(TmBrand) brand = tm_brand_new_local ("Brand");
+  g_autoptr(GError) error = NULL;
+  g_autofree char *field = NULL;
+  TmStyleTag tag = { g_strdup ("sweet"), 0.5 };
+
+  g_assert_true (tm_brand_validate (brand, &field, &error));
+  g_assert_no_error (error);
+  g_assert_null (field);
+
+  g_free (brand->name);
+  brand->name = g_strdup ("");
+  g_assert_false (tm_brand_validate (brand, &field, &error));
+  g_assert_cmpstr (field, ==, "name");
+  g_assert_nonnull (error);
+  /* No location prefix: the form shows it next to the field. */
+  g_assert_false (g_str_has_prefix (error->message, "The brand"));
+  g_clear_error (&error);
+  g_clear_pointer (&field, g_free);
+  g_free (brand->name);
+  brand->name = g_strdup ("Brand");
+
+  g_array_append_val (brand->style_tags, tag);
+  tag.tag = g_strdup ("bold");
+  tag.weight = 1.5;
+  g_array_append_val (brand->style_tags, tag);
+  g_assert_false (tm_brand_validate (brand, &field, &error));
+  g_assert_cmpstr (field, ==, "style_tags[1].weight");
+  g_clear_error (&error);
+  g_clear_pointer (&field, g_free);
+  g_array_index (brand->style_tags, TmStyleTag, 1).weight = 0.5;
+
+  brand->audience.present = TRUE;
+  brand->audience.age[1] = 0.5;
+  brand->audience.age[2] = 0.3;
+  brand->audience.gender[0] = 1;
+  brand->audience.region[0] = 1;
+  g_assert_false (tm_brand_validate (brand, &field, &error));
+  g_assert_cmpstr (field, ==, "audience.age");
+  g_assert_nonnull (strstr (error->message, "0.8"));
+  g_clear_error (&error);
+  g_clear_pointer (&field, g_free);
+  brand->audience.age[2] = 0.5;
+
+  brand->exclusivity_days = 4000;  /* over ten years */
+  g_assert_false (tm_brand_validate (brand, &field, &error));
+  g_assert_cmpstr (field, ==, "constraints.exclusivity_days");
+  g_clear_error (&error);
+  g_clear_pointer (&field, g_free);
+  brand->exclusivity_days = 30;
+
+  /* Fixed again, the brand passes, and an import would take it. */
+  g_assert_true (tm_brand_validate (brand, &field, &error));
+  g_assert_no_error (error);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1643,6 +1703,7 @@ main (int   argc,
   open_sample_store ();
 
   g_test_add_func ("/json/valid/base", test_base_is_valid);
+  g_test_add_func ("/json/brand-validate", test_brand_validate);
   g_test_add_func ("/json/valid/full-dataset-values", test_full_dataset_values);
   g_test_add_func ("/json/valid/round-trip", test_round_trip);
   g_test_add_func ("/json/valid/output-text", test_output_text);

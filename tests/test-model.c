@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include <math.h>
+#include <string.h>
 
 #include "tm-model.h"
 #include "tm-text.h"
@@ -200,6 +201,83 @@ test_display_width (void)
   g_assert_true (g_utf8_validate (s->str, -1, NULL));
 }
 
+static double
+sum_of (const double *shares, guint n)
+{
+  double sum = 0;
+
+  for (guint i = 0; i < n; i++)
+    sum += shares[i];
+  return sum;
+}
+
+/* Moving one audience slider keeps the total at 100 % and the other
+ * shares in the same proportions to each other. */
+static void
+test_shares_set (void)
+{
+  double age[6] = { 0.1, 0.2, 0.3, 0.2, 0.1, 0.1 };
+  double before[6];
+  double even[3] = { 1, 0, 0 };
+  double gender[2] = { 0.5, 0.5 };
+
+  memcpy (before, age, sizeof age);
+  tm_shares_set (age, 6, 2, 0.6);
+  g_assert_cmpfloat_with_epsilon (age[2], 0.6, 1e-12);
+  g_assert_cmpfloat_with_epsilon (sum_of (age, 6), 1.0, 1e-12);
+  /* The others shrank by the same factor: ratios unchanged. */
+  for (guint i = 0; i < 6; i++)
+    if (i != 2)
+      g_assert_cmpfloat_with_epsilon (age[i] / before[i], 0.4 / 0.7, 1e-12);
+
+  /* Out of range is clamped. */
+  tm_shares_set (age, 6, 0, 1.7);
+  g_assert_cmpfloat (age[0], ==, 1.0);
+  g_assert_cmpfloat_with_epsilon (sum_of (age, 6), 1.0, 1e-12);
+  tm_shares_set (age, 6, 0, -3);
+  g_assert_cmpfloat (age[0], ==, 0.0);
+  g_assert_cmpfloat_with_epsilon (sum_of (age, 6), 1.0, 1e-12);
+
+  /* When the others are all zero, what is freed is spread evenly. */
+  tm_shares_set (even, 3, 0, 0.4);
+  g_assert_cmpfloat_with_epsilon (even[1], 0.3, 1e-12);
+  g_assert_cmpfloat_with_epsilon (even[2], 0.3, 1e-12);
+
+  /* Two shares: the other is the complement (the gender slider). */
+  tm_shares_set (gender, 2, 0, 0.73);
+  g_assert_cmpfloat_with_epsilon (gender[1], 0.27, 1e-12);
+}
+
+static void
+test_brand_new_local (void)
+{
+  g_autoptr(TmBrand) a = tm_brand_new_local ("新品牌");
+  g_autoptr(TmBrand) b = tm_brand_new_local ("新品牌");
+  g_autoptr(TmBrand) copy = NULL;
+  TmStyleTag tag = { g_strdup ("甜美"), 0.8 };
+
+  g_assert_true (tm_id_is_valid (a->id));
+  g_assert_cmpstr (a->id, !=, b->id);
+  g_assert_cmpstr (a->name, ==, "新品牌");
+  g_assert_true (tm_category_code_is_valid (a->category));
+  g_assert_cmpint (a->provenance.source, ==, TM_SOURCE_MANUAL);
+  g_assert_cmpint (a->provenance.observed, ==, tm_date_today ());
+  g_assert_false (a->audience.present);
+
+  g_array_append_val (a->style_tags, tag);
+  g_ptr_array_add (a->blacklist, g_strdup ("s-1"));
+  a->provenance.source = TM_SOURCE_FEED;
+  copy = tm_brand_duplicate (a, "新品牌 (副本)");
+  g_assert_true (tm_id_is_valid (copy->id));
+  g_assert_cmpstr (copy->id, !=, a->id);
+  g_assert_cmpstr (copy->name, ==, "新品牌 (副本)");
+  g_assert_cmpuint (copy->style_tags->len, ==, 1);
+  g_assert_cmpstr (g_array_index (copy->style_tags, TmStyleTag, 0).tag, ==, "甜美");
+  g_assert_cmpuint (copy->blacklist->len, ==, 1);
+  /* The copy is the user's own, entered today. */
+  g_assert_cmpint (copy->provenance.source, ==, TM_SOURCE_MANUAL);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -214,6 +292,8 @@ main (int argc, char *argv[])
   g_test_add_func ("/model/provenance-for", test_provenance_for);
   g_test_add_func ("/model/dataset/take-all", test_dataset_take_all);
   g_test_add_func ("/model/brand/copy", test_brand_copy);
+  g_test_add_func ("/model/brand/new-local-and-duplicate", test_brand_new_local);
+  g_test_add_func ("/model/shares-set", test_shares_set);
   g_test_add_func ("/text/display-width", test_display_width);
 
   return g_test_run ();

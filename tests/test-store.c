@@ -1637,7 +1637,16 @@ test_brand_put_delete (void)
   after = dump_text (store);
   g_assert_cmpstr (after, ==, before);
 
-  /* A blacklist naming an unknown streamer is refused. */
+  /* A blacklist of known streamers is kept... */
+  g_ptr_array_set_size (edited->blacklist, 0);
+  g_ptr_array_add (edited->blacklist,
+                   g_strdup (((TmStreamer *) g_ptr_array_index (dataset->streamers, 0))->id));
+  g_assert_true (tm_store_put_brand (store, edited, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (query_int (store, "SELECT count(*) FROM brands WHERE id = 'b001' AND blacklist <> ''"),
+                   ==, 1);
+
+  /* ...and one that also names an unknown streamer is refused. */
   g_ptr_array_add (edited->blacklist, g_strdup ("ghost"));
   g_assert_false (tm_store_put_brand (store, edited, &error));
   g_assert_nonnull (error);

@@ -1368,6 +1368,9 @@ typedef struct {
   const char  *id;        /* the record's id once known */
   GString     *path;      /* position inside the record: "audience.age" */
   GError     **error;
+  /* Set for a form (tm_brand_validate): the failing field's path goes
+   * here and the error holds the problem alone, without the location. */
+  char       **fail_field;
 } Ctx;
 
 static gboolean ctx_fail (Ctx        *ctx,
@@ -1391,6 +1394,20 @@ ctx_fail (Ctx        *ctx,
   va_start (args, format);
   problem = g_strdup_vprintf (format, args);
   va_end (args);
+
+  if (ctx->fail_field != NULL)
+    {
+      GString *field = g_string_new (ctx->path->str);
+
+      if (ctx->path->len > 0 && key != NULL && key[0] != '[')
+        g_string_append_c (field, '.');
+      if (key)
+        g_string_append (field, key);
+      g_free (*ctx->fail_field);
+      *ctx->fail_field = g_string_free (field, FALSE);
+      g_set_error_literal (ctx->error, TM_JSON_ERROR, code, problem);
+      return FALSE;
+    }
 
   if (ctx->section)
     {
@@ -2741,6 +2758,38 @@ dataset_from_root (const Node  *root,
     return NULL;
 
   return g_steal_pointer (&dataset);
+}
+
+gboolean
+tm_brand_validate (const TmBrand  *brand,
+                   char          **out_field,
+                   GError        **error)
+{
+  g_autoptr(JsonNode) node = NULL;
+  g_autoptr(GString) path = g_string_new (NULL);
+  g_autoptr(TmBrand) checked = NULL;
+  g_autofree char *field = NULL;
+  g_autofree char *text = NULL;
+  g_auto(Tree) tree = { 0 };
+  gsize length;
+  Ctx ctx = { _("The brand"), NULL, 0, NULL, path, error, &field };
+
+  g_return_val_if_fail (brand != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  /* The same reader as a data file: a form can never accept what an
+   * import would refuse, and the rules live in one place. */
+  node = tm_brand_to_json_node (brand);
+  text = tm_json_node_serialize (node, FALSE, &length);
+  tree_init (&tree, length);
+  if (!scan_document (text, length, TM_JSON_MAX_DEPTH, ctx.file, &tree, error))
+    return FALSE;
+  g_clear_pointer (&tree.items, g_free);
+
+  checked = read_brand (&ctx, &tree.root);
+  if (checked == NULL && out_field != NULL)
+    *out_field = g_steal_pointer (&field);
+  return checked != NULL;
 }
 
 TmDataset *

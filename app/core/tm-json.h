@@ -60,6 +60,15 @@ TmDataset  *tm_dataset_load_data    (const char  *data,
 TmDataset  *tm_dataset_load_file    (const char  *path,
                                      GError     **error);
 
+/* Checks one brand, as edited in a form, with the rules of a brand in a
+ * data file.  On the first problem: FALSE, @out_field (nullable) set to
+ * the field's path in the file format ("name", "style_tags[1].weight",
+ * "audience.age", "constraints.exclusivity_days") and @error to the
+ * problem alone, without the location ("must not be empty"). */
+gboolean    tm_brand_validate       (const TmBrand  *brand,
+                                     char          **out_field,
+                                     GError        **error);
+
 /* References between records (cooperations and incidents to streamers and
  * brands, brand blacklists to streamers).  An id is known when it is in
  * @dataset itself or in the given sets (nullable; keys are ids). */

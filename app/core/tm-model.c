@@ -619,3 +619,91 @@ tm_format_fen (gint64 fen, gboolean compact)
   g_string_append_printf (s, ".%02u", (guint) (abs_fen % 100));
   return g_string_free (s, FALSE);
 }
+
+void
+tm_shares_set (double *shares,
+               guint   n,
+               guint   index,
+               double  value)
+{
+  double rest = 0;
+
+  g_return_if_fail (shares != NULL);
+  g_return_if_fail (index < n);
+
+  if (isnan (value))
+    value = 0;
+  value = CLAMP (value, 0.0, 1.0);
+  for (guint i = 0; i < n; i++)
+    if (i != index)
+      rest += shares[i];
+
+  shares[index] = value;
+  if (n == 1)
+    {
+      shares[index] = 1;
+      return;
+    }
+  for (guint i = 0; i < n; i++)
+    {
+      if (i == index)
+        continue;
+      if (rest > 1e-12)
+        shares[i] = shares[i] / rest * (1 - value);
+      else
+        shares[i] = (1 - value) / (n - 1);
+    }
+}
+
+static void
+set_entered_today (TmBrand *brand)
+{
+  brand->provenance.source = TM_SOURCE_MANUAL;
+  brand->provenance.observed = tm_date_today ();
+  brand->provenance.basis = TM_BASIS_OBSERVED;
+  /* The figures' own provenance described the original's sources. */
+  g_array_set_size (brand->figure_provenance, 0);
+}
+
+static char *
+new_local_brand_id (void)
+{
+  g_autofree char *uuid = g_uuid_string_random ();
+
+  return g_strconcat ("b-", uuid, NULL);
+}
+
+TmBrand *
+tm_brand_new_local (const char *name)
+{
+  TmBrand *brand = tm_brand_new ();
+
+  g_return_val_if_fail (name != NULL, NULL);
+
+  brand->id = new_local_brand_id ();
+  brand->name = g_strdup (name);
+  brand->category = g_strdup (tm_category_known_codes ()[0]);
+  brand->price_tier = TM_PRICE_TIER_MID;
+  brand->typical_order_price_fen = 0;
+  brand->budget_fen = TM_UNKNOWN_INT;
+  set_entered_today (brand);
+  return brand;
+}
+
+TmBrand *
+tm_brand_duplicate (const TmBrand *brand,
+                    const char    *name)
+{
+  TmBrand *copy;
+
+  g_return_val_if_fail (brand != NULL, NULL);
+  g_return_val_if_fail (name != NULL, NULL);
+
+  copy = tm_brand_copy (brand);
+  g_free (copy->id);
+  copy->id = new_local_brand_id ();
+  g_free (copy->name);
+  copy->name = g_strdup (name);
+  set_entered_today (copy);
+  return copy;
+}

