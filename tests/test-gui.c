@@ -8,6 +8,7 @@
 #include <glib/gstdio.h>
 #include <adwaita.h>
 
+#include "tm-brand-editor.h"
 #include "tm-context.h"
 #include "tm-gui-utils.h"
 #include "tm-json.h"
@@ -622,6 +623,248 @@ test_directory_search_and_filter (void)
   destroy_window (window);
 }
 
+
+/*
+ * Brand profiles
+ */
+
+static const TmBrand *
+find_stored_brand (TmContext  *context,
+                   GPtrArray **keep,
+                   const char *id)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_clear_pointer (keep, g_ptr_array_unref);
+  *keep = tm_store_load_brands (tm_context_get_store (context), &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < (*keep)->len; i++)
+    {
+      const TmBrand *brand = g_ptr_array_index (*keep, i);
+
+      if (g_str_equal (brand->id, id))
+        return brand;
+    }
+  return NULL;
+}
+
+static guint
+count_stored_brands (TmContext *context)
+{
+  guint n;
+
+  tm_store_count (tm_context_get_store (context), &n, NULL, NULL, NULL);
+  return n;
+}
+
+/* The descendants of @widget made by @type, in depth-first order. */
+static void
+collect_descendants (GtkWidget *widget,
+                     GType      type,
+                     GPtrArray *into)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      if (g_type_is_a (G_OBJECT_TYPE (child), type))
+        g_ptr_array_add (into, child);
+      collect_descendants (child, type, into);
+    }
+}
+
+static double
+sum_shares (const double *shares,
+            guint         n)
+{
+  double sum = 0;
+
+  for (guint i = 0; i < n; i++)
+    sum += shares[i];
+  return sum;
+}
+
+static void
+activate_window_action (TmWindow   *window,
+                        const char *name,
+                        GVariant   *parameter)
+{
+  g_action_group_activate_action (G_ACTION_GROUP (window), name, parameter);
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+}
+
+/* A brand created, edited field by field, duplicated and deleted through
+ * the widgets: every valid change is in the store at once, an invalid one
+ * is marked at its field and never reaches the store, and a delete can be
+ * undone until its toast goes away. */
+static void
+test_brands_create_edit_delete (void)
+{
+  g_autofree char *data_dir = make_scratch_subdir ("brands-data");
+  g_autofree char *db_path = g_build_filename (data_dir, "trustmatch.db", NULL);
+  g_autoptr(TmContext) context = tm_context_new (db_path, NULL);
+  g_autoptr(GPtrArray) stored = NULL;
+  g_autoptr(GPtrArray) scales = g_ptr_array_new ();
+  g_autofree char *id = NULL;
+  g_autofree char *copy_id = NULL;
+  TmWindow *window = show_window_and_wait (context);
+  GtkListBox *list = get_child (window, "brands_list");
+  TmBrandEditor *editor = get_child (window, "brand_editor");
+  GtkEditable *name_row = template_child (editor, TM_TYPE_BRAND_EDITOR, "name_row");
+  GtkWidget *error_label = template_child (editor, TM_TYPE_BRAND_EDITOR, "error_label");
+  GtkListBox *tags_list = template_child (editor, TM_TYPE_BRAND_EDITOR, "tags_list");
+  GtkSpinButton *price_spin = template_child (editor, TM_TYPE_BRAND_EDITOR, "price_spin");
+  GtkSwitch *audience_switch = template_child (editor, TM_TYPE_BRAND_EDITOR, "audience_switch");
+  TmCatalog *catalog = tm_context_get_catalog (context);
+  const char *blacklisted = catalog->streamers[0].id;
+  guint n_brands = count_stored_brands (context);
+  const TmBrand *brand;
+  GtkListBoxRow *add_tag_row;
+
+  g_assert_cmpuint (count_list_box_rows (list), ==, n_brands);
+
+  /* Ctrl+N's action: a new brand, in the store, selected and shown. */
+  activate_window_action (window, "new-brand", NULL);
+  g_assert_cmpuint (count_stored_brands (context), ==, n_brands + 1);
+  g_assert_cmpuint (count_list_box_rows (list), ==, n_brands + 1);
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (get_child (window, "brand_stack")), ==, "editor");
+  id = g_strdup (tm_brand_editor_get_brand (editor)->id);
+  g_assert_nonnull (find_stored_brand (context, &stored, id));
+  g_assert_true (gtk_list_box_row_is_selected (gtk_list_box_get_selected_row (list)));
+
+  /* The name: saved as typed, and the list's row follows. */
+  gtk_editable_set_text (name_row, "测试品牌");
+  brand = find_stored_brand (context, &stored, id);
+  g_assert_cmpstr (brand->name, ==, "测试品牌");
+  g_assert_true (list_box_has_row_titled (list, "测试品牌"));
+
+  /* An empty name is marked at the field and not saved. */
+  gtk_editable_set_text (name_row, "");
+  g_assert_cmpstr (tm_brand_editor_get_error_field (editor), ==, "name");
+  g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (name_row), "error"));
+  g_assert_true (gtk_widget_get_visible (error_label));
+  g_assert_cmpstr (find_stored_brand (context, &stored, id)->name, ==, "测试品牌");
+  gtk_editable_set_text (name_row, "测试品牌");
+  g_assert_null (tm_brand_editor_get_error_field (editor));
+  g_assert_false (gtk_widget_has_css_class (GTK_WIDGET (name_row), "error"));
+  g_assert_false (gtk_widget_get_visible (error_label));
+
+  /* Money in yuan on screen, fen in the store. */
+  gtk_spin_button_set_value (price_spin, 88.5);
+  g_assert_cmpint (find_stored_brand (context, &stored, id)->typical_order_price_fen, ==, 8850);
+
+  /* A style tag added with the entry row at the end of the list. */
+  add_tag_row = gtk_list_box_get_row_at_index (tags_list, 0);
+  g_assert_true (ADW_IS_ENTRY_ROW (add_tag_row));
+  gtk_editable_set_text (GTK_EDITABLE (add_tag_row), "国潮");
+  g_signal_emit_by_name (add_tag_row, "apply");
+  brand = find_stored_brand (context, &stored, id);
+  g_assert_cmpuint (brand->style_tags->len, ==, 1);
+  g_assert_cmpstr (g_array_index (brand->style_tags, TmStyleTag, 0).tag, ==, "国潮");
+  g_assert_cmpuint (count_list_box_rows (tags_list), ==, 2);
+
+  /* The audience: on, then one age slider moved; the store always holds
+   * shares that add up. */
+  gtk_switch_set_active (audience_switch, TRUE);
+  brand = find_stored_brand (context, &stored, id);
+  g_assert_true (brand->audience.present);
+  g_assert_cmpfloat_with_epsilon (sum_shares (brand->audience.age, TM_N_AGES), 1, 1e-9);
+  collect_descendants (template_child (editor, TM_TYPE_BRAND_EDITOR, "age_row"), GTK_TYPE_SCALE, scales);
+  g_assert_cmpuint (scales->len, ==, TM_N_AGES);
+  gtk_range_set_value (g_ptr_array_index (scales, 1), 60);
+  brand = find_stored_brand (context, &stored, id);
+  g_assert_cmpfloat_with_epsilon (brand->audience.age[1], 0.6, 1e-9);
+  g_assert_cmpfloat_with_epsilon (sum_shares (brand->audience.age, TM_N_AGES), 1, 1e-9);
+  /* The other sliders show what was stored. */
+  g_assert_cmpfloat_with_epsilon (gtk_range_get_value (g_ptr_array_index (scales, 0)),
+                                  brand->audience.age[0] * 100, 1e-6);
+
+  /* The blacklist, as the picker fills it. */
+  tm_brand_editor_add_to_blacklist (editor, blacklisted);
+  brand = find_stored_brand (context, &stored, id);
+  g_assert_cmpuint (brand->blacklist->len, ==, 1);
+  g_assert_cmpstr (g_ptr_array_index (brand->blacklist, 0), ==, blacklisted);
+
+  /* Duplicate: a second brand with everything but the id and name. */
+  activate_window_action (window, "duplicate-brand", NULL);
+  g_assert_cmpuint (count_stored_brands (context), ==, n_brands + 2);
+  copy_id = g_strdup (tm_brand_editor_get_brand (editor)->id);
+  g_assert_cmpstr (copy_id, !=, id);
+  brand = find_stored_brand (context, &stored, copy_id);
+  g_assert_nonnull (strstr (brand->name, "测试品牌"));
+  g_assert_cmpuint (brand->style_tags->len, ==, 1);
+  g_assert_cmpfloat_with_epsilon (brand->audience.age[1], 0.6, 1e-9);
+  g_assert_cmpint (brand->typical_order_price_fen, ==, 8850);
+
+  /* Delete: gone from the list at once, still in the store while the
+   * undo toast shows; undo brings it back. */
+  activate_window_action (window, "delete-brand", NULL);
+  g_assert_cmpuint (count_list_box_rows (list), ==, n_brands + 1);
+  g_assert_false (list_box_has_row_titled (list, brand->name));
+  g_assert_cmpuint (count_stored_brands (context), ==, n_brands + 2);
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (get_child (window, "brand_stack")), ==, "none");
+  activate_window_action (window, "undo-delete-brand", g_variant_new_string (copy_id));
+  g_assert_cmpuint (count_list_box_rows (list), ==, n_brands + 2);
+  g_assert_cmpstr (tm_brand_editor_get_brand (editor)->id, ==, copy_id);
+
+  /* Deleted for good when the window closes. */
+  activate_window_action (window, "delete-brand", NULL);
+  gtk_window_close (GTK_WINDOW (window));
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+  g_assert_cmpuint (count_stored_brands (context), ==, n_brands + 1);
+  g_assert_null (find_stored_brand (context, &stored, copy_id));
+  g_clear_object (&context);
+
+  /* A new start finds the edited brand as it was left. */
+  context = tm_context_new (db_path, NULL);
+  window = show_window_and_wait (context);
+  brand = find_stored_brand (context, &stored, id);
+  g_assert_cmpstr (brand->name, ==, "测试品牌");
+  g_assert_cmpuint (brand->blacklist->len, ==, 1);
+  g_assert_true (list_box_has_row_titled (get_child (window, "brands_list"), "测试品牌"));
+  destroy_window (window);
+}
+
+
+/* An edit made while the store is busy (here: a reload; a sync's apply
+ * is the same path) shows at once, is written when the store is free,
+ * and the reloaded catalog does not put the old version back. */
+static void
+test_brands_edit_during_reload_is_kept (void)
+{
+  g_autofree char *data_dir = make_scratch_subdir ("brands-reload-data");
+  g_autofree char *db_path = g_build_filename (data_dir, "trustmatch.db", NULL);
+  g_autoptr(TmContext) context = tm_context_new (db_path, NULL);
+  g_autoptr(GPtrArray) stored = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TmBrand) edited = NULL;
+  TmWindow *window = show_window_and_wait (context);
+  TmBrandObject *item;
+  gboolean deferred = FALSE;
+
+  item = g_list_model_get_item (tm_context_get_brands (context), 0);
+  g_object_unref (item);   /* the list keeps it */
+  edited = tm_brand_copy (tm_brand_object_get_brand (item));
+  g_free (edited->name);
+  edited->name = g_strdup ("重载时改的名字");
+
+  tm_context_load_async (context, NULL, NULL, NULL);
+  g_assert_cmpint (tm_context_get_state (context), ==, TM_CONTEXT_STATE_LOADING);
+  g_assert_true (tm_context_save_brand (context, edited, &deferred, &error) == item);
+  g_assert_no_error (error);
+  g_assert_true (deferred);
+  g_assert_cmpstr (tm_brand_object_get_brand (item)->name, ==, "重载时改的名字");
+
+  wait_for_load (context);
+  g_assert_cmpstr (find_stored_brand (context, &stored, edited->id)->name, ==, "重载时改的名字");
+  /* The same item, still with the edit. */
+  g_assert_true (tm_context_find_brand (context, edited->id) == item);
+  g_assert_cmpstr (tm_brand_object_get_brand (item)->name, ==, "重载时改的名字");
+  destroy_window (window);
+}
+
 /* Every shortcut the shortcuts window lists names an action a window
  * has: a misspelt name shows a row without keys and does nothing. */
 static void
@@ -679,6 +922,8 @@ main (int   argc,
   g_test_add_func ("/gui/format/numbers", test_format_numbers);
   g_test_add_func ("/gui/directory/search-and-filter", test_directory_search_and_filter);
   g_test_add_func ("/gui/shortcuts/name-window-actions", test_shortcuts_name_window_actions);
+  g_test_add_func ("/gui/brands/create-edit-delete", test_brands_create_edit_delete);
+  g_test_add_func ("/gui/brands/edit-during-reload-is-kept", test_brands_edit_during_reload_is_kept);
 
   ret = g_test_run ();
 

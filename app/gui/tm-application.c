@@ -96,6 +96,7 @@ tm_application_startup (GApplication *application)
     { "win.show-brands", { "<Alt>1", NULL } },
     { "win.show-streamers", { "<Alt>2", NULL } },
     { "win.search", { "<Control>f", NULL } },
+    { "win.new-brand", { "<Control>n", NULL } },
   };
 
   G_APPLICATION_CLASS (tm_application_parent_class)->startup (application);

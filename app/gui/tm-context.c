@@ -6,6 +6,7 @@
 #include <glib/gi18n.h>
 
 #include "tm-context.h"
+#include "tm-json.h"
 #include "tm-sync-manager.h"
 
 struct _TmContext
@@ -25,7 +26,25 @@ struct _TmContext
   GCancellable   *cancellable;
 
   TmSyncManager  *sync_manager;   /* created when first asked for */
+
+  GListStore     *brands;         /* TmBrandObject */
+  /* Brand edits not yet in the store (id → TmBrand): the store was busy
+   * with a sync or a reload.  Written when it is free again. */
+  GHashTable     *pending_saves;
+  /* Items removed with tm_context_remove_brand, not yet deleted from the
+   * store (id → TmBrandObject). */
+  GHashTable     *pending_deletes;
+  /* Ids saved since the running load began: its catalog may predate
+   * them, so the items keep the edited version. */
+  GHashTable     *saved_during_load;
 };
+
+enum {
+  SIGNAL_BRAND_SAVE_FAILED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
 
 G_DEFINE_FINAL_TYPE (TmContext, tm_context, G_TYPE_OBJECT)
 
@@ -153,6 +172,277 @@ tm_context_load_worker (GTask        *task,
   g_task_return_boolean (task, TRUE);
 }
 
+/*
+ * Brands
+ */
+
+static guint
+find_brand_position (TmContext  *self,
+                     const char *id,
+                     gboolean   *found)
+{
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->brands));
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(TmBrandObject) item = g_list_model_get_item (G_LIST_MODEL (self->brands), i);
+
+      if (g_str_equal (tm_brand_object_get_id (item), id))
+        {
+          *found = TRUE;
+          return i;
+        }
+    }
+  *found = FALSE;
+  return n;
+}
+
+/* The catalog's brands, keeping the items of ids that stay (a view's
+ * selection survives a sync) and the user's edits the catalog may not
+ * have yet. */
+static void
+tm_context_refill_brands (TmContext *self)
+{
+  g_autoptr(GHashTable) old = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, g_object_unref);
+  g_autoptr(GPtrArray) items = g_ptr_array_new_with_free_func (g_object_unref);
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->brands));
+
+  for (guint i = 0; i < n; i++)
+    {
+      TmBrandObject *item = g_list_model_get_item (G_LIST_MODEL (self->brands), i);
+
+      g_hash_table_insert (old, (gpointer) tm_brand_object_get_id (item), item);
+    }
+
+  for (guint i = 0; i < self->catalog->n_brands; i++)
+    {
+      const TmBrand *brand = self->catalog->brands[i];
+      TmBrandObject *item;
+
+      if (g_hash_table_contains (self->pending_deletes, brand->id))
+        continue;
+      item = g_hash_table_lookup (old, brand->id);
+      if (item == NULL)
+        {
+          g_ptr_array_add (items, tm_brand_object_new (tm_brand_copy (brand)));
+          continue;
+        }
+      g_ptr_array_add (items, g_object_ref (item));
+      if (!g_hash_table_contains (self->saved_during_load, brand->id)
+          && !g_hash_table_contains (self->pending_saves, brand->id))
+        {
+          g_autofree char *now = tm_brand_digest (brand);
+          g_autofree char *was = tm_brand_digest (tm_brand_object_get_brand (item));
+
+          if (!g_str_equal (now, was))
+            tm_brand_object_set_brand (item, tm_brand_copy (brand));
+        }
+      g_hash_table_remove (old, brand->id);
+    }
+
+  /* Saved by the user but not in this catalog yet: keep them. */
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(TmBrandObject) item = g_list_model_get_item (G_LIST_MODEL (self->brands), i);
+      const char *id = tm_brand_object_get_id (item);
+
+      if (g_hash_table_contains (old, id)
+          && (g_hash_table_contains (self->saved_during_load, id)
+              || g_hash_table_contains (self->pending_saves, id)))
+        g_ptr_array_add (items, g_object_ref (item));
+    }
+
+  g_hash_table_remove_all (self->saved_during_load);
+  g_list_store_splice (self->brands, 0, n, items->pdata, items->len);
+}
+
+static gboolean
+tm_context_store_is_free (TmContext *self)
+{
+  return self->state == TM_CONTEXT_STATE_READY
+         && self->store != NULL
+         && (self->sync_manager == NULL || !tm_sync_manager_get_running (self->sync_manager));
+}
+
+/* Writes the edits that waited for the store. */
+static void
+tm_context_flush_saves (TmContext *self)
+{
+  g_autoptr(GList) ids = NULL;
+
+  if (!tm_context_store_is_free (self))
+    return;
+
+  ids = g_hash_table_get_keys (self->pending_saves);
+  for (GList *l = ids; l != NULL; l = l->next)
+    {
+      g_autofree char *id = g_strdup (l->data);
+      g_autoptr(GError) error = NULL;
+      const TmBrand *brand = g_hash_table_lookup (self->pending_saves, id);
+
+      if (!tm_store_put_brand (self->store, brand, &error))
+        {
+          /* Kept: the item still shows the edit, and the next save or
+           * the next flush tries again. */
+          g_warning ("Could not save the brand “%s”: %s", id, error->message);
+          g_signal_emit (self, signals[SIGNAL_BRAND_SAVE_FAILED], 0, id, error);
+          continue;
+        }
+      g_hash_table_remove (self->pending_saves, id);
+    }
+}
+
+static void
+on_sync_running_cb (TmContext *self)
+{
+  tm_context_flush_saves (self);
+}
+
+GListModel *
+tm_context_get_brands (TmContext *self)
+{
+  g_return_val_if_fail (TM_IS_CONTEXT (self), NULL);
+
+  return G_LIST_MODEL (self->brands);
+}
+
+TmBrandObject *
+tm_context_find_brand (TmContext  *self,
+                       const char *id)
+{
+  g_autoptr(TmBrandObject) item = NULL;
+  gboolean found;
+  guint position;
+
+  g_return_val_if_fail (TM_IS_CONTEXT (self), NULL);
+  g_return_val_if_fail (id != NULL, NULL);
+
+  position = find_brand_position (self, id, &found);
+  if (!found)
+    return NULL;
+  item = g_list_model_get_item (G_LIST_MODEL (self->brands), position);
+  return item;   /* the list holds a reference */
+}
+
+TmBrandObject *
+tm_context_save_brand (TmContext      *self,
+                       const TmBrand  *brand,
+                       gboolean       *out_deferred,
+                       GError        **error)
+{
+  TmBrandObject *item;
+  gboolean deferred = FALSE;
+
+  g_return_val_if_fail (TM_IS_CONTEXT (self), NULL);
+  g_return_val_if_fail (brand != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  if (!tm_brand_validate (brand, NULL, error))
+    return NULL;
+
+  if (tm_context_store_is_free (self))
+    {
+      if (!tm_store_put_brand (self->store, brand, error))
+        return NULL;
+      g_hash_table_remove (self->pending_saves, brand->id);
+    }
+  else
+    {
+      g_hash_table_replace (self->pending_saves, g_strdup (brand->id), tm_brand_copy (brand));
+      deferred = TRUE;
+    }
+  if (self->state == TM_CONTEXT_STATE_LOADING)
+    g_hash_table_add (self->saved_during_load, g_strdup (brand->id));
+
+  item = tm_context_find_brand (self, brand->id);
+  if (item != NULL)
+    {
+      tm_brand_object_set_brand (item, tm_brand_copy (brand));
+    }
+  else
+    {
+      g_autoptr(TmBrandObject) added = tm_brand_object_new (tm_brand_copy (brand));
+
+      g_list_store_append (self->brands, added);
+      item = added;
+    }
+
+  if (out_deferred != NULL)
+    *out_deferred = deferred;
+  return item;
+}
+
+gboolean
+tm_context_remove_brand (TmContext  *self,
+                         const char *id)
+{
+  g_autoptr(TmBrandObject) item = NULL;
+  gboolean found;
+  guint position;
+
+  g_return_val_if_fail (TM_IS_CONTEXT (self), FALSE);
+  g_return_val_if_fail (id != NULL, FALSE);
+
+  position = find_brand_position (self, id, &found);
+  if (!found)
+    return FALSE;
+  item = g_list_model_get_item (G_LIST_MODEL (self->brands), position);
+  g_hash_table_replace (self->pending_deletes, g_strdup (id), g_object_ref (item));
+  g_list_store_remove (self->brands, position);
+  return TRUE;
+}
+
+gboolean
+tm_context_restore_brand (TmContext  *self,
+                          const char *id)
+{
+  TmBrandObject *item;
+
+  g_return_val_if_fail (TM_IS_CONTEXT (self), FALSE);
+  g_return_val_if_fail (id != NULL, FALSE);
+
+  item = g_hash_table_lookup (self->pending_deletes, id);
+  if (item == NULL)
+    return FALSE;
+  g_list_store_append (self->brands, item);
+  g_hash_table_remove (self->pending_deletes, id);
+  return TRUE;
+}
+
+gboolean
+tm_context_flush_deletes (TmContext  *self,
+                          GError    **error)
+{
+  g_autoptr(GList) ids = NULL;
+
+  g_return_val_if_fail (TM_IS_CONTEXT (self), FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  if (g_hash_table_size (self->pending_deletes) == 0)
+    return TRUE;
+  if (self->store == NULL)
+    return TRUE;   /* kept for the next flush */
+
+  ids = g_hash_table_get_keys (self->pending_deletes);
+  for (GList *l = ids; l != NULL; l = l->next)
+    {
+      g_autofree char *id = g_strdup (l->data);
+      g_autoptr(GError) local_error = NULL;
+
+      g_hash_table_remove (self->pending_saves, id);
+      if (!tm_store_delete_brand (self->store, id, &local_error)
+          && !g_error_matches (local_error, TM_STORE_ERROR, TM_STORE_ERROR_NOT_FOUND))
+        {
+          /* Back in the list: what could not be deleted is still there. */
+          tm_context_restore_brand (self, id);
+          g_propagate_error (error, g_steal_pointer (&local_error));
+          return FALSE;
+        }
+      g_hash_table_remove (self->pending_deletes, id);
+    }
+  return TRUE;
+}
+
 /* Back on the main thread: publish the worker's results, unless a newer
  * load has replaced this one in the meantime. */
 static void
@@ -207,10 +497,12 @@ tm_context_load_worker_cb (GObject      *object,
       g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SEEDED]);
     }
 
+  tm_context_refill_brands (self);
   tm_context_set_state (self, TM_CONTEXT_STATE_READY, NULL);
 
   g_object_thaw_notify (G_OBJECT (self));
 
+  tm_context_flush_saves (self);
   g_task_return_boolean (task, TRUE);
 }
 
@@ -239,8 +531,24 @@ tm_context_dispose (GObject *object)
     g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
 
+  if (self->store != NULL)
+    {
+      g_autoptr(GError) error = NULL;
+
+      /* Quitting ends the undo time of deleted brands. */
+      if (!tm_context_flush_deletes (self, &error))
+        g_warning ("%s", error->message);
+      tm_context_flush_saves (self);
+    }
+
   g_clear_object (&self->store);
   g_clear_pointer (&self->catalog, tm_catalog_unref);
+  if (self->brands != NULL)
+    g_list_store_remove_all (self->brands);
+  g_clear_object (&self->brands);
+  g_clear_pointer (&self->pending_saves, g_hash_table_unref);
+  g_clear_pointer (&self->pending_deletes, g_hash_table_unref);
+  g_clear_pointer (&self->saved_during_load, g_hash_table_unref);
 
   G_OBJECT_CLASS (tm_context_parent_class)->dispose (object);
 }
@@ -362,12 +670,29 @@ tm_context_class_init (TmContextClass *klass)
                           G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  /**
+   * TmContext::brand-save-failed:
+   * @id: the brand's id
+   * @error: why
+   *
+   * An edit that waited for a sync could not be written afterwards.  It
+   * is kept and tried again at the next save or sync.
+   */
+  signals[SIGNAL_BRAND_SAVE_FAILED] =
+    g_signal_new ("brand-save-failed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 2, G_TYPE_STRING, G_TYPE_ERROR);
 }
 
 static void
 tm_context_init (TmContext *self)
 {
   self->state = TM_CONTEXT_STATE_IDLE;
+  self->brands = g_list_store_new (TM_TYPE_BRAND_OBJECT);
+  self->pending_saves = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                               (GDestroyNotify) tm_brand_free);
+  self->pending_deletes = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
+  self->saved_during_load = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
 }
 
 TmContext *
@@ -512,6 +837,10 @@ tm_context_get_sync_manager (TmContext *self)
   g_return_val_if_fail (TM_IS_CONTEXT (self), NULL);
 
   if (self->sync_manager == NULL)
-    self->sync_manager = tm_sync_manager_new (self);
+    {
+      self->sync_manager = tm_sync_manager_new (self);
+      g_signal_connect_object (self->sync_manager, "notify::running",
+                               G_CALLBACK (on_sync_running_cb), self, G_CONNECT_SWAPPED);
+    }
   return self->sync_manager;
 }

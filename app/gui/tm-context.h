@@ -10,6 +10,7 @@
 
 #include <gio/gio.h>
 
+#include "tm-brand-object.h"
 #include "tm-catalog.h"
 #include "tm-store.h"
 
@@ -51,6 +52,36 @@ void            tm_context_load_async      (TmContext           *self,
                                             gpointer             user_data);
 gboolean        tm_context_load_finish     (TmContext           *self,
                                             GAsyncResult        *result,
+                                            GError             **error);
+
+/* The brands, as TmBrandObject items: the catalog's, plus the user's
+ * edits since it was loaded.  Kept across reloads: an object keeps its
+ * identity while its id exists, so views keep their selection. */
+GListModel     *tm_context_get_brands      (TmContext           *self);
+TmBrandObject  *tm_context_find_brand      (TmContext           *self,
+                                            const char          *id);
+
+/* Saves @brand (checked with tm_brand_validate first) to the store and
+ * updates or adds its item.  While a sync is writing, the store is busy:
+ * the item is updated at once and the write waits for the sync's end
+ * (@out_deferred TRUE); a failure then is reported by ::brand-save-failed.
+ * Returns the item (transfer none), or NULL and @error when nothing was
+ * saved and the item is unchanged. */
+TmBrandObject  *tm_context_save_brand      (TmContext           *self,
+                                            const TmBrand       *brand,
+                                            gboolean            *out_deferred,
+                                            GError             **error);
+
+/* Deleting in two steps, for an undo toast: remove_brand takes the item
+ * out of the list at once; the store forgets it at flush_deletes (when
+ * the toast goes away, and at the latest when the app quits);
+ * restore_brand puts it back.  Until the flush nothing is lost, even if
+ * the app is killed. */
+gboolean        tm_context_remove_brand    (TmContext           *self,
+                                            const char          *id);
+gboolean        tm_context_restore_brand   (TmContext           *self,
+                                            const char          *id);
+gboolean        tm_context_flush_deletes   (TmContext           *self,
                                             GError             **error);
 
 /* The application's feed syncs (tm-sync-manager.h), owned by the context. */

@@ -8,6 +8,7 @@
 #include <glib/gi18n.h>
 
 #include "tm-application.h"
+#include "tm-brand-editor.h"
 #include "tm-feed-settings.h"
 #include "tm-gui-utils.h"
 #include "tm-streamer-directory.h"
@@ -28,7 +29,13 @@ struct _TmWindow
   GtkSpinner           *spinner;
   AdwStatusPage        *error_page;
   AdwViewStack         *view_stack;
+  AdwLeaflet           *brands_leaflet;
   GtkListBox           *brands_list;
+  GtkLabel             *brands_count_label;
+  GtkWidget            *brand_content;
+  GtkStack             *brand_stack;
+  AdwStatusPage        *no_brand_page;
+  TmBrandEditor        *brand_editor;
   TmStreamerDirectory  *directory;
   GtkLabel             *status_label;
   AdwToastOverlay      *toast_overlay;
@@ -39,6 +46,8 @@ struct _TmWindow
   GtkLabel             *error_label;
   GtkImage             *offline_icon;
   GtkLabel             *sync_status_label;
+
+  TmBrandObject        *edited_brand;   /* shown in the editor */
 
   gboolean              first_frame_logged;
   guint                 logged_streamers;
@@ -96,87 +105,192 @@ format_brand_constraints (const TmBrand *brand)
   return g_strjoinv (" · ", (char **) parts->pdata);
 }
 
-static GtkWidget *
-create_brand_row (const TmBrand *brand)
+static void
+update_brand_row (GtkWidget     *row,
+                  const TmBrand *brand)
 {
   g_autofree char *subtitle = NULL;
-  g_autofree char *tags = NULL;
-  g_autofree char *constraints = NULL;
-  GtkWidget *row;
-  GtkWidget *avatar;
-  GtkWidget *box;
-  GtkWidget *label;
-  guint n_tags;
+  g_autofree char *constraints = format_brand_constraints (brand);
 
-  row = adw_action_row_new ();
-  /* Names come from data files: never markup. */
-  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+  /* Names come from data files and users: never markup. */
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), brand->name);
-
-  if (brand->typical_order_price_fen >= 0)
-    {
-      g_autofree char *price = tm_format_fen (brand->typical_order_price_fen, FALSE);
-
-      /* Translators: a brand's category, price tier and typical order
-       * price, e.g. "Beauty · Premium · typical order ¥129.00". */
-      subtitle = g_strdup_printf (_("%s · %s · typical order %s"),
-                                  tm_category_label (brand->category),
-                                  tm_price_tier_label (brand->price_tier),
-                                  price);
-    }
-  else
-    {
-      subtitle = g_strdup_printf ("%s · %s",
-                                  tm_category_label (brand->category),
-                                  tm_price_tier_label (brand->price_tier));
-    }
+  /* Translators: a brand's category and price tier, e.g. "Beauty · Premium". */
+  subtitle = g_strdup_printf (_("%s · %s"), tm_category_label (brand->category),
+                              tm_price_tier_label (brand->price_tier));
   adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
+  /* The constraints in force, without opening the brand. */
+  gtk_widget_set_tooltip_text (row, constraints);
+  adw_avatar_set_text (g_object_get_data (G_OBJECT (row), "avatar"), brand->name);
+}
 
-  avatar = adw_avatar_new (40, brand->name, TRUE);
+static void
+on_brand_object_changed_cb (TmBrandObject *item,
+                            GParamSpec    *pspec,
+                            GtkWidget     *row)
+{
+  update_brand_row (row, tm_brand_object_get_brand (item));
+}
+
+static GtkWidget *
+create_brand_row (gpointer item,
+                  gpointer user_data)
+{
+  TmBrandObject *brand = item;
+  GtkWidget *row = adw_action_row_new ();
+  GtkWidget *avatar = adw_avatar_new (32, NULL, TRUE);
+
+  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
   adw_action_row_add_prefix (ADW_ACTION_ROW (row), avatar);
-
-  n_tags = brand->style_tags != NULL ? brand->style_tags->len : 0;
-  tags = g_strdup_printf (ngettext ("%u style tag", "%u style tags", n_tags), n_tags);
-  constraints = format_brand_constraints (brand);
-
-  box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 2);
-  gtk_widget_set_valign (box, GTK_ALIGN_CENTER);
-
-  label = gtk_label_new (tags);
-  gtk_label_set_xalign (GTK_LABEL (label), 1);
-  gtk_box_append (GTK_BOX (box), label);
-
-  label = gtk_label_new (constraints);
-  gtk_label_set_xalign (GTK_LABEL (label), 1);
-  /* Narrow windows cut the summary short; the tooltip has all of it. */
-  gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
-  gtk_widget_set_tooltip_text (label, constraints);
-  gtk_widget_add_css_class (label, "dim-label");
-  gtk_widget_add_css_class (label, "brand-constraints");
-  gtk_box_append (GTK_BOX (box), label);
-
-  adw_action_row_add_suffix (ADW_ACTION_ROW (row), box);
-
+  g_object_set_data (G_OBJECT (row), "avatar", avatar);
+  g_object_set_data_full (G_OBJECT (row), "brand", g_object_ref (brand), g_object_unref);
+  update_brand_row (row, tm_brand_object_get_brand (brand));
+  g_signal_connect_object (brand, "notify::brand", G_CALLBACK (on_brand_object_changed_cb), row, 0);
   return row;
 }
 
 static void
-tm_window_clear_brands (TmWindow *self)
+tm_window_update_brands_count (TmWindow *self)
 {
-  GtkWidget *child;
+  guint n = g_list_model_get_n_items (tm_context_get_brands (self->context));
+  g_autofree char *text = NULL;
 
-  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->brands_list))) != NULL)
-    gtk_list_box_remove (self->brands_list, child);
+  /* Translators: the heading of the brand list. */
+  text = g_strdup_printf (ngettext ("%u Brand", "%u Brands", n), n);
+  gtk_label_set_text (self->brands_count_label, text);
+  if (n == 0)
+    {
+      adw_status_page_set_title (self->no_brand_page, _("No Brands Yet"));
+      adw_status_page_set_description (self->no_brand_page,
+                                       _("Create a brand profile to rank streamers for it."));
+    }
+  else
+    {
+      adw_status_page_set_title (self->no_brand_page, _("No Brand Selected"));
+      adw_status_page_set_description (self->no_brand_page,
+                                       _("Pick a brand on the left, or create one for a new client."));
+    }
 }
 
 static void
-tm_window_fill_brands (TmWindow  *self,
-                       TmCatalog *catalog)
+tm_window_show_brand (TmWindow      *self,
+                      TmBrandObject *item)
 {
-  tm_window_clear_brands (self);
+  g_set_object (&self->edited_brand, item);
+  if (item == NULL)
+    {
+      tm_brand_editor_set_brand (self->brand_editor, NULL);
+      gtk_stack_set_visible_child_name (self->brand_stack, "none");
+      return;
+    }
+  tm_brand_editor_set_brand (self->brand_editor, tm_brand_object_get_brand (item));
+  gtk_stack_set_visible_child_name (self->brand_stack, "editor");
+}
 
-  for (guint i = 0; i < catalog->n_brands; i++)
-    gtk_list_box_append (self->brands_list, create_brand_row (catalog->brands[i]));
+static void
+tm_window_select_brand (TmWindow   *self,
+                        const char *id)
+{
+  GtkListBoxRow *row;
+
+  for (guint i = 0; (row = gtk_list_box_get_row_at_index (self->brands_list, i)) != NULL; i++)
+    {
+      TmBrandObject *item = g_object_get_data (G_OBJECT (row), "brand");
+
+      if (g_str_equal (tm_brand_object_get_id (item), id))
+        {
+          gtk_list_box_select_row (self->brands_list, row);
+          return;
+        }
+    }
+}
+
+static void
+on_brand_row_selected_cb (GtkListBox    *list,
+                          GtkListBoxRow *row,
+                          TmWindow      *self)
+{
+  TmBrandObject *item = row != NULL ? g_object_get_data (G_OBJECT (row), "brand") : NULL;
+
+  if (item == self->edited_brand)
+    return;
+  tm_window_show_brand (self, item);
+  if (item != NULL)
+    adw_leaflet_set_visible_child (self->brands_leaflet, self->brand_content);
+}
+
+static void
+on_brands_changed_cb (GListModel *model,
+                      guint       position,
+                      guint       removed,
+                      guint       added,
+                      TmWindow   *self)
+{
+  tm_window_update_brands_count (self);
+  /* The brand being edited was deleted, or a sync removed it. */
+  if (self->edited_brand != NULL
+      && tm_context_find_brand (self->context, tm_brand_object_get_id (self->edited_brand)) == NULL)
+    tm_window_show_brand (self, NULL);
+}
+
+static void
+on_brand_edited_cb (TmBrandEditor *editor,
+                    const TmBrand *brand,
+                    TmWindow      *self)
+{
+  g_autoptr(GError) error = NULL;
+  gboolean deferred = FALSE;
+
+  if (tm_context_save_brand (self->context, brand, &deferred, &error) == NULL)
+    {
+      g_autofree char *text = NULL;
+
+      /* Translators: %s says why, e.g. "database is locked". */
+      text = g_strdup_printf (_("Not saved: %s. Your changes stay in this form; "
+                                "the next change tries again."), error->message);
+      tm_brand_editor_set_save_status (editor, text, TRUE);
+      return;
+    }
+  tm_brand_editor_set_save_status (editor,
+                                   deferred ? _("Saved here; written to the database when the sync ends")
+                                            : _("All changes saved"),
+                                   FALSE);
+}
+
+static void
+on_brand_save_failed_cb (TmContext    *context,
+                         const char   *id,
+                         const GError *error,
+                         TmWindow     *self)
+{
+  TmBrandObject *item = tm_context_find_brand (context, id);
+  g_autofree char *text = NULL;
+
+  /* Translators: the first %s is a brand's name, the second says why. */
+  text = g_strdup_printf (_("Could not save “%s”: %s. It is kept and saved again at your next change."),
+                          item != NULL ? tm_brand_object_get_brand (item)->name : id,
+                          error->message);
+  adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (text));
+}
+
+static void
+tm_window_flush_deletes (TmWindow *self)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!tm_context_flush_deletes (self->context, &error))
+    {
+      g_autofree char *text = g_strdup_printf (_("Could not delete the brand: %s. It is back in the list."),
+                                               error->message);
+
+      adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (text));
+    }
+}
+
+static void
+on_delete_toast_dismissed_cb (AdwToast *toast,
+                              TmWindow *self)
+{
+  tm_window_flush_deletes (self);
 }
 
 
@@ -280,7 +394,7 @@ tm_window_update_state (TmWindow *self)
     case TM_CONTEXT_STATE_LOADING:
       /* Let go of the old catalog while the new one loads. */
       tm_streamer_directory_set_catalog (self->directory, NULL);
-      tm_window_clear_brands (self);
+      tm_brand_editor_set_catalog (self->brand_editor, NULL);
       tm_window_set_page (self, "loading");
       break;
 
@@ -305,7 +419,7 @@ tm_window_update_state (TmWindow *self)
           break;
         }
 
-      tm_window_fill_brands (self, catalog);
+      tm_brand_editor_set_catalog (self->brand_editor, catalog);
       tm_streamer_directory_set_catalog (self->directory, catalog);
       tm_window_log_first_frame (self, catalog);
       tm_window_update_status_line (self, catalog);
@@ -500,7 +614,112 @@ dismiss_sync_error_action (GSimpleAction *action,
   gtk_revealer_set_reveal_child (self->error_revealer, FALSE);
 }
 
+static void
+new_brand_action (GSimpleAction *action,
+                  GVariant      *param,
+                  gpointer       user_data)
+{
+  TmWindow *self = user_data;
+  g_autoptr(TmBrand) brand = tm_brand_new_local (_("New Brand"));
+  g_autoptr(GError) error = NULL;
+
+  if (tm_context_save_brand (self->context, brand, NULL, &error) == NULL)
+    {
+      g_autofree char *text = g_strdup_printf (_("Could not create a brand: %s"), error->message);
+
+      adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (text));
+      return;
+    }
+  adw_view_stack_set_visible_child_name (self->view_stack, "brands");
+  tm_window_select_brand (self, brand->id);
+  tm_brand_editor_focus_name (self->brand_editor);
+}
+
+static void
+duplicate_brand_action (GSimpleAction *action,
+                        GVariant      *param,
+                        gpointer       user_data)
+{
+  TmWindow *self = user_data;
+  g_autoptr(TmBrand) copy = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *name = NULL;
+  const TmBrand *brand;
+
+  if (self->edited_brand == NULL)
+    return;
+  /* The form's version: what the user sees, even if not yet valid. */
+  brand = tm_brand_object_get_brand (self->edited_brand);
+  /* Translators: the name of a duplicated brand, e.g. "花西子 (Copy)". */
+  name = g_strdup_printf (_("%s (Copy)"), brand->name);
+  copy = tm_brand_duplicate (brand, name);
+  if (tm_context_save_brand (self->context, copy, NULL, &error) == NULL)
+    {
+      g_autofree char *text = g_strdup_printf (_("Could not duplicate the brand: %s"), error->message);
+
+      adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (text));
+      return;
+    }
+  tm_window_select_brand (self, copy->id);
+}
+
+static void
+delete_brand_action (GSimpleAction *action,
+                     GVariant      *param,
+                     gpointer       user_data)
+{
+  TmWindow *self = user_data;
+  g_autofree char *id = NULL;
+  g_autofree char *title = NULL;
+  AdwToast *toast;
+
+  if (self->edited_brand == NULL)
+    return;
+  id = g_strdup (tm_brand_object_get_id (self->edited_brand));
+  /* Translators: %s is a brand's name. */
+  title = g_strdup_printf (_("“%s” deleted"), tm_brand_object_get_brand (self->edited_brand)->name);
+  tm_context_remove_brand (self->context, id);
+
+  toast = adw_toast_new (title);
+  adw_toast_set_button_label (toast, _("_Undo"));
+  adw_toast_set_action_name (toast, "win.undo-delete-brand");
+  adw_toast_set_action_target_value (toast, g_variant_new_string (id));
+  adw_toast_set_priority (toast, ADW_TOAST_PRIORITY_HIGH);
+  g_signal_connect_object (toast, "dismissed", G_CALLBACK (on_delete_toast_dismissed_cb), self, 0);
+  adw_toast_overlay_add_toast (self->toast_overlay, toast);
+}
+
+static void
+undo_delete_brand_action (GSimpleAction *action,
+                          GVariant      *param,
+                          gpointer       user_data)
+{
+  TmWindow *self = user_data;
+  const char *id = g_variant_get_string (param, NULL);
+
+  if (tm_context_restore_brand (self->context, id))
+    {
+      adw_view_stack_set_visible_child_name (self->view_stack, "brands");
+      tm_window_select_brand (self, id);
+    }
+}
+
+static void
+brands_back_action (GSimpleAction *action,
+                    GVariant      *param,
+                    gpointer       user_data)
+{
+  TmWindow *self = user_data;
+
+  adw_leaflet_navigate (self->brands_leaflet, ADW_NAVIGATION_DIRECTION_BACK);
+}
+
 static const GActionEntry window_actions[] = {
+  { "new-brand", new_brand_action },
+  { "duplicate-brand", duplicate_brand_action },
+  { "delete-brand", delete_brand_action },
+  { "undo-delete-brand", undo_delete_brand_action, "s" },
+  { "brands-back", brands_back_action },
   { "sync", sync_action },
   { "cancel-sync", cancel_sync_action },
   { "feed-settings", feed_settings_action },
@@ -530,6 +749,9 @@ tm_window_close_request (GtkWindow *window)
   g_settings_set_int (self->settings, "window-height", height);
   g_settings_set_boolean (self->settings, "window-maximized", gtk_window_is_maximized (window));
 
+  /* Closing ends the undo time of the brands deleted from this window. */
+  tm_window_flush_deletes (self);
+
   return GTK_WINDOW_CLASS (tm_window_parent_class)->close_request (window);
 }
 
@@ -547,6 +769,14 @@ tm_window_constructed (GObject *object)
                            G_CALLBACK (on_context_state_changed_cb),
                            self,
                            0);
+
+  gtk_list_box_bind_model (self->brands_list, tm_context_get_brands (self->context),
+                           create_brand_row, self, NULL);
+  g_signal_connect_object (tm_context_get_brands (self->context), "items-changed",
+                           G_CALLBACK (on_brands_changed_cb), self, 0);
+  g_signal_connect_object (self->context, "brand-save-failed",
+                           G_CALLBACK (on_brand_save_failed_cb), self, 0);
+  tm_window_update_brands_count (self);
 
   /* The application's one sync manager; its feed URL is a setting. */
   self->sync = g_object_ref (tm_context_get_sync_manager (self->context));
@@ -584,6 +814,7 @@ tm_window_dispose (GObject *object)
 
   /* The settings binding stays: it belongs to the shared manager. */
   g_clear_object (&self->sync);
+  g_clear_object (&self->edited_brand);
 
   G_OBJECT_CLASS (tm_window_parent_class)->dispose (object);
 }
@@ -660,13 +891,20 @@ tm_window_class_init (TmWindowClass *klass)
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   g_type_ensure (TM_TYPE_STREAMER_DIRECTORY);
+  g_type_ensure (TM_TYPE_BRAND_EDITOR);
   gtk_widget_class_set_template_from_resource (widget_class, "/org/example/TrustMatch/tm-window.ui");
   gtk_widget_class_bind_template_child (widget_class, TmWindow, switcher_title);
   gtk_widget_class_bind_template_child (widget_class, TmWindow, state_stack);
   gtk_widget_class_bind_template_child (widget_class, TmWindow, spinner);
   gtk_widget_class_bind_template_child (widget_class, TmWindow, error_page);
   gtk_widget_class_bind_template_child (widget_class, TmWindow, view_stack);
+  gtk_widget_class_bind_template_child (widget_class, TmWindow, brands_leaflet);
   gtk_widget_class_bind_template_child (widget_class, TmWindow, brands_list);
+  gtk_widget_class_bind_template_child (widget_class, TmWindow, brands_count_label);
+  gtk_widget_class_bind_template_child (widget_class, TmWindow, brand_content);
+  gtk_widget_class_bind_template_child (widget_class, TmWindow, brand_stack);
+  gtk_widget_class_bind_template_child (widget_class, TmWindow, no_brand_page);
+  gtk_widget_class_bind_template_child (widget_class, TmWindow, brand_editor);
   gtk_widget_class_bind_template_child (widget_class, TmWindow, directory);
   gtk_widget_class_bind_template_child (widget_class, TmWindow, status_label);
   gtk_widget_class_bind_template_child (widget_class, TmWindow, toast_overlay);
@@ -697,6 +935,9 @@ tm_window_init (TmWindow *self)
   gtk_window_set_default_size (GTK_WINDOW (self), width, height);
   if (g_settings_get_boolean (self->settings, "window-maximized"))
     gtk_window_maximize (GTK_WINDOW (self));
+
+  g_signal_connect (self->brands_list, "row-selected", G_CALLBACK (on_brand_row_selected_cb), self);
+  g_signal_connect (self->brand_editor, "brand-edited", G_CALLBACK (on_brand_edited_cb), self);
 
   tm_window_set_page (self, "loading");
 }
