@@ -786,6 +786,41 @@ test_brands_create_edit_delete (void)
   g_assert_cmpuint (brand->blacklist->len, ==, 1);
   g_assert_cmpstr (g_ptr_array_index (brand->blacklist, 0), ==, blacklisted);
 
+  /* The picker: a search over the directory, Enter takes the first. */
+  {
+    g_autoptr(GPtrArray) buttons = g_ptr_array_new ();
+    GListModel *toplevels;   /* transfer none */
+    const TmCatalogStreamer *wanted = &catalog->streamers[catalog->n_streamers - 1];
+    GtkWidget *picker = NULL;
+    GtkWidget *entry;
+
+    collect_descendants (template_child (editor, TM_TYPE_BRAND_EDITOR, "blacklist_row"),
+                         GTK_TYPE_BUTTON, buttons);
+    for (guint i = 0; i < buttons->len; i++)
+      if (g_strcmp0 (gtk_widget_get_tooltip_text (g_ptr_array_index (buttons, i)), "Add to Blacklist") == 0)
+        g_signal_emit_by_name (g_ptr_array_index (buttons, i), "clicked");
+    toplevels = gtk_window_get_toplevels ();
+    for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+      {
+        g_autoptr(GtkWindow) toplevel = g_list_model_get_item (toplevels, i);
+
+        if (g_strcmp0 (gtk_window_get_title (toplevel), "Add to Blacklist") == 0)
+          picker = GTK_WIDGET (toplevel);
+      }
+    g_assert_nonnull (picker);
+    g_clear_pointer (&buttons, g_ptr_array_unref);
+    buttons = g_ptr_array_new ();
+    collect_descendants (picker, GTK_TYPE_SEARCH_ENTRY, buttons);
+    entry = g_ptr_array_index (buttons, 0);
+    gtk_editable_set_text (GTK_EDITABLE (entry), wanted->id);
+    g_signal_emit_by_name (entry, "activate");
+    while (g_main_context_iteration (NULL, FALSE))
+      ;
+    brand = find_stored_brand (context, &stored, id);
+    g_assert_cmpuint (brand->blacklist->len, ==, 2);
+    g_assert_cmpstr (g_ptr_array_index (brand->blacklist, 1), ==, wanted->id);
+  }
+
   /* Duplicate: a second brand with everything but the id and name. */
   activate_window_action (window, "duplicate-brand", NULL);
   g_assert_cmpuint (count_stored_brands (context), ==, n_brands + 2);
@@ -822,7 +857,7 @@ test_brands_create_edit_delete (void)
   window = show_window_and_wait (context);
   brand = find_stored_brand (context, &stored, id);
   g_assert_cmpstr (brand->name, ==, "测试品牌");
-  g_assert_cmpuint (brand->blacklist->len, ==, 1);
+  g_assert_cmpuint (brand->blacklist->len, ==, 2);
   g_assert_true (list_box_has_row_titled (get_child (window, "brands_list"), "测试品牌"));
   destroy_window (window);
 }

@@ -612,8 +612,11 @@ static void
 on_picker_search_activate_cb (GtkSearchEntry *entry,
                               Picker         *picker)
 {
-  GtkListBoxRow *first = gtk_list_box_get_row_at_index (picker->list, 0);
+  GtkListBoxRow *first;
 
+  /* Enter right after typing: the delayed search has not run yet. */
+  picker_refill (picker, gtk_editable_get_text (GTK_EDITABLE (entry)));
+  first = gtk_list_box_get_row_at_index (picker->list, 0);
   if (first != NULL)
     on_picker_row_activated_cb (picker->list, first, picker);
 }
