@@ -561,6 +561,16 @@ picker_free (Picker *picker)
   g_free (picker);
 }
 
+static gboolean
+blacklist_has (TmBrandEditor *self,
+               const char    *id)
+{
+  for (guint i = 0; i < self->brand->blacklist->len; i++)
+    if (g_str_equal (g_ptr_array_index (self->brand->blacklist, i), id))
+      return TRUE;
+  return FALSE;
+}
+
 static void
 picker_refill (Picker     *picker,
                const char *search)
@@ -583,8 +593,19 @@ picker_refill (Picker     *picker,
 
       adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
       adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), s->name);
-      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), s->id);
-      gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), TRUE);
+      if (blacklist_has (picker->editor, s->id))
+        {
+          /* Translators: a streamer's id in the blacklist picker. */
+          g_autofree char *subtitle = g_strdup_printf (_("%s · already on the blacklist"), s->id);
+
+          adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
+          gtk_widget_set_sensitive (row, FALSE);
+        }
+      else
+        {
+          adw_action_row_set_subtitle (ADW_ACTION_ROW (row), s->id);
+          gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), TRUE);
+        }
       g_object_set_data_full (G_OBJECT (row), "streamer-id", g_strdup (s->id), g_free);
       gtk_list_box_append (picker->list, row);
     }
@@ -617,7 +638,7 @@ on_picker_search_activate_cb (GtkSearchEntry *entry,
   /* Enter right after typing: the delayed search has not run yet. */
   picker_refill (picker, gtk_editable_get_text (GTK_EDITABLE (entry)));
   first = gtk_list_box_get_row_at_index (picker->list, 0);
-  if (first != NULL)
+  if (first != NULL && gtk_list_box_row_get_activatable (first))
     on_picker_row_activated_cb (picker->list, first, picker);
 }
 
@@ -703,6 +724,17 @@ streamer_name (TmBrandEditor *self,
   return index >= 0 ? self->catalog->streamers[index].name : id;
 }
 
+/* The "add" row stays last, under the entries. */
+static void
+move_to_end (AdwExpanderRow *expander,
+             GtkWidget      *row)
+{
+  g_object_ref (row);
+  adw_expander_row_remove (expander, row);
+  adw_expander_row_add_row (expander, row);
+  g_object_unref (row);
+}
+
 static void
 fill_lists (TmBrandEditor *self)
 {
@@ -723,6 +755,7 @@ fill_lists (TmBrandEditor *self)
       adw_expander_row_add_row (self->blacklist_row, row);
       g_ptr_array_add (self->blacklist_rows, row);
     }
+  move_to_end (self->blacklist_row, self->add_blacklist_row);
   blacklist_summary = format_list_summary (self->brand->blacklist, _("Nobody"));
   adw_expander_row_set_subtitle (self->blacklist_row, blacklist_summary);
   gtk_widget_set_sensitive (self->add_blacklist_row, self->catalog != NULL);
@@ -739,6 +772,7 @@ fill_lists (TmBrandEditor *self)
       adw_expander_row_add_row (self->competitors_row, row);
       g_ptr_array_add (self->competitor_rows, row);
     }
+  move_to_end (self->competitors_row, self->add_competitor_row);
   competitors_summary = format_list_summary (self->brand->competitor_brands, _("None"));
   adw_expander_row_set_subtitle (self->competitors_row, competitors_summary);
 
