@@ -10,6 +10,7 @@
 #include "tm-application.h"
 #include "tm-feed-settings.h"
 #include "tm-gui-utils.h"
+#include "tm-partnership-review.h"
 #include "tm-streamer-directory.h"
 #include "tm-sync-manager.h"
 #include "tm-window.h"
@@ -30,6 +31,7 @@ struct _TmWindow
   AdwViewStack         *view_stack;
   GtkListBox           *brands_list;
   TmStreamerDirectory  *directory;
+  TmPartnershipReview  *review;
   GtkLabel             *status_label;
   AdwToastOverlay      *toast_overlay;
   GtkRevealer          *sync_revealer;
@@ -230,6 +232,8 @@ tm_window_set_page (TmWindow   *self,
                                data);
   g_simple_action_set_enabled (G_SIMPLE_ACTION (g_action_map_lookup_action (G_ACTION_MAP (self), "search")),
                                data);
+  g_simple_action_set_enabled (G_SIMPLE_ACTION (g_action_map_lookup_action (G_ACTION_MAP (self), "show-review")),
+                               data);
 }
 
 static void
@@ -280,6 +284,7 @@ tm_window_update_state (TmWindow *self)
     case TM_CONTEXT_STATE_LOADING:
       /* Let go of the old catalog while the new one loads. */
       tm_streamer_directory_set_catalog (self->directory, NULL);
+      tm_partnership_review_set_catalog (self->review, NULL);
       tm_window_clear_brands (self);
       tm_window_set_page (self, "loading");
       break;
@@ -307,6 +312,7 @@ tm_window_update_state (TmWindow *self)
 
       tm_window_fill_brands (self, catalog);
       tm_streamer_directory_set_catalog (self->directory, catalog);
+      tm_partnership_review_set_catalog (self->review, catalog);
       tm_window_log_first_frame (self, catalog);
       tm_window_update_status_line (self, catalog);
       tm_window_set_page (self, "data");
@@ -453,6 +459,16 @@ show_streamers_action (GSimpleAction *action,
 }
 
 static void
+show_review_action (GSimpleAction *action,
+                    GVariant      *param,
+                    gpointer       user_data)
+{
+  TmWindow *self = user_data;
+
+  adw_view_stack_set_visible_child_name (self->view_stack, "review");
+}
+
+static void
 feed_settings_action (GSimpleAction *action,
                       GVariant      *param,
                       gpointer       user_data)
@@ -508,6 +524,7 @@ static const GActionEntry window_actions[] = {
   { "reload", reload_action },
   { "show-brands", show_brands_action },
   { "show-streamers", show_streamers_action },
+  { "show-review", show_review_action },
   { "search", search_action },
 };
 
@@ -660,6 +677,7 @@ tm_window_class_init (TmWindowClass *klass)
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   g_type_ensure (TM_TYPE_STREAMER_DIRECTORY);
+  g_type_ensure (TM_TYPE_PARTNERSHIP_REVIEW);
   gtk_widget_class_set_template_from_resource (widget_class, "/org/example/TrustMatch/tm-window.ui");
   gtk_widget_class_bind_template_child (widget_class, TmWindow, switcher_title);
   gtk_widget_class_bind_template_child (widget_class, TmWindow, state_stack);
@@ -668,6 +686,7 @@ tm_window_class_init (TmWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, TmWindow, view_stack);
   gtk_widget_class_bind_template_child (widget_class, TmWindow, brands_list);
   gtk_widget_class_bind_template_child (widget_class, TmWindow, directory);
+  gtk_widget_class_bind_template_child (widget_class, TmWindow, review);
   gtk_widget_class_bind_template_child (widget_class, TmWindow, status_label);
   gtk_widget_class_bind_template_child (widget_class, TmWindow, toast_overlay);
   gtk_widget_class_bind_template_child (widget_class, TmWindow, sync_revealer);
