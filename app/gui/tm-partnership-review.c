@@ -915,6 +915,9 @@ tm_partnership_review_dispose (GObject *object)
 
   if (self->cooperations_view != NULL)
     gtk_column_view_set_model (self->cooperations_view, NULL);
+  /* state_stack is the bin's child: let the bin drop it first, or the
+   * template would unparent it behind the bin's back. */
+  adw_bin_set_child (ADW_BIN (self), NULL);
   gtk_widget_dispose_template (GTK_WIDGET (self), TM_TYPE_PARTNERSHIP_REVIEW);
   g_clear_object (&self->rows);
   g_clear_pointer (&self->result, tm_review_result_unref);
