@@ -95,6 +95,7 @@ tm_application_startup (GApplication *application)
     { "win.feed-settings", { "<Control>comma", NULL } },
     { "win.show-brands", { "<Alt>1", NULL } },
     { "win.show-streamers", { "<Alt>2", NULL } },
+    { "win.show-review", { "<Alt>3", NULL } },
     { "win.search", { "<Control>f", NULL } },
     { "win.new-brand", { "<Control>n", NULL } },
   };

@@ -11,6 +11,7 @@
 #include "tm-brand-editor.h"
 #include "tm-feed-settings.h"
 #include "tm-gui-utils.h"
+#include "tm-partnership-review.h"
 #include "tm-streamer-directory.h"
 #include "tm-sync-manager.h"
 #include "tm-window.h"
@@ -37,6 +38,7 @@ struct _TmWindow
   AdwStatusPage        *no_brand_page;
   TmBrandEditor        *brand_editor;
   TmStreamerDirectory  *directory;
+  TmPartnershipReview  *review;
   GtkLabel             *status_label;
   AdwToastOverlay      *toast_overlay;
   GtkRevealer          *sync_revealer;
@@ -344,6 +346,8 @@ tm_window_set_page (TmWindow   *self,
                                data);
   g_simple_action_set_enabled (G_SIMPLE_ACTION (g_action_map_lookup_action (G_ACTION_MAP (self), "search")),
                                data);
+  g_simple_action_set_enabled (G_SIMPLE_ACTION (g_action_map_lookup_action (G_ACTION_MAP (self), "show-review")),
+                               data);
 }
 
 static void
@@ -395,6 +399,7 @@ tm_window_update_state (TmWindow *self)
       /* Let go of the old catalog while the new one loads. */
       tm_streamer_directory_set_catalog (self->directory, NULL);
       tm_brand_editor_set_catalog (self->brand_editor, NULL);
+      tm_partnership_review_set_catalog (self->review, NULL);
       tm_window_set_page (self, "loading");
       break;
 
@@ -421,6 +426,7 @@ tm_window_update_state (TmWindow *self)
 
       tm_brand_editor_set_catalog (self->brand_editor, catalog);
       tm_streamer_directory_set_catalog (self->directory, catalog);
+      tm_partnership_review_set_catalog (self->review, catalog);
       tm_window_log_first_frame (self, catalog);
       tm_window_update_status_line (self, catalog);
       tm_window_set_page (self, "data");
@@ -564,6 +570,16 @@ show_streamers_action (GSimpleAction *action,
   TmWindow *self = user_data;
 
   adw_view_stack_set_visible_child_name (self->view_stack, "streamers");
+}
+
+static void
+show_review_action (GSimpleAction *action,
+                    GVariant      *param,
+                    gpointer       user_data)
+{
+  TmWindow *self = user_data;
+
+  adw_view_stack_set_visible_child_name (self->view_stack, "review");
 }
 
 static void
@@ -727,6 +743,7 @@ static const GActionEntry window_actions[] = {
   { "reload", reload_action },
   { "show-brands", show_brands_action },
   { "show-streamers", show_streamers_action },
+  { "show-review", show_review_action },
   { "search", search_action },
 };
 
@@ -892,6 +909,7 @@ tm_window_class_init (TmWindowClass *klass)
 
   g_type_ensure (TM_TYPE_STREAMER_DIRECTORY);
   g_type_ensure (TM_TYPE_BRAND_EDITOR);
+  g_type_ensure (TM_TYPE_PARTNERSHIP_REVIEW);
   gtk_widget_class_set_template_from_resource (widget_class, "/org/example/TrustMatch/tm-window.ui");
   gtk_widget_class_bind_template_child (widget_class, TmWindow, switcher_title);
   gtk_widget_class_bind_template_child (widget_class, TmWindow, state_stack);
@@ -906,6 +924,7 @@ tm_window_class_init (TmWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, TmWindow, no_brand_page);
   gtk_widget_class_bind_template_child (widget_class, TmWindow, brand_editor);
   gtk_widget_class_bind_template_child (widget_class, TmWindow, directory);
+  gtk_widget_class_bind_template_child (widget_class, TmWindow, review);
   gtk_widget_class_bind_template_child (widget_class, TmWindow, status_label);
   gtk_widget_class_bind_template_child (widget_class, TmWindow, toast_overlay);
   gtk_widget_class_bind_template_child (widget_class, TmWindow, sync_revealer);
