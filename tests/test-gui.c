@@ -900,6 +900,76 @@ test_brands_edit_during_reload_is_kept (void)
   destroy_window (window);
 }
 
+
+/* A killed app loses nothing: an edit is in the store as soon as it is
+ * made, and a brand deleted with its undo toast still showing is still
+ * there (the delete had not happened yet). */
+static void
+test_brands_survive_a_kill (void)
+{
+  g_autofree char *data_dir = make_scratch_subdir ("brands-kill-data");
+  g_autofree char *db_path = g_build_filename (data_dir, "trustmatch.db", NULL);
+  g_autoptr(GPtrArray) stored = NULL;
+  g_autoptr(TmStore) store = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *edited_id = g_getenv ("TM_TEST_EDITED_ID");
+
+  if (g_test_subprocess ())
+    {
+      TmContext *context = tm_context_new (g_getenv ("TM_TEST_DB"), NULL);
+      TmWindow *window = show_window_and_wait (context);
+      TmBrandEditor *editor = get_child (window, "brand_editor");
+      GtkListBox *list = get_child (window, "brands_list");
+
+      gtk_list_box_select_row (list, gtk_list_box_get_row_at_index (list, 0));
+      gtk_editable_set_text (template_child (editor, TM_TYPE_BRAND_EDITOR, "name_row"), "改名后被杀");
+      gtk_list_box_select_row (list, gtk_list_box_get_row_at_index (list, 1));
+      g_action_group_activate_action (G_ACTION_GROUP (window), "delete-brand", NULL);
+      /* No flush, no close: the process dies here. */
+      abort ();
+    }
+
+  /* The store the child edits, seeded here so the ids are known. */
+  {
+    g_autoptr(TmContext) context = tm_context_new (db_path, NULL);
+    TmWindow *window = show_window_and_wait (context);
+    GListModel *brands = tm_context_get_brands (context);
+    g_autoptr(TmBrandObject) first = g_list_model_get_item (brands, 0);
+    g_autoptr(TmBrandObject) second = g_list_model_get_item (brands, 1);
+
+    g_setenv ("TM_TEST_DB", db_path, TRUE);
+    g_setenv ("TM_TEST_EDITED_ID", tm_brand_object_get_id (first), TRUE);
+    g_setenv ("TM_TEST_DELETED_ID", tm_brand_object_get_id (second), TRUE);
+    edited_id = g_getenv ("TM_TEST_EDITED_ID");
+    destroy_window (window);
+  }
+
+  g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_INHERIT_STDERR);
+  g_test_trap_assert_failed ();
+
+  store = tm_store_open (db_path, &error);
+  g_assert_no_error (error);
+  stored = tm_store_load_brands (store, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < stored->len; i++)
+    {
+      const TmBrand *brand = g_ptr_array_index (stored, i);
+
+      if (g_str_equal (brand->id, edited_id))
+        g_assert_cmpstr (brand->name, ==, "改名后被杀");
+    }
+  {
+    gboolean deleted_still_there = FALSE;
+
+    for (guint i = 0; i < stored->len; i++)
+      deleted_still_there |= g_str_equal (((TmBrand *) g_ptr_array_index (stored, i))->id,
+                                          g_getenv ("TM_TEST_DELETED_ID"));
+    g_assert_true (deleted_still_there);
+  }
+  g_assert_true (tm_store_check_integrity (store, &error));
+  g_assert_no_error (error);
+}
+
 /* Every shortcut the shortcuts window lists names an action a window
  * has: a misspelt name shows a row without keys and does nothing. */
 static void
@@ -959,6 +1029,7 @@ main (int   argc,
   g_test_add_func ("/gui/shortcuts/name-window-actions", test_shortcuts_name_window_actions);
   g_test_add_func ("/gui/brands/create-edit-delete", test_brands_create_edit_delete);
   g_test_add_func ("/gui/brands/edit-during-reload-is-kept", test_brands_edit_during_reload_is_kept);
+  g_test_add_func ("/gui/brands/survive-a-kill", test_brands_survive_a_kill);
 
   ret = g_test_run ();
 
