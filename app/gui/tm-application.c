@@ -92,7 +92,7 @@ tm_application_startup (GApplication *application)
     { "window.close", { "<Control>w", NULL } },
     { "win.sync", { "<Control>r", NULL } },
     { "win.reload", { "F5", NULL } },
-    { "win.feed-settings", { "<Control>comma", NULL } },
+    { "win.preferences", { "<Control>comma", NULL } },
     { "win.show-brands", { "<Alt>1", NULL } },
     { "win.show-streamers", { "<Alt>2", NULL } },
     { "win.search", { "<Control>f", NULL } },

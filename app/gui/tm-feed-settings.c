@@ -7,6 +7,7 @@
 
 #include "tm-feed-client.h"
 #include "tm-feed-settings.h"
+#include "tm-ranking-page.h"
 #include "tm-secret.h"
 
 struct _TmFeedSettings
@@ -250,6 +251,7 @@ tm_feed_settings_class_init (TmFeedSettingsClass *klass)
                          G_PARAM_WRITABLE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
+  g_type_ensure (TM_TYPE_RANKING_PAGE);
   gtk_widget_class_set_template_from_resource (widget_class, "/org/example/TrustMatch/tm-feed-settings.ui");
   gtk_widget_class_bind_template_child (widget_class, TmFeedSettings, url_row);
   gtk_widget_class_bind_template_child (widget_class, TmFeedSettings, token_row);
