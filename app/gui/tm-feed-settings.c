@@ -23,6 +23,7 @@ struct _TmFeedSettings
   AdwPasswordEntryRow  *token_row;
   AdwPreferencesGroup  *warning_group;
   GtkButton            *sync_button;
+  TmRankingPage        *ranking_page;
 };
 
 G_DEFINE_FINAL_TYPE (TmFeedSettings, tm_feed_settings, ADW_TYPE_PREFERENCES_WINDOW)
@@ -257,6 +258,7 @@ tm_feed_settings_class_init (TmFeedSettingsClass *klass)
   gtk_widget_class_bind_template_child (widget_class, TmFeedSettings, token_row);
   gtk_widget_class_bind_template_child (widget_class, TmFeedSettings, warning_group);
   gtk_widget_class_bind_template_child (widget_class, TmFeedSettings, sync_button);
+  gtk_widget_class_bind_template_child (widget_class, TmFeedSettings, ranking_page);
   gtk_widget_class_bind_template_callback (widget_class, url_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, url_applied_cb);
   gtk_widget_class_bind_template_callback (widget_class, token_applied_cb);
