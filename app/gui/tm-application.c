@@ -42,6 +42,7 @@ tm_application_about_action (GSimpleAction *action,
                         "developer-name", _("The TrustMatch developers"),
                         "version", PACKAGE_VERSION,
                         "website", PACKAGE_WEBSITE,
+                        "issue-url", PACKAGE_BUGREPORT,
                         "comments", _("TrustMatch helps brands choose live-streaming partners by trust: "
                                       "platform credit, reviews, incidents and the brand’s own record of "
                                       "past cooperations, kept offline on this computer.\n\n"
