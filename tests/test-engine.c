@@ -3596,6 +3596,53 @@ test_threads_share_engine (void)
     }
 }
 
+/* The shares shown next to the weights read as a whole: they add up to
+ * 100 and each is its exact share rounded up or down. */
+static void
+test_weights_percentages (void)
+{
+  TmWeights w;
+  guint p[3];
+
+  tm_weights_init_default (&w);
+  g_assert_true (tm_weights_get_percentages (&w, p));
+  g_assert_cmpuint (p[0], ==, 35);
+  g_assert_cmpuint (p[1], ==, 40);
+  g_assert_cmpuint (p[2], ==, 25);
+
+  w = (TmWeights) { 1, 1, 1, 1 };
+  g_assert_true (tm_weights_get_percentages (&w, p));
+  g_assert_cmpuint (p[0] + p[1] + p[2], ==, 100);
+
+  w = (TmWeights) { 0, 5, 0, 0 };
+  g_assert_true (tm_weights_get_percentages (&w, p));
+  g_assert_cmpuint (p[0], ==, 0);
+  g_assert_cmpuint (p[1], ==, 100);
+  g_assert_cmpuint (p[2], ==, 0);
+
+  w = (TmWeights) { 0, 0, 0, 1 };
+  g_assert_false (tm_weights_get_percentages (&w, p));
+
+  for (guint i = 0; i < 2000; i++)
+    {
+      double exact[3];
+      double sum;
+
+      w.style = g_test_rand_double_range (0, 1000) * g_test_rand_bit ();
+      w.history = g_test_rand_double_range (0, 1000) * g_test_rand_bit ();
+      w.trust = g_test_rand_double_range (0, 1000);
+      w.risk = 1;
+      sum = w.style + w.history + w.trust;
+      exact[0] = 100 * w.style / sum;
+      exact[1] = 100 * w.history / sum;
+      exact[2] = 100 * w.trust / sum;
+      g_assert_true (tm_weights_get_percentages (&w, p));
+      g_assert_cmpuint (p[0] + p[1] + p[2], ==, 100);
+      for (guint j = 0; j < 3; j++)
+        g_assert_cmpfloat (fabs (p[j] - exact[j]), <, 1);
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -3634,6 +3681,7 @@ main (int   argc,
   g_test_add_func ("/engine/scenario/no-recent-critical-in-top-10", test_scenario_no_recent_critical_in_top);
   g_test_add_func ("/engine/scenario/min-credit", test_scenario_min_credit);
   g_test_add_func ("/engine/threads/share-engine", test_threads_share_engine);
+  g_test_add_func ("/engine/weights/percentages", test_weights_percentages);
 
   ret = g_test_run ();
 

@@ -160,6 +160,44 @@ tm_weights_parse (const char *text, TmWeights *weights, GError **error)
   return TRUE;
 }
 
+gboolean
+tm_weights_get_percentages (const TmWeights *weights,
+                            guint            percent[3])
+{
+  double exact[3];
+  double sum;
+  guint total = 0;
+
+  g_return_val_if_fail (weights != NULL, FALSE);
+
+  memset (percent, 0, 3 * sizeof (guint));
+  if (!tm_weights_is_valid (weights))
+    return FALSE;
+
+  sum = weights->style + weights->history + weights->trust;
+  exact[0] = 100 * weights->style / sum;
+  exact[1] = 100 * weights->history / sum;
+  exact[2] = 100 * weights->trust / sum;
+  for (guint i = 0; i < 3; i++)
+    {
+      percent[i] = (guint) floor (exact[i]);
+      total += percent[i];
+    }
+  /* Rounding each share alone can show 33 + 33 + 33: hand the missing
+   * points to the largest remainders so that the shares read as a whole. */
+  while (total < 100)
+    {
+      guint best = 0;
+
+      for (guint i = 1; i < 3; i++)
+        if (exact[i] - percent[i] > exact[best] - percent[best])
+          best = i;
+      percent[best]++;
+      total++;
+    }
+  return TRUE;
+}
+
 /* Normalised weights, as used by the total. */
 typedef struct {
   double style, history, trust, risk;

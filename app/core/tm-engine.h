@@ -51,6 +51,12 @@ gboolean  tm_weights_is_valid     (const TmWeights *weights);
 gboolean  tm_weights_parse        (const char      *text,
                                    TmWeights       *weights,
                                    GError         **error);
+/* The shares of style, history and trust in their sum, in whole percent
+ * adding up to exactly 100 (largest remainders; ties go to the earlier
+ * weight), for showing the weights.  FALSE and zeros when @weights is not
+ * valid. */
+gboolean  tm_weights_get_percentages (const TmWeights *weights,
+                                      guint            percent[3]);
 
 typedef enum {
   TM_COMPONENT_STYLE,

@@ -42,6 +42,7 @@ tm_application_about_action (GSimpleAction *action,
                         "developer-name", _("The TrustMatch developers"),
                         "version", PACKAGE_VERSION,
                         "website", PACKAGE_WEBSITE,
+                        "issue-url", PACKAGE_BUGREPORT,
                         "comments", _("TrustMatch helps brands choose live-streaming partners by trust: "
                                       "platform credit, reviews, incidents and the brand’s own record of "
                                       "past cooperations, kept offline on this computer.\n\n"
@@ -92,7 +93,7 @@ tm_application_startup (GApplication *application)
     { "window.close", { "<Control>w", NULL } },
     { "win.sync", { "<Control>r", NULL } },
     { "win.reload", { "F5", NULL } },
-    { "win.feed-settings", { "<Control>comma", NULL } },
+    { "win.preferences", { "<Control>comma", NULL } },
     { "win.show-brands", { "<Alt>1", NULL } },
     { "win.show-streamers", { "<Alt>2", NULL } },
     { "win.show-review", { "<Alt>3", NULL } },

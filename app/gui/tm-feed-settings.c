@@ -7,6 +7,7 @@
 
 #include "tm-feed-client.h"
 #include "tm-feed-settings.h"
+#include "tm-ranking-page.h"
 #include "tm-secret.h"
 
 struct _TmFeedSettings
@@ -22,6 +23,7 @@ struct _TmFeedSettings
   AdwPasswordEntryRow  *token_row;
   AdwPreferencesGroup  *warning_group;
   GtkButton            *sync_button;
+  TmRankingPage        *ranking_page;
 };
 
 G_DEFINE_FINAL_TYPE (TmFeedSettings, tm_feed_settings, ADW_TYPE_PREFERENCES_WINDOW)
@@ -250,11 +252,13 @@ tm_feed_settings_class_init (TmFeedSettingsClass *klass)
                          G_PARAM_WRITABLE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
+  g_type_ensure (TM_TYPE_RANKING_PAGE);
   gtk_widget_class_set_template_from_resource (widget_class, "/org/example/TrustMatch/tm-feed-settings.ui");
   gtk_widget_class_bind_template_child (widget_class, TmFeedSettings, url_row);
   gtk_widget_class_bind_template_child (widget_class, TmFeedSettings, token_row);
   gtk_widget_class_bind_template_child (widget_class, TmFeedSettings, warning_group);
   gtk_widget_class_bind_template_child (widget_class, TmFeedSettings, sync_button);
+  gtk_widget_class_bind_template_child (widget_class, TmFeedSettings, ranking_page);
   gtk_widget_class_bind_template_callback (widget_class, url_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, url_applied_cb);
   gtk_widget_class_bind_template_callback (widget_class, token_applied_cb);

@@ -1,6 +1,9 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
- * tm-feed-settings.h: where the team feed is and its access token.
+ * tm-feed-settings.h: the preferences window.  Its first page, "feed",
+ * says where the team feed is and holds its access token; the second,
+ * "ranking", is a TmRankingPage.  (Named after its first page, which came
+ * first; tests find it by this type.)
  */
 #pragma once
 

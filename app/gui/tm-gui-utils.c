@@ -77,3 +77,53 @@ tm_gui_list_separator (void)
    * platforms or categories ("Douyin, Kuaishou").  Chinese uses "、". */
   return C_("list separator", ", ");
 }
+
+gboolean
+tm_settings_get_default_weights (GSettings *settings,
+                                 TmWeights *weights)
+{
+  TmWeights w;
+
+  g_return_val_if_fail (G_IS_SETTINGS (settings), FALSE);
+  g_return_val_if_fail (weights != NULL, FALSE);
+
+  w.style = g_settings_get_double (settings, TM_SETTINGS_WEIGHT_STYLE);
+  w.history = g_settings_get_double (settings, TM_SETTINGS_WEIGHT_HISTORY);
+  w.trust = g_settings_get_double (settings, TM_SETTINGS_WEIGHT_TRUST);
+  w.risk = g_settings_get_double (settings, TM_SETTINGS_WEIGHT_RISK);
+  if (!tm_weights_is_valid (&w))
+    {
+      tm_weights_init_default (weights);
+      return FALSE;
+    }
+  *weights = w;
+  return TRUE;
+}
+
+gboolean
+tm_settings_set_default_weights (GSettings       *settings,
+                                 const TmWeights *weights)
+{
+  g_autoptr(GSettingsSchema) schema = NULL;
+  g_autoptr(GSettingsBackend) backend = NULL;
+  g_autofree char *path = NULL;
+  g_autoptr(GSettings) batch = NULL;
+
+  g_return_val_if_fail (G_IS_SETTINGS (settings), FALSE);
+  g_return_val_if_fail (weights != NULL, FALSE);
+
+  if (!tm_weights_is_valid (weights))
+    return FALSE;
+
+  /* One change for whoever listens, never a moment with three zeros: a
+   * delayed twin of @settings, since delay mode cannot be left again. */
+  g_object_get (settings, "settings-schema", &schema, "backend", &backend, "path", &path, NULL);
+  batch = g_settings_new_full (schema, backend, path);
+  g_settings_delay (batch);
+  g_settings_set_double (batch, TM_SETTINGS_WEIGHT_STYLE, weights->style);
+  g_settings_set_double (batch, TM_SETTINGS_WEIGHT_HISTORY, weights->history);
+  g_settings_set_double (batch, TM_SETTINGS_WEIGHT_TRUST, weights->trust);
+  g_settings_set_double (batch, TM_SETTINGS_WEIGHT_RISK, weights->risk);
+  g_settings_apply (batch);
+  return TRUE;
+}

@@ -4,7 +4,9 @@
  */
 #pragma once
 
-#include <glib.h>
+#include <gio/gio.h>
+
+#include "tm-engine.h"
 
 G_BEGIN_DECLS
 
@@ -19,5 +21,22 @@ char        *tm_gui_format_credit        (double      score,
                                           double      scale);
 /* Separator between the items of a short list: ", " (English), "、". */
 const char  *tm_gui_list_separator       (void);
+
+/* The default ranking weights, for brands without weights of their own,
+ * in the application's settings (org.example.TrustMatch). */
+#define TM_SETTINGS_WEIGHT_STYLE   "default-weight-style"
+#define TM_SETTINGS_WEIGHT_HISTORY "default-weight-history"
+#define TM_SETTINGS_WEIGHT_TRUST   "default-weight-trust"
+#define TM_SETTINGS_WEIGHT_RISK    "default-weight-risk"
+
+/* Reads the default weights; when the stored set is not valid (all of
+ * style, history and trust 0, written from outside the app) fills in the
+ * engine's defaults and returns FALSE. */
+gboolean     tm_settings_get_default_weights (GSettings       *settings,
+                                              TmWeights       *weights);
+/* Writes all four at once; refuses (FALSE, nothing written) a set that
+ * is not valid. */
+gboolean     tm_settings_set_default_weights (GSettings       *settings,
+                                              const TmWeights *weights);
 
 G_END_DECLS

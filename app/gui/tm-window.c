@@ -572,6 +572,26 @@ show_streamers_action (GSimpleAction *action,
   adw_view_stack_set_visible_child_name (self->view_stack, "streamers");
 }
 
+/* Opens the preferences on the page called @page_name, or on the first. */
+static void
+show_preferences (TmWindow   *self,
+                  const char *page_name)
+{
+  TmFeedSettings *dialog = tm_feed_settings_new (GTK_WINDOW (self), self->sync);
+
+  if (page_name != NULL)
+    adw_preferences_window_set_visible_page_name (ADW_PREFERENCES_WINDOW (dialog), page_name);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+preferences_action (GSimpleAction *action,
+                    GVariant      *param,
+                    gpointer       user_data)
+{
+  show_preferences (user_data, NULL);
+}
+
 static void
 show_review_action (GSimpleAction *action,
                     GVariant      *param,
@@ -587,10 +607,7 @@ feed_settings_action (GSimpleAction *action,
                       GVariant      *param,
                       gpointer       user_data)
 {
-  TmWindow *self = user_data;
-  TmFeedSettings *dialog = tm_feed_settings_new (GTK_WINDOW (self), self->sync);
-
-  gtk_window_present (GTK_WINDOW (dialog));
+  show_preferences (user_data, "feed");
 }
 
 static void
@@ -738,6 +755,7 @@ static const GActionEntry window_actions[] = {
   { "brands-back", brands_back_action },
   { "sync", sync_action },
   { "cancel-sync", cancel_sync_action },
+  { "preferences", preferences_action },
   { "feed-settings", feed_settings_action },
   { "dismiss-sync-error", dismiss_sync_error_action },
   { "reload", reload_action },
