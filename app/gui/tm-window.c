@@ -11,6 +11,7 @@
 #include "tm-feed-settings.h"
 #include "tm-gui-utils.h"
 #include "tm-streamer-directory.h"
+#include "tm-streamer-page.h"
 #include "tm-sync-manager.h"
 #include "tm-window.h"
 
@@ -30,6 +31,8 @@ struct _TmWindow
   AdwViewStack         *view_stack;
   GtkListBox           *brands_list;
   TmStreamerDirectory  *directory;
+  GtkStack             *streamers_stack;
+  TmStreamerPage       *streamer_page;
   GtkLabel             *status_label;
   AdwToastOverlay      *toast_overlay;
   GtkRevealer          *sync_revealer;
@@ -183,6 +186,29 @@ tm_window_fill_brands (TmWindow  *self,
 /*
  * Streamers
  */
+
+static void
+on_streamer_activated_cb (TmWindow   *self,
+                          const char *streamer_id)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!tm_streamer_page_show_streamer (self->streamer_page, streamer_id, &error))
+    {
+      adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (error->message));
+      return;
+    }
+  gtk_stack_set_visible_child_name (self->streamers_stack, "streamer");
+  /* The row that had the focus is hidden now; Escape and Alt+Left need
+   * the focus on the page. */
+  gtk_widget_grab_focus (GTK_WIDGET (self->streamer_page));
+}
+
+static void
+on_streamer_page_closed_cb (TmWindow *self)
+{
+  gtk_stack_set_visible_child_name (self->streamers_stack, "directory");
+}
 
 /*
  * State
@@ -439,6 +465,7 @@ search_action (GSimpleAction *action,
   TmWindow *self = user_data;
 
   adw_view_stack_set_visible_child_name (self->view_stack, "streamers");
+  gtk_stack_set_visible_child_name (self->streamers_stack, "directory");
   tm_streamer_directory_focus_search (self->directory);
 }
 
@@ -541,6 +568,8 @@ tm_window_constructed (GObject *object)
   G_OBJECT_CLASS (tm_window_parent_class)->constructed (object);
 
   g_assert (TM_IS_CONTEXT (self->context));
+
+  tm_streamer_page_set_context (self->streamer_page, self->context);
 
   g_signal_connect_object (self->context,
                            "notify::state",
@@ -660,6 +689,7 @@ tm_window_class_init (TmWindowClass *klass)
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   g_type_ensure (TM_TYPE_STREAMER_DIRECTORY);
+  g_type_ensure (TM_TYPE_STREAMER_PAGE);
   gtk_widget_class_set_template_from_resource (widget_class, "/org/example/TrustMatch/tm-window.ui");
   gtk_widget_class_bind_template_child (widget_class, TmWindow, switcher_title);
   gtk_widget_class_bind_template_child (widget_class, TmWindow, state_stack);
@@ -668,6 +698,10 @@ tm_window_class_init (TmWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, TmWindow, view_stack);
   gtk_widget_class_bind_template_child (widget_class, TmWindow, brands_list);
   gtk_widget_class_bind_template_child (widget_class, TmWindow, directory);
+  gtk_widget_class_bind_template_child (widget_class, TmWindow, streamers_stack);
+  gtk_widget_class_bind_template_child (widget_class, TmWindow, streamer_page);
+  gtk_widget_class_bind_template_callback (widget_class, on_streamer_activated_cb);
+  gtk_widget_class_bind_template_callback (widget_class, on_streamer_page_closed_cb);
   gtk_widget_class_bind_template_child (widget_class, TmWindow, status_label);
   gtk_widget_class_bind_template_child (widget_class, TmWindow, toast_overlay);
   gtk_widget_class_bind_template_child (widget_class, TmWindow, sync_revealer);
