@@ -182,6 +182,18 @@ static const char * const tm_store_migrations[] = {
   "CREATE INDEX streamers_local ON streamers (id) WHERE origin = 'local';"
   "CREATE INDEX cooperations_local ON cooperations (id) WHERE origin = 'local';"
   "CREATE INDEX incidents_local ON incidents (id) WHERE origin = 'local';",
+
+  /* 3 → 4: the user's notes about streamers.  Keyed by the streamer's id
+   * text, with no reference to streamers(ix): a note is the user's own and
+   * outlives its streamer, so that a sync or an import that removes the
+   * streamer and brings it back later finds the note again.  Neither
+   * imports nor syncs read or write this table.  updated is unix seconds,
+   * UTC. */
+  "CREATE TABLE streamer_notes ("
+  "  streamer_id TEXT PRIMARY KEY,"
+  "  text TEXT NOT NULL CHECK (text <> ''),"
+  "  updated INTEGER NOT NULL"
+  ") WITHOUT ROWID;",
 };
 
 #define TM_STORE_SCHEMA_VERSION ((int) G_N_ELEMENTS (tm_store_migrations))

@@ -2522,13 +2522,15 @@ tm_store_seed_if_empty (TmStore     *self,
 
 typedef gpointer (*ReadRowFunc) (RowReader *r, sqlite3_stmt *stmt);
 
+/* Reads the rows of @sql, whose ?1 is bound to @ix unless it is 0. */
 static gboolean
-read_rows (TmStore     *self,
-           const char  *sql,
-           const char  *table,
-           ReadRowFunc  read_row,
-           GPtrArray   *into,
-           GError     **error)
+read_rows_of (TmStore     *self,
+              const char  *sql,
+              gint64       ix,
+              const char  *table,
+              ReadRowFunc  read_row,
+              GPtrArray   *into,
+              GError     **error)
 {
   g_autoptr(sqlite3_stmt) stmt = NULL;
   RowReader r = { self, table, NULL, error, FALSE };
@@ -2536,6 +2538,8 @@ read_rows (TmStore     *self,
 
   if (!(stmt = prepare (self, sql, error)))
     return FALSE;
+  if (ix != 0)
+    sqlite3_bind_int64 (stmt, 1, ix);
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     {
       gpointer record = read_row (&r, stmt);
@@ -2550,6 +2554,17 @@ read_rows (TmStore     *self,
       return FALSE;
     }
   return TRUE;
+}
+
+static gboolean
+read_rows (TmStore     *self,
+           const char  *sql,
+           const char  *table,
+           ReadRowFunc  read_row,
+           GPtrArray   *into,
+           GError     **error)
+{
+  return read_rows_of (self, sql, 0, table, read_row, into, error);
 }
 
 static gboolean
@@ -2669,6 +2684,191 @@ tm_store_load_brands (TmStore  *self,
                   (ReadRowFunc) read_brand, brands, error))
     return NULL;
   return g_steal_pointer (&brands);
+}
+
+static gboolean
+load_streamer (TmStore     *self,
+               const char  *streamer_id,
+               TmStreamer **out_streamer,
+               GPtrArray   *cooperations,
+               GPtrArray   *incidents,
+               GError     **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autoptr(TmStreamer) s = NULL;
+  RowReader r = { self, "streamers", NULL, error, FALSE };
+  gint64 ix;
+  int rc;
+
+  if (!(stmt = prepare (self, "SELECT ix, " STREAMER_COLUMNS " FROM streamers WHERE id = ?1", error)))
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, streamer_id, -1, SQLITE_STATIC);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_DONE)
+    {
+      g_set_error (error, TM_STORE_ERROR, TM_STORE_ERROR_NOT_FOUND,
+                   _("There is no streamer “%s” in the database"), streamer_id);
+      return FALSE;
+    }
+  if (rc != SQLITE_ROW)
+    {
+      set_sqlite_error (self, error, _("Could not look up the streamer “%s”"), streamer_id);
+      return FALSE;
+    }
+  ix = sqlite3_column_int64 (stmt, 0);
+  if (!(s = read_streamer (&r, stmt, 1)))
+    return FALSE;
+  g_clear_pointer (&stmt, sqlite3_finalize);
+
+  r.table = "accounts";
+  r.id = s->id;
+  if (!(stmt = prepare (self,
+                        "SELECT platform, handle, followers FROM accounts "
+                        "WHERE streamer = ?1 ORDER BY pos",
+                        error)))
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, ix);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      TmAccount account;
+      int k = 0;
+
+      account.platform = col_code (&r, stmt, &k, tm_platform_from_code, FALSE);
+      account.handle = col_text (stmt, &k);
+      account.followers = col_int (stmt, &k);
+      g_array_append_val (s->accounts, account);
+      if (r.failed)
+        return FALSE;
+    }
+  if (rc != SQLITE_DONE)
+    {
+      set_sqlite_error (self, error, _("Could not read the table “%s”"), "accounts");
+      return FALSE;
+    }
+
+  /* Both walk their index on (streamer, date). */
+  if (!read_rows_of (self, COOPERATION_SELECT "WHERE c.streamer = ?1 ORDER BY c.date, c.id", ix,
+                     "cooperations", (ReadRowFunc) read_cooperation, cooperations, error)
+      || !read_rows_of (self, INCIDENT_SELECT "WHERE i.streamer = ?1 ORDER BY i.date, i.id", ix,
+                        "incidents", (ReadRowFunc) read_incident, incidents, error))
+    return FALSE;
+
+  *out_streamer = g_steal_pointer (&s);
+  return TRUE;
+}
+
+gboolean
+tm_store_load_streamer (TmStore     *self,
+                        const char  *streamer_id,
+                        TmStreamer **out_streamer,
+                        GPtrArray  **out_cooperations,
+                        GPtrArray  **out_incidents,
+                        GError     **error)
+{
+  g_autoptr(GPtrArray) cooperations = g_ptr_array_new_with_free_func ((GDestroyNotify) tm_cooperation_free);
+  g_autoptr(GPtrArray) incidents = g_ptr_array_new_with_free_func ((GDestroyNotify) tm_incident_free);
+  TmStreamer *streamer = NULL;
+
+  g_return_val_if_fail (TM_IS_STORE (self), FALSE);
+  g_return_val_if_fail (streamer_id != NULL, FALSE);
+  g_return_val_if_fail (out_streamer != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  /* One snapshot: a sync committing in between cannot pair the profile
+   * with another version's history. */
+  if (!begin (self, "BEGIN", error))
+    return FALSE;
+  if (!load_streamer (self, streamer_id, &streamer, cooperations, incidents, error)
+      || !commit (self, error))
+    {
+      g_clear_pointer (&streamer, tm_streamer_free);
+      rollback (self);
+      return FALSE;
+    }
+
+  *out_streamer = streamer;
+  if (out_cooperations != NULL)
+    *out_cooperations = g_steal_pointer (&cooperations);
+  if (out_incidents != NULL)
+    *out_incidents = g_steal_pointer (&incidents);
+  return TRUE;
+}
+
+/* Notes ----------------------------------------------------------------- */
+
+gboolean
+tm_store_get_streamer_note (TmStore     *self,
+                            const char  *streamer_id,
+                            char       **out_text,
+                            gint64      *out_updated,
+                            GError     **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  int rc;
+
+  g_return_val_if_fail (TM_IS_STORE (self), FALSE);
+  g_return_val_if_fail (streamer_id != NULL, FALSE);
+  g_return_val_if_fail (out_text != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  /* One statement is one (read) transaction. */
+  if (!(stmt = prepare (self, "SELECT text, updated FROM streamer_notes WHERE streamer_id = ?1", error)))
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, streamer_id, -1, SQLITE_STATIC);
+  rc = sqlite3_step (stmt);
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+    {
+      set_sqlite_error (self, error, _("Could not read the notes about the streamer “%s”"), streamer_id);
+      return FALSE;
+    }
+  *out_text = rc == SQLITE_ROW ? g_strdup ((const char *) sqlite3_column_text (stmt, 0)) : NULL;
+  if (out_updated != NULL)
+    *out_updated = rc == SQLITE_ROW ? sqlite3_column_int64 (stmt, 1) : 0;
+  return TRUE;
+}
+
+gboolean
+tm_store_set_streamer_note (TmStore     *self,
+                            const char  *streamer_id,
+                            const char  *text,
+                            GError     **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  gboolean remove = text == NULL || text[0] == '\0';
+
+  g_return_val_if_fail (TM_IS_STORE (self), FALSE);
+  g_return_val_if_fail (streamer_id != NULL, FALSE);
+  g_return_val_if_fail (text == NULL || g_utf8_validate (text, -1, NULL), FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  if (!begin (self, "BEGIN IMMEDIATE", error))
+    return FALSE;
+  if (remove)
+    stmt = prepare (self, "DELETE FROM streamer_notes WHERE streamer_id = ?1", error);
+  else
+    stmt = prepare (self,
+                    "INSERT INTO streamer_notes (streamer_id, text, updated) VALUES (?1, ?2, ?3) "
+                    "ON CONFLICT (streamer_id) DO UPDATE SET text = ?2, updated = ?3 "
+                    "WHERE text IS NOT ?2",
+                    error);
+  if (stmt == NULL)
+    {
+      rollback (self);
+      return FALSE;
+    }
+  sqlite3_bind_text (stmt, 1, streamer_id, -1, SQLITE_STATIC);
+  if (!remove)
+    {
+      sqlite3_bind_text (stmt, 2, text, -1, SQLITE_STATIC);
+      sqlite3_bind_int64 (stmt, 3, g_get_real_time () / G_USEC_PER_SEC);
+    }
+  if (sqlite3_step (stmt) != SQLITE_DONE)
+    {
+      set_sqlite_error (self, error, _("Could not save the notes about the streamer “%s”"), streamer_id);
+      rollback (self);
+      return FALSE;
+    }
+  return commit (self, error);
 }
 
 /* Single edits ---------------------------------------------------------- */

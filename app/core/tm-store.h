@@ -105,6 +105,35 @@ TmDataset   *tm_store_dump_kinds     (TmStore       *self,
 GPtrArray   *tm_store_load_brands    (TmStore     *self,
                                       GError     **error);   /* TmBrand* */
 
+/* The streamer @streamer_id with its accounts, and its cooperations and
+ * incidents (TmCooperation*, TmIncident*; nullable) ordered by date, then
+ * id, from one snapshot.  TM_STORE_ERROR_NOT_FOUND when the store has no
+ * such streamer. */
+gboolean     tm_store_load_streamer  (TmStore      *self,
+                                      const char   *streamer_id,
+                                      TmStreamer  **out_streamer,
+                                      GPtrArray   **out_cooperations,
+                                      GPtrArray   **out_incidents,
+                                      GError      **error);
+
+/* The user's own notes about a streamer, kept by the streamer's id: they
+ * stay when a sync or an import removes the streamer, and are there again
+ * when it comes back.  Syncs and imports never change them.
+ *
+ * get: *@out_text is NULL when there is no note; *@out_updated (nullable)
+ * is when it was last changed, unix seconds (0 when none).
+ * set: stores @text (UTF-8) as the note, in one transaction; NULL or ""
+ * deletes it. */
+gboolean     tm_store_get_streamer_note (TmStore     *self,
+                                         const char  *streamer_id,
+                                         char       **out_text,
+                                         gint64      *out_updated,
+                                         GError     **error);
+gboolean     tm_store_set_streamer_note (TmStore     *self,
+                                         const char  *streamer_id,
+                                         const char  *text,
+                                         GError     **error);
+
 /* Single edits (the GUI's), each one transaction. */
 gboolean     tm_store_put_brand      (TmStore        *self,
                                       const TmBrand  *brand,

@@ -13,6 +13,7 @@
 #include "tm-gui-utils.h"
 #include "tm-partnership-review.h"
 #include "tm-streamer-directory.h"
+#include "tm-streamer-page.h"
 #include "tm-sync-manager.h"
 #include "tm-window.h"
 
@@ -39,6 +40,8 @@ struct _TmWindow
   TmBrandEditor        *brand_editor;
   TmStreamerDirectory  *directory;
   TmPartnershipReview  *review;
+  GtkStack             *streamers_stack;
+  TmStreamerPage       *streamer_page;
   GtkLabel             *status_label;
   AdwToastOverlay      *toast_overlay;
   GtkRevealer          *sync_revealer;
@@ -300,6 +303,29 @@ on_delete_toast_dismissed_cb (AdwToast *toast,
  * Streamers
  */
 
+static void
+on_streamer_activated_cb (TmWindow   *self,
+                          const char *streamer_id)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!tm_streamer_page_show_streamer (self->streamer_page, streamer_id, &error))
+    {
+      adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (error->message));
+      return;
+    }
+  gtk_stack_set_visible_child_name (self->streamers_stack, "streamer");
+  /* The row that had the focus is hidden now; Escape and Alt+Left need
+   * the focus on the page. */
+  gtk_widget_grab_focus (GTK_WIDGET (self->streamer_page));
+}
+
+static void
+on_streamer_page_closed_cb (TmWindow *self)
+{
+  gtk_stack_set_visible_child_name (self->streamers_stack, "directory");
+}
+
 /*
  * State
  */
@@ -559,6 +585,7 @@ search_action (GSimpleAction *action,
   TmWindow *self = user_data;
 
   adw_view_stack_set_visible_child_name (self->view_stack, "streamers");
+  gtk_stack_set_visible_child_name (self->streamers_stack, "directory");
   tm_streamer_directory_focus_search (self->directory);
 }
 
@@ -799,6 +826,8 @@ tm_window_constructed (GObject *object)
 
   g_assert (TM_IS_CONTEXT (self->context));
 
+  tm_streamer_page_set_context (self->streamer_page, self->context);
+
   g_signal_connect_object (self->context,
                            "notify::state",
                            G_CALLBACK (on_context_state_changed_cb),
@@ -928,6 +957,7 @@ tm_window_class_init (TmWindowClass *klass)
   g_type_ensure (TM_TYPE_STREAMER_DIRECTORY);
   g_type_ensure (TM_TYPE_BRAND_EDITOR);
   g_type_ensure (TM_TYPE_PARTNERSHIP_REVIEW);
+  g_type_ensure (TM_TYPE_STREAMER_PAGE);
   gtk_widget_class_set_template_from_resource (widget_class, "/org/example/TrustMatch/tm-window.ui");
   gtk_widget_class_bind_template_child (widget_class, TmWindow, switcher_title);
   gtk_widget_class_bind_template_child (widget_class, TmWindow, state_stack);
@@ -943,6 +973,10 @@ tm_window_class_init (TmWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, TmWindow, brand_editor);
   gtk_widget_class_bind_template_child (widget_class, TmWindow, directory);
   gtk_widget_class_bind_template_child (widget_class, TmWindow, review);
+  gtk_widget_class_bind_template_child (widget_class, TmWindow, streamers_stack);
+  gtk_widget_class_bind_template_child (widget_class, TmWindow, streamer_page);
+  gtk_widget_class_bind_template_callback (widget_class, on_streamer_activated_cb);
+  gtk_widget_class_bind_template_callback (widget_class, on_streamer_page_closed_cb);
   gtk_widget_class_bind_template_child (widget_class, TmWindow, status_label);
   gtk_widget_class_bind_template_child (widget_class, TmWindow, toast_overlay);
   gtk_widget_class_bind_template_child (widget_class, TmWindow, sync_revealer);
