@@ -863,8 +863,8 @@ test_brands_create_edit_delete (void)
 }
 
 
-/* An edit made while the store is busy (here: a reload; a sync's apply
- * is the same path) shows at once, is written when the store is free,
+/* An edit (a brand, notes) made while the store is busy (here: a reload;
+ * a sync's apply is the same path) shows at once, is written when the store is free,
  * and the reloaded catalog does not put the old version back. */
 static void
 test_brands_edit_during_reload_is_kept (void)
@@ -890,10 +890,29 @@ test_brands_edit_during_reload_is_kept (void)
   g_assert_true (tm_context_save_brand (context, edited, &deferred, &error) == item);
   g_assert_no_error (error);
   g_assert_true (deferred);
+  /* Notes about a streamer take the same way. */
+  deferred = FALSE;
+  g_assert_true (tm_context_save_streamer_note (context, "s-000001", "重载时写的备注", &deferred, &error));
+  g_assert_no_error (error);
+  g_assert_true (deferred);
+  {
+    g_autofree char *note = NULL;
+
+    g_assert_true (tm_context_get_streamer_note (context, "s-000001", &note, &error));
+    g_assert_cmpstr (note, ==, "重载时写的备注");
+  }
   g_assert_cmpstr (tm_brand_object_get_brand (item)->name, ==, "重载时改的名字");
 
   wait_for_load (context);
   g_assert_cmpstr (find_stored_brand (context, &stored, edited->id)->name, ==, "重载时改的名字");
+  {
+    g_autofree char *note = NULL;
+
+    g_assert_true (tm_store_get_streamer_note (tm_context_get_store (context), "s-000001",
+                                               &note, NULL, &error));
+    g_assert_no_error (error);
+    g_assert_cmpstr (note, ==, "重载时写的备注");
+  }
   /* The same item, still with the edit. */
   g_assert_true (tm_context_find_brand (context, edited->id) == item);
   g_assert_cmpstr (tm_brand_object_get_brand (item)->name, ==, "重载时改的名字");

@@ -31,6 +31,7 @@ struct _TmContext
   /* Brand edits not yet in the store (id → TmBrand): the store was busy
    * with a sync or a reload.  Written when it is free again. */
   GHashTable     *pending_saves;
+  GHashTable     *pending_notes;  /* streamer id → text, likewise */
   /* Items removed with tm_context_remove_brand, not yet deleted from the
    * store (id → TmBrandObject). */
   GHashTable     *pending_deletes;
@@ -264,14 +265,33 @@ tm_context_store_is_free (TmContext *self)
          && (self->sync_manager == NULL || !tm_sync_manager_get_running (self->sync_manager));
 }
 
-/* Writes the edits that waited for the store. */
+/* Writes the edits that waited for the store.  @force: even while a sync
+ * runs (when quitting: waits for its lock rather than lose the edits). */
 static void
-tm_context_flush_saves (TmContext *self)
+tm_context_flush_saves_full (TmContext *self,
+                             gboolean   force)
 {
   g_autoptr(GList) ids = NULL;
+  g_autoptr(GList) note_ids = NULL;
 
-  if (!tm_context_store_is_free (self))
+  if (force ? self->store == NULL : !tm_context_store_is_free (self))
     return;
+
+  note_ids = g_hash_table_get_keys (self->pending_notes);
+  for (GList *l = note_ids; l != NULL; l = l->next)
+    {
+      g_autofree char *id = g_strdup (l->data);
+      g_autoptr(GError) error = NULL;
+
+      if (!tm_store_set_streamer_note (self->store, id, g_hash_table_lookup (self->pending_notes, id),
+                                       &error))
+        {
+          /* Kept for the next flush. */
+          g_warning ("Could not save the notes about %s: %s", id, error->message);
+          continue;
+        }
+      g_hash_table_remove (self->pending_notes, id);
+    }
 
   ids = g_hash_table_get_keys (self->pending_saves);
   for (GList *l = ids; l != NULL; l = l->next)
@@ -290,6 +310,12 @@ tm_context_flush_saves (TmContext *self)
         }
       g_hash_table_remove (self->pending_saves, id);
     }
+}
+
+static void
+tm_context_flush_saves (TmContext *self)
+{
+  tm_context_flush_saves_full (self, FALSE);
 }
 
 static void
@@ -370,6 +396,60 @@ tm_context_save_brand (TmContext      *self,
   if (out_deferred != NULL)
     *out_deferred = deferred;
   return item;
+}
+
+gboolean
+tm_context_save_streamer_note (TmContext   *self,
+                               const char  *streamer_id,
+                               const char  *text,
+                               gboolean    *out_deferred,
+                               GError     **error)
+{
+  g_return_val_if_fail (TM_IS_CONTEXT (self), FALSE);
+  g_return_val_if_fail (streamer_id != NULL, FALSE);
+  g_return_val_if_fail (text != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  if (out_deferred != NULL)
+    *out_deferred = FALSE;
+  if (!tm_context_store_is_free (self))
+    {
+      g_hash_table_replace (self->pending_notes, g_strdup (streamer_id), g_strdup (text));
+      if (out_deferred != NULL)
+        *out_deferred = TRUE;
+      return TRUE;
+    }
+  if (!tm_store_set_streamer_note (self->store, streamer_id, text, error))
+    return FALSE;
+  g_hash_table_remove (self->pending_notes, streamer_id);
+  return TRUE;
+}
+
+gboolean
+tm_context_get_streamer_note (TmContext   *self,
+                              const char  *streamer_id,
+                              char       **out_text,
+                              GError     **error)
+{
+  const char *pending;
+
+  g_return_val_if_fail (TM_IS_CONTEXT (self), FALSE);
+  g_return_val_if_fail (streamer_id != NULL, FALSE);
+  g_return_val_if_fail (out_text != NULL, FALSE);
+
+  pending = g_hash_table_lookup (self->pending_notes, streamer_id);
+  if (pending != NULL)
+    {
+      *out_text = pending[0] != '\0' ? g_strdup (pending) : NULL;
+      return TRUE;
+    }
+  if (self->store == NULL)
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_PENDING,
+                           _("The data is still loading; try again in a moment."));
+      return FALSE;
+    }
+  return tm_store_get_streamer_note (self->store, streamer_id, out_text, NULL, error);
 }
 
 gboolean
@@ -538,7 +618,7 @@ tm_context_dispose (GObject *object)
       /* Quitting ends the undo time of deleted brands. */
       if (!tm_context_flush_deletes (self, &error))
         g_warning ("%s", error->message);
-      tm_context_flush_saves (self);
+      tm_context_flush_saves_full (self, TRUE);
     }
 
   g_clear_object (&self->store);
@@ -547,6 +627,7 @@ tm_context_dispose (GObject *object)
     g_list_store_remove_all (self->brands);
   g_clear_object (&self->brands);
   g_clear_pointer (&self->pending_saves, g_hash_table_unref);
+  g_clear_pointer (&self->pending_notes, g_hash_table_unref);
   g_clear_pointer (&self->pending_deletes, g_hash_table_unref);
   g_clear_pointer (&self->saved_during_load, g_hash_table_unref);
 
@@ -691,6 +772,7 @@ tm_context_init (TmContext *self)
   self->brands = g_list_store_new (TM_TYPE_BRAND_OBJECT);
   self->pending_saves = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
                                                (GDestroyNotify) tm_brand_free);
+  self->pending_notes = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   self->pending_deletes = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
   self->saved_during_load = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
 }

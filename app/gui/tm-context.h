@@ -72,6 +72,21 @@ TmBrandObject  *tm_context_save_brand      (TmContext           *self,
                                             gboolean            *out_deferred,
                                             GError             **error);
 
+/* Saves the user's notes about a streamer (empty text deletes them), or,
+ * while a sync or reload holds the store, keeps them and writes them when
+ * it is free, as tm_context_save_brand does (@out_deferred TRUE). */
+gboolean        tm_context_save_streamer_note (TmContext        *self,
+                                               const char       *streamer_id,
+                                               const char       *text,
+                                               gboolean         *out_deferred,
+                                               GError          **error);
+/* The notes as the user last saved them, written or still waiting;
+ * *@out_text NULL when there are none. */
+gboolean        tm_context_get_streamer_note  (TmContext        *self,
+                                               const char       *streamer_id,
+                                               char            **out_text,
+                                               GError          **error);
+
 /* Deleting in two steps, for an undo toast: remove_brand takes the item
  * out of the list at once; the store forgets it at flush_deletes (when
  * the toast goes away, and at the latest when the app quits);

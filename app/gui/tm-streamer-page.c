@@ -19,7 +19,6 @@ struct _TmStreamerPage
   AdwBin           parent_instance;
 
   TmContext       *context;
-  TmStore         *store;          /* the one the records were read from */
   char            *streamer_id;    /* nullable: nothing shown */
   TmStreamer      *streamer;
   GPtrArray       *cooperations;   /* TmCooperation*, by date */
@@ -514,14 +513,17 @@ save_notes (TmStreamerPage *self,
 {
   g_autoptr(GError) error = NULL;
   g_autofree char *text = NULL;
+  gboolean deferred = FALSE;
 
   g_clear_handle_id (&self->notes_save_id, g_source_remove);
   if (!self->notes_dirty)
     return TRUE;
-  g_assert (self->streamer_id != NULL && self->store != NULL);
+  g_assert (self->streamer_id != NULL && self->context != NULL);
 
   text = get_notes_text (self);
-  if (!tm_store_set_streamer_note (self->store, self->streamer_id, text, &error))
+  /* Through the context: while a sync writes, the notes wait in memory
+   * instead of the window waiting for the database. */
+  if (!tm_context_save_streamer_note (self->context, self->streamer_id, text, &deferred, &error))
     {
       g_autofree char *message = NULL;
 
@@ -545,7 +547,10 @@ save_notes (TmStreamerPage *self,
     }
 
   self->notes_dirty = FALSE;
-  set_notes_status (self, text[0] != '\0' ? _("Saved") : NULL);
+  if (deferred)
+    set_notes_status (self, _("Kept; written to the database when the sync ends"));
+  else
+    set_notes_status (self, text[0] != '\0' ? _("Saved") : NULL);
   return TRUE;
 }
 
@@ -596,7 +601,6 @@ clear_records (TmStreamerPage *self)
   g_clear_pointer (&self->streamer, tm_streamer_free);
   g_clear_pointer (&self->cooperations, g_ptr_array_unref);
   g_clear_pointer (&self->incidents, g_ptr_array_unref);
-  g_clear_object (&self->store);
 }
 
 /* Reads @streamer_id from the context's store and shows it; the notes
@@ -622,11 +626,10 @@ load (TmStreamerPage  *self,
       return FALSE;
     }
   if (!tm_store_load_streamer (store, id, &streamer, &cooperations, &incidents, error)
-      || (!keep_notes && !tm_store_get_streamer_note (store, id, &notes, NULL, error)))
+      || (!keep_notes && !tm_context_get_streamer_note (self->context, id, &notes, error)))
     return FALSE;
 
   clear_records (self);
-  self->store = g_object_ref (store);
   self->streamer_id = g_steal_pointer (&id);
   self->streamer = g_steal_pointer (&streamer);
   self->cooperations = g_steal_pointer (&cooperations);
@@ -661,8 +664,7 @@ on_context_state_changed_cb (TmContext      *context,
 
   if (tm_context_get_state (context) != TM_CONTEXT_STATE_READY)
     {
-      /* Through the store the page still holds: the context has let go
-       * of its own already. */
+      /* The context keeps them until the store is back. */
       save_notes (self, TRUE);
       return;
     }
