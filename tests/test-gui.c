@@ -12,6 +12,7 @@
 #include "tm-context.h"
 #include "tm-gui-utils.h"
 #include "tm-json.h"
+#include "tm-partnership-review.h"
 #include "tm-streamer-directory.h"
 #include "tm-streamer-item.h"
 #include "tm-window.h"
@@ -989,6 +990,37 @@ test_brands_survive_a_kill (void)
   g_assert_no_error (error);
 }
 
+
+/* A brand renamed in the form goes by its new name in the review's brand
+ * list at once, before any reload. */
+static void
+test_brands_rename_shows_in_review (void)
+{
+  g_autofree char *data_dir = make_scratch_subdir ("brands-rename-data");
+  g_autofree char *db_path = g_build_filename (data_dir, "trustmatch.db", NULL);
+  g_autoptr(TmContext) context = tm_context_new (db_path, NULL);
+  TmWindow *window = show_window_and_wait (context);
+  GtkListBox *list = get_child (window, "brands_list");
+  TmBrandEditor *editor = get_child (window, "brand_editor");
+  GtkDropDown *brands = template_child (get_child (window, "review"), TM_TYPE_PARTNERSHIP_REVIEW,
+                                        "brand_dropdown");
+  TmCatalog *catalog = tm_context_get_catalog (context);
+  const char *id;
+  gint index;
+
+  gtk_list_box_select_row (list, gtk_list_box_get_row_at_index (list, 2));
+  id = tm_brand_editor_get_brand (editor)->id;
+  index = tm_catalog_find_brand (catalog, id);
+  g_assert_cmpint (index, >=, 0);
+  g_assert_cmpstr (gtk_string_list_get_string (GTK_STRING_LIST (gtk_drop_down_get_model (brands)), index),
+                   ==, catalog->brands[index]->name);
+
+  gtk_editable_set_text (template_child (editor, TM_TYPE_BRAND_EDITOR, "name_row"), "复盘里的新名字");
+  g_assert_cmpstr (gtk_string_list_get_string (GTK_STRING_LIST (gtk_drop_down_get_model (brands)), index),
+                   ==, "复盘里的新名字");
+  destroy_window (window);
+}
+
 /* Every shortcut the shortcuts window lists names an action a window
  * has: a misspelt name shows a row without keys and does nothing. */
 static void
@@ -1049,6 +1081,7 @@ main (int   argc,
   g_test_add_func ("/gui/brands/create-edit-delete", test_brands_create_edit_delete);
   g_test_add_func ("/gui/brands/edit-during-reload-is-kept", test_brands_edit_during_reload_is_kept);
   g_test_add_func ("/gui/brands/survive-a-kill", test_brands_survive_a_kill);
+  g_test_add_func ("/gui/brands/rename-shows-in-review", test_brands_rename_shows_in_review);
 
   ret = g_test_run ();
 

@@ -8,6 +8,7 @@
 #include <glib/gi18n.h>
 
 #include "tm-gui-utils.h"
+#include "tm-brand-object.h"
 #include "tm-partnership-review.h"
 #include "tm-review-list.h"
 #include "tm-review-row.h"
@@ -34,6 +35,7 @@ struct _TmPartnershipReview
   PeriodChoice         period;      /* kept across catalogs */
   GArray              *periods;     /* PeriodChoice, as the drop-down lists them */
   gboolean             updating;    /* drop-downs being filled */
+  GListModel          *brands;      /* nullable: TmBrandObject, for current names */
 
   /* Template widgets */
   GtkStack            *state_stack;
@@ -773,6 +775,23 @@ on_clear_clicked_cb (TmPartnershipReview *self)
   update (self);
 }
 
+/* A brand renamed since the catalog was loaded goes by its new name. */
+static const char *
+current_brand_name (TmPartnershipReview *self,
+                    const TmBrand       *brand)
+{
+  guint n = self->brands != NULL ? g_list_model_get_n_items (self->brands) : 0;
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(TmBrandObject) item = g_list_model_get_item (self->brands, i);
+
+      if (g_str_equal (tm_brand_object_get_id (item), brand->id))
+        return tm_brand_object_get_brand (item)->name;
+    }
+  return brand->name;
+}
+
 /* The brands of the catalog, keeping the one shown when it is still
  * there. */
 static void
@@ -784,7 +803,7 @@ fill_brands (TmPartnershipReview *self)
   if (self->catalog != NULL)
     {
       for (guint b = 0; b < self->catalog->n_brands; b++)
-        gtk_string_list_append (names, self->catalog->brands[b]->name);
+        gtk_string_list_append (names, current_brand_name (self, self->catalog->brands[b]));
       if (self->brand_id != NULL)
         selected = tm_catalog_find_brand (self->catalog, self->brand_id);
     }
@@ -880,6 +899,28 @@ tm_partnership_review_set_catalog (TmPartnershipReview *self,
   update (self);
 }
 
+void
+tm_partnership_review_set_brands (TmPartnershipReview *self,
+                                  GListModel          *brands)
+{
+  g_return_if_fail (TM_IS_PARTNERSHIP_REVIEW (self));
+  g_return_if_fail (brands == NULL || G_IS_LIST_MODEL (brands));
+
+  g_set_object (&self->brands, brands);
+  tm_partnership_review_brands_changed (self);
+}
+
+void
+tm_partnership_review_brands_changed (TmPartnershipReview *self)
+{
+  g_return_if_fail (TM_IS_PARTNERSHIP_REVIEW (self));
+
+  /* Only the names: the brands and their order are the catalog's. */
+  self->updating = TRUE;
+  fill_brands (self);
+  self->updating = FALSE;
+}
+
 gboolean
 tm_partnership_review_select_brand (TmPartnershipReview *self,
                                     const char          *brand_id)
@@ -920,6 +961,7 @@ tm_partnership_review_dispose (GObject *object)
   adw_bin_set_child (ADW_BIN (self), NULL);
   gtk_widget_dispose_template (GTK_WIDGET (self), TM_TYPE_PARTNERSHIP_REVIEW);
   g_clear_object (&self->rows);
+  g_clear_object (&self->brands);
   g_clear_pointer (&self->result, tm_review_result_unref);
   g_clear_pointer (&self->review, tm_review_free);
   g_clear_pointer (&self->catalog, tm_catalog_unref);

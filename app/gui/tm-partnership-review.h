@@ -21,6 +21,11 @@ G_DECLARE_FINAL_TYPE (TmPartnershipReview, tm_partnership_review, TM, PARTNERSHI
 
 /* Shows @catalog (nullable: nothing).  The brand shown stays when the
  * new catalog has it, and so do the period and platform. */
+/* The app's brands (TmBrandObject, nullable): the drop-down shows their
+ * current names; call brands_changed after an edit. */
+void        tm_partnership_review_set_brands   (TmPartnershipReview *self,
+                                                GListModel          *brands);
+void        tm_partnership_review_brands_changed (TmPartnershipReview *self);
 void        tm_partnership_review_set_catalog  (TmPartnershipReview *self,
                                                 TmCatalog           *catalog);
 /* Shows the brand with id @brand_id; FALSE when the catalog has none. */

@@ -243,8 +243,12 @@ on_brand_edited_cb (TmBrandEditor *editor,
                     TmWindow      *self)
 {
   g_autoptr(GError) error = NULL;
+  g_autofree char *old_name = NULL;
+  TmBrandObject *item = tm_context_find_brand (self->context, brand->id);
   gboolean deferred = FALSE;
 
+  if (item != NULL)
+    old_name = g_strdup (tm_brand_object_get_brand (item)->name);
   if (tm_context_save_brand (self->context, brand, &deferred, &error) == NULL)
     {
       g_autofree char *text = NULL;
@@ -255,6 +259,8 @@ on_brand_edited_cb (TmBrandEditor *editor,
       tm_brand_editor_set_save_status (editor, text, TRUE);
       return;
     }
+  if (g_strcmp0 (old_name, brand->name) != 0)
+    tm_partnership_review_brands_changed (self->review);
   tm_brand_editor_set_save_status (editor,
                                    deferred ? _("Saved here; written to the database when the sync ends")
                                             : _("All changes saved"),
@@ -834,6 +840,7 @@ tm_window_constructed (GObject *object)
                            self,
                            0);
 
+  tm_partnership_review_set_brands (self->review, tm_context_get_brands (self->context));
   gtk_list_box_bind_model (self->brands_list, tm_context_get_brands (self->context),
                            create_brand_row, self, NULL);
   g_signal_connect_object (tm_context_get_brands (self->context), "items-changed",
