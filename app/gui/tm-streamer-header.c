@@ -1,0 +1,281 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "tm-streamer-header"
+
+#include "config.h"
+
+#include "tm-streamer-header.h"
+
+struct _TmStreamerHeader
+{
+  GtkWidget                parent_instance;
+
+  const TmStreamerColumns *columns;
+  GtkScrolledWindow       *scrolled;   /* weak: a sibling */
+  GtkAdjustment           *hadjustment;
+  GtkWidget               *title[TM_N_STREAMER_COLUMNS];
+  GtkWidget               *arrow[TM_N_STREAMER_COLUMNS];  /* nullable */
+  int                      sorted;      /* column, or -1 */
+  gboolean                 descending;
+};
+
+enum {
+  SIGNAL_SORT_CHANGED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+G_DEFINE_FINAL_TYPE (TmStreamerHeader, tm_streamer_header, GTK_TYPE_WIDGET)
+
+static void
+on_title_clicked_cb (GtkButton        *button,
+                     TmStreamerHeader *self)
+{
+  for (int c = 0; c < TM_N_STREAMER_COLUMNS; c++)
+    if (self->title[c] == GTK_WIDGET (button))
+      {
+        tm_streamer_header_set_sort (self, c, c == self->sorted ? !self->descending : FALSE);
+        g_signal_emit (self, signals[SIGNAL_SORT_CHANGED], 0);
+        return;
+      }
+}
+
+static GtkWidget *
+make_title (TmStreamerHeader *self,
+            TmStreamerColumn  column,
+            gboolean          sortable)
+{
+  GtkWidget *label = gtk_label_new (tm_streamer_column_get_title (column));
+  GtkWidget *box, *button;
+
+  gtk_label_set_xalign (GTK_LABEL (label), 0);
+  gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
+  if (!sortable)
+    {
+      gtk_widget_add_css_class (label, "title");
+      return label;
+    }
+
+  gtk_widget_set_hexpand (label, TRUE);
+  self->arrow[column] = gtk_image_new ();
+  gtk_image_set_pixel_size (GTK_IMAGE (self->arrow[column]), 16);
+  gtk_widget_set_size_request (self->arrow[column], 16, 16);
+  gtk_widget_add_css_class (self->arrow[column], "sort-indicator");
+  box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+  gtk_box_append (GTK_BOX (box), label);
+  gtk_box_append (GTK_BOX (box), self->arrow[column]);
+
+  button = gtk_button_new ();
+  gtk_button_set_child (GTK_BUTTON (button), box);
+  gtk_button_set_has_frame (GTK_BUTTON (button), FALSE);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (button),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, tm_streamer_column_get_title (column),
+                                  GTK_ACCESSIBLE_PROPERTY_SORT, GTK_ACCESSIBLE_SORT_NONE,
+                                  -1);
+  g_signal_connect (button, "clicked", G_CALLBACK (on_title_clicked_cb), self);
+  return button;
+}
+
+/* The width the list's rows have: the scrolled window's, less a
+ * scroll bar that takes room of its own. */
+static int
+get_table_width (TmStreamerHeader *self,
+                 int               width)
+{
+  if (self->scrolled != NULL && !gtk_scrolled_window_get_overlay_scrolling (self->scrolled))
+    {
+      GtkWidget *bar = gtk_scrolled_window_get_vscrollbar (self->scrolled);
+
+      if (bar != NULL && gtk_widget_get_visible (bar))
+        width -= gtk_widget_get_width (bar);
+    }
+  return MAX (width, tm_streamer_columns_get_min_width (self->columns));
+}
+
+
+/*
+ * GtkWidget
+ */
+
+static void
+tm_streamer_header_measure (GtkWidget      *widget,
+                            GtkOrientation  orientation,
+                            int             for_size,
+                            int            *minimum,
+                            int            *natural,
+                            int            *minimum_baseline,
+                            int            *natural_baseline)
+{
+  TmStreamerHeader *self = TM_STREAMER_HEADER (widget);
+
+  /* Narrower than its columns, the header is cut, and scrolls along
+   * with the list. */
+  if (orientation == GTK_ORIENTATION_HORIZONTAL)
+    {
+      *minimum = 0;
+      *natural = tm_streamer_columns_get_min_width (self->columns);
+      return;
+    }
+
+  *minimum = *natural = 0;
+  for (int c = 0; c < TM_N_STREAMER_COLUMNS; c++)
+    {
+      int min, nat;
+
+      gtk_widget_measure (self->title[c], orientation, -1, &min, &nat, NULL, NULL);
+      *minimum = MAX (*minimum, min);
+      *natural = MAX (*natural, nat);
+    }
+}
+
+static void
+tm_streamer_header_size_allocate (GtkWidget *widget,
+                                  int        width,
+                                  int        height,
+                                  int        baseline)
+{
+  TmStreamerHeader *self = TM_STREAMER_HEADER (widget);
+  int x[TM_N_STREAMER_COLUMNS + 1];
+  int offset = self->hadjustment != NULL ? (int) gtk_adjustment_get_value (self->hadjustment) : 0;
+
+  tm_streamer_columns_place (self->columns, get_table_width (self, width), x);
+  for (int c = 0; c < TM_N_STREAMER_COLUMNS; c++)
+    {
+      int min;
+
+      /* Measuring is part of GTK's contract before allocating. */
+      gtk_widget_measure (self->title[c], GTK_ORIENTATION_HORIZONTAL, -1, &min, NULL, NULL, NULL);
+      gtk_widget_size_allocate (self->title[c],
+                                &(GtkAllocation) { x[c] - offset, 0, MAX (min, x[c + 1] - x[c]), height },
+                                -1);
+    }
+}
+
+
+/*
+ * GObject
+ */
+
+static void
+tm_streamer_header_dispose (GObject *object)
+{
+  TmStreamerHeader *self = TM_STREAMER_HEADER (object);
+
+  for (int c = 0; c < TM_N_STREAMER_COLUMNS; c++)
+    g_clear_pointer (&self->title[c], gtk_widget_unparent);
+  if (self->hadjustment != NULL)
+    g_signal_handlers_disconnect_by_func (self->hadjustment, gtk_widget_queue_allocate, self);
+  g_clear_object (&self->hadjustment);
+  g_clear_weak_pointer (&self->scrolled);
+
+  G_OBJECT_CLASS (tm_streamer_header_parent_class)->dispose (object);
+}
+
+static void
+tm_streamer_header_class_init (TmStreamerHeaderClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = tm_streamer_header_dispose;
+  widget_class->measure = tm_streamer_header_measure;
+  widget_class->size_allocate = tm_streamer_header_size_allocate;
+
+  /**
+   * TmStreamerHeader::sort-changed:
+   *
+   * The user sorted by another column, or turned the order round
+   * (tm_streamer_header_get_sort() says which).
+   */
+  signals[SIGNAL_SORT_CHANGED] =
+    g_signal_new ("sort-changed",
+                  G_TYPE_FROM_CLASS (klass),
+                  G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 0);
+
+  gtk_widget_class_set_css_name (widget_class, "streamer-header");
+  gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_ROW);
+}
+
+static void
+tm_streamer_header_init (TmStreamerHeader *self)
+{
+  self->sorted = -1;
+  gtk_widget_set_overflow (GTK_WIDGET (self), GTK_OVERFLOW_HIDDEN);
+}
+
+GtkWidget *
+tm_streamer_header_new (const TmStreamerColumns *columns,
+                        guint                    sortable,
+                        GtkScrolledWindow       *scrolled)
+{
+  TmStreamerHeader *self;
+
+  g_return_val_if_fail (columns != NULL, NULL);
+  g_return_val_if_fail (GTK_IS_SCROLLED_WINDOW (scrolled), NULL);
+
+  self = g_object_new (TM_TYPE_STREAMER_HEADER, NULL);
+  self->columns = columns;
+  for (int c = 0; c < TM_N_STREAMER_COLUMNS; c++)
+    {
+      self->title[c] = make_title (self, c, (sortable & (1u << c)) != 0);
+      gtk_widget_set_parent (self->title[c], GTK_WIDGET (self));
+    }
+
+  g_set_weak_pointer (&self->scrolled, scrolled);
+  self->hadjustment = g_object_ref (gtk_scrolled_window_get_hadjustment (scrolled));
+  g_signal_connect_swapped (self->hadjustment, "value-changed", G_CALLBACK (gtk_widget_queue_allocate), self);
+
+  return GTK_WIDGET (self);
+}
+
+GtkWidget *
+tm_streamer_header_get_title (TmStreamerHeader *self,
+                              TmStreamerColumn  column)
+{
+  g_return_val_if_fail (TM_IS_STREAMER_HEADER (self), NULL);
+  g_return_val_if_fail (column < TM_N_STREAMER_COLUMNS, NULL);
+
+  return self->title[column];
+}
+
+void
+tm_streamer_header_set_sort (TmStreamerHeader *self,
+                             int               column,
+                             gboolean          descending)
+{
+  g_return_if_fail (TM_IS_STREAMER_HEADER (self));
+  g_return_if_fail (column >= -1 && column < TM_N_STREAMER_COLUMNS);
+  g_return_if_fail (column == -1 || self->arrow[column] != NULL);
+
+  self->sorted = column;
+  self->descending = column >= 0 && descending;
+  for (int c = 0; c < TM_N_STREAMER_COLUMNS; c++)
+    {
+      GtkAccessibleSort sort = GTK_ACCESSIBLE_SORT_NONE;
+
+      if (self->arrow[c] == NULL)
+        continue;
+      if (c == column)
+        sort = descending ? GTK_ACCESSIBLE_SORT_DESCENDING : GTK_ACCESSIBLE_SORT_ASCENDING;
+      gtk_image_set_from_icon_name (GTK_IMAGE (self->arrow[c]),
+                                    sort == GTK_ACCESSIBLE_SORT_NONE ? NULL
+                                    : sort == GTK_ACCESSIBLE_SORT_ASCENDING ? "pan-up-symbolic"
+                                    : "pan-down-symbolic");
+      gtk_accessible_update_property (GTK_ACCESSIBLE (self->title[c]),
+                                      GTK_ACCESSIBLE_PROPERTY_SORT, sort,
+                                      -1);
+    }
+}
+
+int
+tm_streamer_header_get_sort (TmStreamerHeader *self,
+                             gboolean         *descending)
+{
+  g_return_val_if_fail (TM_IS_STREAMER_HEADER (self), -1);
+
+  if (descending != NULL)
+    *descending = self->descending;
+  return self->sorted;
+}
