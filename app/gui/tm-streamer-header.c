@@ -10,7 +10,6 @@ struct _TmStreamerHeader
   GtkWidget                parent_instance;
 
   const TmStreamerColumns *columns;
-  GtkScrolledWindow       *scrolled;   /* weak: a sibling */
   GtkAdjustment           *hadjustment;
   GtkWidget               *title[TM_N_STREAMER_COLUMNS];
   GtkWidget               *arrow[TM_N_STREAMER_COLUMNS];  /* nullable */
@@ -52,7 +51,7 @@ make_title (TmStreamerHeader *self,
   gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
   if (!sortable)
     {
-      gtk_widget_add_css_class (label, "title");
+      gtk_widget_add_css_class (label, "column-title");
       return label;
     }
 
@@ -68,6 +67,9 @@ make_title (TmStreamerHeader *self,
   button = gtk_button_new ();
   gtk_button_set_child (GTK_BUTTON (button), box);
   gtk_button_set_has_frame (GTK_BUTTON (button), FALSE);
+  /* A click sorts and leaves the focus where it was, in the list or
+   * the search; Tab still reaches the titles. */
+  gtk_widget_set_focus_on_click (button, FALSE);
   gtk_accessible_update_property (GTK_ACCESSIBLE (button),
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, tm_streamer_column_get_title (column),
                                   GTK_ACCESSIBLE_PROPERTY_SORT, GTK_ACCESSIBLE_SORT_NONE,
@@ -76,20 +78,15 @@ make_title (TmStreamerHeader *self,
   return button;
 }
 
-/* The width the list's rows have: the scrolled window's, less a
- * scroll bar that takes room of its own. */
+/* The width of the list's rows: the width its horizontal scrolling
+ * spans, which leaves out a scroll bar that takes room of its own. */
 static int
 get_table_width (TmStreamerHeader *self,
                  int               width)
 {
-  if (self->scrolled != NULL && !gtk_scrolled_window_get_overlay_scrolling (self->scrolled))
-    {
-      GtkWidget *bar = gtk_scrolled_window_get_vscrollbar (self->scrolled);
+  double upper = gtk_adjustment_get_upper (self->hadjustment);
 
-      if (bar != NULL && gtk_widget_get_visible (bar))
-        width -= gtk_widget_get_width (bar);
-    }
-  return MAX (width, tm_streamer_columns_get_min_width (self->columns));
+  return MAX (upper > 0 ? (int) upper : width, tm_streamer_columns_get_min_width (self->columns));
 }
 
 
@@ -136,7 +133,7 @@ tm_streamer_header_size_allocate (GtkWidget *widget,
 {
   TmStreamerHeader *self = TM_STREAMER_HEADER (widget);
   int x[TM_N_STREAMER_COLUMNS + 1];
-  int offset = self->hadjustment != NULL ? (int) gtk_adjustment_get_value (self->hadjustment) : 0;
+  int offset = (int) gtk_adjustment_get_value (self->hadjustment);
 
   tm_streamer_columns_place (self->columns, get_table_width (self, width), x);
   for (int c = 0; c < TM_N_STREAMER_COLUMNS; c++)
@@ -166,7 +163,6 @@ tm_streamer_header_dispose (GObject *object)
   if (self->hadjustment != NULL)
     g_signal_handlers_disconnect_by_func (self->hadjustment, gtk_widget_queue_allocate, self);
   g_clear_object (&self->hadjustment);
-  g_clear_weak_pointer (&self->scrolled);
 
   G_OBJECT_CLASS (tm_streamer_header_parent_class)->dispose (object);
 }
@@ -223,9 +219,9 @@ tm_streamer_header_new (const TmStreamerColumns *columns,
       gtk_widget_set_parent (self->title[c], GTK_WIDGET (self));
     }
 
-  g_set_weak_pointer (&self->scrolled, scrolled);
   self->hadjustment = g_object_ref (gtk_scrolled_window_get_hadjustment (scrolled));
   g_signal_connect_swapped (self->hadjustment, "value-changed", G_CALLBACK (gtk_widget_queue_allocate), self);
+  g_signal_connect_swapped (self->hadjustment, "changed", G_CALLBACK (gtk_widget_queue_allocate), self);
 
   return GTK_WIDGET (self);
 }
