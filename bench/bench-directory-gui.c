@@ -236,7 +236,7 @@ main (int   argc,
 
   {
     GtkWidget *table = GTK_WIDGET (gtk_widget_get_template_child (GTK_WIDGET (directory), TM_TYPE_STREAMER_DIRECTORY, "table_box"));
-    TmStreamerHeader *header = TM_STREAMER_HEADER (gtk_widget_get_first_child (table));
+    TmStreamerHeader *header = TM_STREAMER_HEADER (gtk_widget_get_last_child (table));  /* after the list */
 
     for (guint c = 0; c < G_N_ELEMENTS (columns); c++)
       {

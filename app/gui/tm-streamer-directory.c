@@ -42,7 +42,7 @@ struct _TmStreamerDirectory
   GtkLabel            *count_label;
   GtkButton           *clear_button;
   GtkStack            *results_stack;
-  GtkBox              *table_box;
+  GtkGrid             *table_box;
   GtkScrolledWindow   *scrolled_window;
   GtkListView         *list_view;
   GtkFlowBox          *platforms_box;
@@ -623,7 +623,7 @@ tm_streamer_directory_init (TmStreamerDirectory *self)
   for (guint i = 0; i < G_N_ELEMENTS (sort_columns); i++)
     sortable |= 1u << sort_columns[i].column;
   self->header = TM_STREAMER_HEADER (tm_streamer_header_new (&self->columns, sortable, self->scrolled_window));
-  gtk_box_prepend (self->table_box, GTK_WIDGET (self->header));
+  gtk_grid_attach (self->table_box, GTK_WIDGET (self->header), 0, 0, 1, 1);
   g_signal_connect_object (self->header, "sort-changed", G_CALLBACK (on_sort_changed_cb), self, G_CONNECT_SWAPPED);
 
   self->rows = tm_streamer_list_new ();

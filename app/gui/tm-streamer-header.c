@@ -13,6 +13,8 @@ struct _TmStreamerHeader
   GtkAdjustment           *hadjustment;
   GtkWidget               *title[TM_N_STREAMER_COLUMNS];
   GtkWidget               *arrow[TM_N_STREAMER_COLUMNS];  /* nullable */
+  int                      allocated_width;   /* of the table, last laid out */
+  int                      allocated_offset;
   int                      sorted;      /* column, or -1 */
   gboolean                 descending;
 };
@@ -90,6 +92,16 @@ get_table_width (TmStreamerHeader *self,
 }
 
 
+/* The list scrolled sideways, or its rows changed width. */
+static void
+on_adjustment_changed_cb (TmStreamerHeader *self)
+{
+  if ((int) gtk_adjustment_get_value (self->hadjustment) != self->allocated_offset
+      || get_table_width (self, gtk_widget_get_width (GTK_WIDGET (self))) != self->allocated_width)
+    gtk_widget_queue_allocate (GTK_WIDGET (self));
+}
+
+
 /*
  * GtkWidget
  */
@@ -135,7 +147,9 @@ tm_streamer_header_size_allocate (GtkWidget *widget,
   int x[TM_N_STREAMER_COLUMNS + 1];
   int offset = (int) gtk_adjustment_get_value (self->hadjustment);
 
-  tm_streamer_columns_place (self->columns, get_table_width (self, width), x);
+  self->allocated_width = get_table_width (self, width);
+  self->allocated_offset = offset;
+  tm_streamer_columns_place (self->columns, self->allocated_width, x);
   for (int c = 0; c < TM_N_STREAMER_COLUMNS; c++)
     {
       int min;
@@ -161,7 +175,7 @@ tm_streamer_header_dispose (GObject *object)
   for (int c = 0; c < TM_N_STREAMER_COLUMNS; c++)
     g_clear_pointer (&self->title[c], gtk_widget_unparent);
   if (self->hadjustment != NULL)
-    g_signal_handlers_disconnect_by_func (self->hadjustment, gtk_widget_queue_allocate, self);
+    g_signal_handlers_disconnect_by_func (self->hadjustment, on_adjustment_changed_cb, self);
   g_clear_object (&self->hadjustment);
 
   G_OBJECT_CLASS (tm_streamer_header_parent_class)->dispose (object);
@@ -220,8 +234,8 @@ tm_streamer_header_new (const TmStreamerColumns *columns,
     }
 
   self->hadjustment = g_object_ref (gtk_scrolled_window_get_hadjustment (scrolled));
-  g_signal_connect_swapped (self->hadjustment, "value-changed", G_CALLBACK (gtk_widget_queue_allocate), self);
-  g_signal_connect_swapped (self->hadjustment, "changed", G_CALLBACK (gtk_widget_queue_allocate), self);
+  g_signal_connect_swapped (self->hadjustment, "value-changed", G_CALLBACK (on_adjustment_changed_cb), self);
+  g_signal_connect_swapped (self->hadjustment, "changed", G_CALLBACK (on_adjustment_changed_cb), self);
 
   return GTK_WIDGET (self);
 }

@@ -23,6 +23,7 @@ struct _TmStreamerRow
   guint                    text_changed;  /* a bit per column */
   guint                    pango_serial;  /* of the widget's Pango context */
   gboolean                 has_incidents;
+  gboolean                 stale;         /* the texts are of another streamer */
 };
 
 G_DEFINE_FINAL_TYPE (TmStreamerRow, tm_streamer_row, GTK_TYPE_WIDGET)
@@ -138,11 +139,13 @@ describe_row (TmStreamerRow *self)
   return g_string_free (text, FALSE);
 }
 
-/* The item moved to another streamer, or the row to another item. */
+/* Makes the texts of the streamer shown. */
 static void
-update (TmStreamerRow *self)
+refresh (TmStreamerRow *self)
 {
   g_autofree char *description = NULL;
+
+  self->stale = FALSE;
 
   if (self->item == NULL)
     {
@@ -186,6 +189,17 @@ update (TmStreamerRow *self)
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, self->text[TM_STREAMER_COLUMN_NAME],
                                   GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, description,
                                   -1);
+}
+
+/* The item moved to another streamer, or the row to another item.  The
+ * list view keeps some 200 rows, 30 of them on screen: those off screen
+ * make their texts when they come into view. */
+static void
+update (TmStreamerRow *self)
+{
+  self->stale = TRUE;
+  if (gtk_widget_get_mapped (GTK_WIDGET (self)))
+    refresh (self);
 }
 
 /* The layout of cell @column, @width px wide, with its current text. */
@@ -246,6 +260,8 @@ tm_streamer_row_snapshot (GtkWidget   *widget,
   int x[TM_N_STREAMER_COLUMNS + 1];
   GdkRGBA color, warning;
 
+  if (self->stale)
+    refresh (self);
   if (self->item == NULL)
     return;
 
@@ -281,6 +297,17 @@ tm_streamer_row_snapshot (GtkWidget   *widget,
                                   c == TM_STREAMER_COLUMN_INCIDENTS && self->has_incidents ? &warning : &color);
       gtk_snapshot_restore (snapshot);
     }
+}
+
+static void
+tm_streamer_row_map (GtkWidget *widget)
+{
+  TmStreamerRow *self = TM_STREAMER_ROW (widget);
+
+  GTK_WIDGET_CLASS (tm_streamer_row_parent_class)->map (widget);
+
+  if (self->stale)
+    refresh (self);
 }
 
 static void
@@ -350,6 +377,7 @@ tm_streamer_row_class_init (TmStreamerRowClass *klass)
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
   object_class->dispose = tm_streamer_row_dispose;
+  widget_class->map = tm_streamer_row_map;
   widget_class->snapshot = tm_streamer_row_snapshot;
   widget_class->measure = tm_streamer_row_measure;
   widget_class->query_tooltip = tm_streamer_row_query_tooltip;
@@ -406,6 +434,8 @@ tm_streamer_row_get_text (TmStreamerRow    *self,
   g_return_val_if_fail (TM_IS_STREAMER_ROW (self), NULL);
   g_return_val_if_fail (column < TM_N_STREAMER_COLUMNS, NULL);
 
+  if (self->stale)
+    refresh (self);
   return self->text[column] != NULL ? self->text[column] : "";
 }
 
