@@ -111,6 +111,9 @@ tm_application_startup (GApplication *application)
                                            accels[i].accels);
 
   self->context = tm_context_new (NULL, NULL);
+  /* The catalog loads in a thread while the window is built and shown:
+   * the first window then finds it loading, or loaded. */
+  tm_context_load_async (self->context, NULL, NULL, NULL);
 }
 
 static void
