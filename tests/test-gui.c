@@ -548,6 +548,33 @@ assert_rows_show_model (TmStreamerDirectory *directory,
     }
 }
 
+static void
+on_streamer_activated_cb (TmStreamerDirectory *directory,
+                          const char          *id,
+                          char               **activated)
+{
+  g_free (*activated);
+  *activated = g_strdup (id);
+}
+
+/* Activating the row at @position (what Enter and a double click do)
+ * names the streamer of that row of @model. */
+static void
+assert_activates (TmStreamerDirectory *directory,
+                  GListModel          *model,
+                  guint                position)
+{
+  GtkWidget *list = get_directory_child (directory, "list_view");
+  g_autoptr(TmStreamerItem) item = g_list_model_get_item (model, position);
+  g_autofree char *activated = NULL;
+  gulong handler = g_signal_connect (directory, "streamer-activated",
+                                     G_CALLBACK (on_streamer_activated_cb), &activated);
+
+  g_assert_true (gtk_widget_activate_action (list, "list.activate-item", "u", position));
+  g_signal_handler_disconnect (directory, handler);
+  g_assert_cmpstr (activated, ==, tm_streamer_item_get_streamer (item)->id);
+}
+
 /* Search as you type, filters, the row count, the empty state and
  * sorting, driven through the widgets and checked against the catalog. */
 static void
@@ -591,6 +618,7 @@ test_directory_search_and_filter (void)
   gtk_editable_set_text (entry, query);
   wait_for_n_items (model, expected);
   assert_rows_show_model (directory, model);
+  assert_activates (directory, model, expected - 1);
   for (guint i = 0; i < expected; i++)
     {
       g_autoptr(TmStreamerItem) item = g_list_model_get_item (model, i);
@@ -709,6 +737,7 @@ test_directory_search_and_filter (void)
             previous = followers;
           }
         assert_rows_show_model (directory, model);
+        assert_activates (directory, model, 0);
       }
   }
 
