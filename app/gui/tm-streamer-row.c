@@ -131,10 +131,10 @@ describe_row (TmStreamerRow *self)
       if (text->len > 0)
         /* Translators: between the columns of a row read by a screen
          * reader: "Followers: 1.2M; Incidents: 0". */
-        g_string_append (text, _("; "));
+        g_string_append (text, C_("row description", "; "));
       /* Translators: a column of a row read by a screen reader, its
        * title and value: "Followers: 1.2M". */
-      g_string_append_printf (text, _("%s: %s"), tm_streamer_column_get_title (c), self->text[c]);
+      g_string_append_printf (text, C_("row description", "%s: %s"), tm_streamer_column_get_title (c), self->text[c]);
     }
   return g_string_free (text, FALSE);
 }
