@@ -27,6 +27,7 @@ struct _TmStreamerDirectory
   GtkSingleSelection  *selection;    /* of slots */
   TmStreamerColumns    columns;      /* shared by the header and rows */
   TmStreamerHeader    *header;
+  int                  chosen_width[TM_N_STREAMER_COLUMNS];  /* by a drag; 0: none */
 
   /* The filter in force, as the widgets set it; filter.search is
    * search, owned here.  Kept across catalogs. */
@@ -156,10 +157,13 @@ update_columns (TmStreamerDirectory *self)
     gtk_widget_measure (tm_streamer_header_get_title (self->header, c), GTK_ORIENTATION_HORIZONTAL, -1,
                         NULL, &columns.width[c], NULL, NULL);
 
-  /* As wide as the column view's columns were. */
+  /* As wide as the column view's columns were, or as the user made
+   * them. */
   columns.width[TM_STREAMER_COLUMN_NAME] = MAX (columns.width[TM_STREAMER_COLUMN_NAME], 160);
-  columns.width[TM_STREAMER_COLUMN_PLATFORMS] = MAX (columns.width[TM_STREAMER_COLUMN_PLATFORMS], 250);
-  columns.width[TM_STREAMER_COLUMN_CATEGORIES] = MAX (columns.width[TM_STREAMER_COLUMN_CATEGORIES], 180);
+  columns.width[TM_STREAMER_COLUMN_PLATFORMS] = MAX (columns.width[TM_STREAMER_COLUMN_PLATFORMS],
+                                                     self->chosen_width[TM_STREAMER_COLUMN_PLATFORMS] ?: 250);
+  columns.width[TM_STREAMER_COLUMN_CATEGORIES] = MAX (columns.width[TM_STREAMER_COLUMN_CATEGORIES],
+                                                      self->chosen_width[TM_STREAMER_COLUMN_CATEGORIES] ?: 180);
 #define WIDEN(c, w) columns.width[c] = MAX (columns.width[c], (w))
   WIDEN (TM_STREAMER_COLUMN_FOLLOWERS,
          measure_numbers (list, TM_STREAMER_COLUMN_FOLLOWERS, tm_gui_format_compact_count, MAX (followers, 999999)));
@@ -298,6 +302,16 @@ apply_filter (TmStreamerDirectory *self)
   if (self->directory != NULL)
     tm_directory_set_filter (self->directory, &self->filter);
   update_rows (self);
+}
+
+/* The user dragged the end of a column's title. */
+static void
+on_column_resized_cb (TmStreamerDirectory *self,
+                      int                  column,
+                      int                  width)
+{
+  self->chosen_width[column] = width;
+  update_columns (self);
 }
 
 /* The user clicked a column title. */
@@ -622,9 +636,13 @@ tm_streamer_directory_init (TmStreamerDirectory *self)
 
   for (guint i = 0; i < G_N_ELEMENTS (sort_columns); i++)
     sortable |= 1u << sort_columns[i].column;
-  self->header = TM_STREAMER_HEADER (tm_streamer_header_new (&self->columns, sortable, self->scrolled_window));
+  self->header = TM_STREAMER_HEADER (tm_streamer_header_new (&self->columns, sortable,
+                                                             (1u << TM_STREAMER_COLUMN_PLATFORMS)
+                                                             | (1u << TM_STREAMER_COLUMN_CATEGORIES),
+                                                             self->scrolled_window));
   gtk_grid_attach (self->table_box, GTK_WIDGET (self->header), 0, 0, 1, 1);
   g_signal_connect_object (self->header, "sort-changed", G_CALLBACK (on_sort_changed_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->header, "column-resized", G_CALLBACK (on_column_resized_cb), self, G_CONNECT_SWAPPED);
 
   self->rows = tm_streamer_list_new ();
   self->slots = tm_streamer_slots_new ();

@@ -3,6 +3,8 @@
 
 #include "config.h"
 
+#include <math.h>
+
 #include "tm-streamer-header.h"
 
 struct _TmStreamerHeader
@@ -15,14 +17,21 @@ struct _TmStreamerHeader
   GtkWidget               *arrow[TM_N_STREAMER_COLUMNS];  /* nullable */
   int                      allocated_width;   /* of the table, last laid out */
   int                      allocated_offset;
+  guint                    resizable;   /* a bit per column */
+  int                      resizing;    /* column being resized, or -1 */
+  int                      resize_from; /* its width when the drag began */
   int                      sorted;      /* column, or -1 */
   gboolean                 descending;
 };
 
 enum {
   SIGNAL_SORT_CHANGED,
+  SIGNAL_COLUMN_RESIZED,
   N_SIGNALS
 };
+
+/* How near a column's end, in px, a drag resizes it. */
+#define GRIP 4
 
 static guint signals[N_SIGNALS];
 
@@ -99,6 +108,73 @@ on_adjustment_changed_cb (TmStreamerHeader *self)
   if ((int) gtk_adjustment_get_value (self->hadjustment) != self->allocated_offset
       || get_table_width (self, gtk_widget_get_width (GTK_WIDGET (self))) != self->allocated_width)
     gtk_widget_queue_allocate (GTK_WIDGET (self));
+}
+
+
+/* The resizable column whose end is at @x, or -1. */
+static int
+column_ending_at (TmStreamerHeader *self,
+                  double            x)
+{
+  int edges[TM_N_STREAMER_COLUMNS + 1];
+
+  x += self->allocated_offset;
+  tm_streamer_columns_place (self->columns, self->allocated_width, edges);
+  for (int c = 0; c < TM_N_STREAMER_COLUMNS; c++)
+    if ((self->resizable & (1u << c)) && fabs (x - edges[c + 1]) <= GRIP)
+      return c;
+  return -1;
+}
+
+static void
+on_motion_cb (GtkEventControllerMotion *motion,
+              double                    x,
+              double                    y,
+              TmStreamerHeader         *self)
+{
+  gtk_widget_set_cursor_from_name (GTK_WIDGET (self),
+                                   self->resizing >= 0 || column_ending_at (self, x) >= 0 ? "col-resize" : NULL);
+}
+
+static void
+on_drag_begin_cb (GtkGestureDrag   *drag,
+                  double            x,
+                  double            y,
+                  TmStreamerHeader *self)
+{
+  self->resizing = column_ending_at (self, x);
+  if (self->resizing < 0)
+    {
+      /* Not at a column's end: the title's button takes the click. */
+      gtk_gesture_set_state (GTK_GESTURE (drag), GTK_EVENT_SEQUENCE_DENIED);
+      return;
+    }
+  self->resize_from = self->columns->width[self->resizing];
+  gtk_gesture_set_state (GTK_GESTURE (drag), GTK_EVENT_SEQUENCE_CLAIMED);
+}
+
+static void
+on_drag_update_cb (GtkGestureDrag   *drag,
+                   double            dx,
+                   double            dy,
+                   TmStreamerHeader *self)
+{
+  int least;
+
+  if (self->resizing < 0)
+    return;
+  gtk_widget_measure (self->title[self->resizing], GTK_ORIENTATION_HORIZONTAL, -1, &least, NULL, NULL, NULL);
+  g_signal_emit (self, signals[SIGNAL_COLUMN_RESIZED], 0,
+                 self->resizing, MAX (least, self->resize_from + (int) dx));
+}
+
+static void
+on_drag_end_cb (GtkGestureDrag   *drag,
+                double            dx,
+                double            dy,
+                TmStreamerHeader *self)
+{
+  self->resizing = -1;
 }
 
 
@@ -192,6 +268,20 @@ tm_streamer_header_class_init (TmStreamerHeaderClass *klass)
   widget_class->size_allocate = tm_streamer_header_size_allocate;
 
   /**
+   * TmStreamerHeader::column-resized:
+   * @column: a TmStreamerColumn
+   * @width: the width asked for, px
+   *
+   * The user dragged the end of a resizable column.
+   */
+  signals[SIGNAL_COLUMN_RESIZED] =
+    g_signal_new ("column-resized",
+                  G_TYPE_FROM_CLASS (klass),
+                  G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 2, G_TYPE_INT, G_TYPE_INT);
+
+  /**
    * TmStreamerHeader::sort-changed:
    *
    * The user sorted by another column, or turned the order round
@@ -211,13 +301,27 @@ tm_streamer_header_class_init (TmStreamerHeaderClass *klass)
 static void
 tm_streamer_header_init (TmStreamerHeader *self)
 {
+  GtkEventController *motion = gtk_event_controller_motion_new ();
+  GtkGesture *drag = gtk_gesture_drag_new ();
+
   self->sorted = -1;
+  self->resizing = -1;
   gtk_widget_set_overflow (GTK_WIDGET (self), GTK_OVERFLOW_HIDDEN);
+
+  g_signal_connect (motion, "motion", G_CALLBACK (on_motion_cb), self);
+  gtk_widget_add_controller (GTK_WIDGET (self), motion);
+  /* Before the titles' buttons see the press. */
+  gtk_event_controller_set_propagation_phase (GTK_EVENT_CONTROLLER (drag), GTK_PHASE_CAPTURE);
+  g_signal_connect (drag, "drag-begin", G_CALLBACK (on_drag_begin_cb), self);
+  g_signal_connect (drag, "drag-update", G_CALLBACK (on_drag_update_cb), self);
+  g_signal_connect (drag, "drag-end", G_CALLBACK (on_drag_end_cb), self);
+  gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (drag));
 }
 
 GtkWidget *
 tm_streamer_header_new (const TmStreamerColumns *columns,
                         guint                    sortable,
+                        guint                    resizable,
                         GtkScrolledWindow       *scrolled)
 {
   TmStreamerHeader *self;
@@ -227,6 +331,7 @@ tm_streamer_header_new (const TmStreamerColumns *columns,
 
   self = g_object_new (TM_TYPE_STREAMER_HEADER, NULL);
   self->columns = columns;
+  self->resizable = resizable;
   for (int c = 0; c < TM_N_STREAMER_COLUMNS; c++)
     {
       self->title[c] = make_title (self, c, (sortable & (1u << c)) != 0);

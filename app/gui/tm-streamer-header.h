@@ -7,7 +7,8 @@
  * scrolling.  The titles of the columns that sort are buttons: a click
  * (or Space, Enter) sorts by that column, ascending first, and again
  * turns the order round; an arrow and the button's accessible sort
- * state show which column sorts and which way.
+ * state show which column sorts and which way.  The end of a resizable
+ * column's title drags to resize it (::column-resized).
  */
 #pragma once
 
@@ -21,10 +22,12 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (TmStreamerHeader, tm_streamer_header, TM, STREAMER_HEADER, GtkWidget)
 
 /* @columns is shared with the rows and must outlive the header;
- * @sortable has the bit 1 << column of each column that sorts; the
- * header lines up with @scrolled (its list's scrolled window). */
+ * @sortable and @resizable have the bit 1 << column of each column that
+ * sorts, or resizes; the header lines up with @scrolled (its list's
+ * scrolled window). */
 GtkWidget *tm_streamer_header_new         (const TmStreamerColumns *columns,
                                            guint                    sortable,
+                                           guint                    resizable,
                                            GtkScrolledWindow       *scrolled);
 /* The title of @column: a GtkButton for a column that sorts. */
 GtkWidget *tm_streamer_header_get_title   (TmStreamerHeader        *self,
