@@ -105,7 +105,8 @@ unbind_row_cb (GtkSignalListItemFactory *factory,
   tm_streamer_row_set_item (TM_STREAMER_ROW (gtk_list_item_get_child (list_item)), NULL);
 }
 
-/* The widest of @n_values numbers formatted by @format in @column. */
+/* How wide numbers up to @largest, formatted by @format, are in
+ * @column at most. */
 static int
 measure_numbers (GtkWidget        *widget,
                  TmStreamerColumn  column,
