@@ -340,8 +340,8 @@ tm_streamer_row_query_tooltip (GtkWidget  *widget,
   int edges[TM_N_STREAMER_COLUMNS + 1];
   int c = column_at (self, x, edges);
 
-  if (c < 0 || self->layout[c] == NULL || self->text[c] == NULL
-      || !pango_layout_is_ellipsized (self->layout[c]))
+  if (c < 0 || self->layout[c] == NULL || self->text[c] == NULL || self->text[c][0] == '\0'
+      || (self->text_changed & (1u << c)) || !pango_layout_is_ellipsized (self->layout[c]))
     return FALSE;
 
   gtk_tooltip_set_text (tooltip, self->text[c]);
