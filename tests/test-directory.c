@@ -271,6 +271,28 @@ full_width (const char *text,
 
 /* ---- Tests ------------------------------------------------------------ */
 
+/* The search texts are made in a thread while the directory already
+ * filters without a search; the first search waits for them, and a
+ * directory dropped before they are done lets the thread finish. */
+static void
+test_texts_in_thread (void)
+{
+  const TmCatalogStreamer *someone = &catalog->streamers[catalog->n_streamers / 3];
+  g_autofree char *name = g_utf8_substring (someone->name, 0, 2);
+  TmDirectoryFilter f = TM_DIRECTORY_FILTER_INIT;
+
+  for (int round = 0; round < 3; round++)
+    {
+      g_autoptr(TmDirectory) dir = tm_directory_new (catalog);
+
+      f.has_incidents = TRUE;
+      g_free (check_filter (dir, &f));
+      tm_directory_set_order (dir, TM_DIRECTORY_ORDER_FOLLOWERS, TRUE);
+      g_assert_cmpuint (check_search (dir, name), >=, 1);
+    }
+  tm_directory_free (tm_directory_new (catalog));
+}
+
 static void
 test_empty (void)
 {
@@ -1121,6 +1143,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/directory/filter/combined", test_filter_combined);
   g_test_add_func ("/directory/credit-percent", test_credit_percent);
   g_test_add_func ("/directory/threads", test_threads);
+  g_test_add_func ("/directory/texts-in-thread", test_texts_in_thread);
   g_test_add_func ("/directory/order", test_order);
 
   rc = g_test_run ();

@@ -14,7 +14,9 @@
 #include "tm-json.h"
 #include "tm-partnership-review.h"
 #include "tm-streamer-directory.h"
+#include "tm-streamer-header.h"
 #include "tm-streamer-item.h"
+#include "tm-streamer-row.h"
 #include "tm-window.h"
 #include "tm-test-utils.h"
 
@@ -486,6 +488,103 @@ wait_for_n_items (GListModel *model,
   g_assert_cmpuint (g_list_model_get_n_items (model), ==, n);
 }
 
+/* Runs the main loop for @ms so that the window lays out and draws. */
+static void
+run_for (guint ms)
+{
+  gboolean timed_out = FALSE;
+
+  g_timeout_add (ms, on_timeout_cb, &timed_out);
+  while (!timed_out)
+    g_main_context_iteration (NULL, TRUE);
+}
+
+typedef struct {
+  int            y;
+  TmStreamerRow *row;
+} ShownRow;
+
+static int
+compare_shown_rows (gconstpointer a,
+                    gconstpointer b)
+{
+  return ((const ShownRow *) a)->y - ((const ShownRow *) b)->y;
+}
+
+/* The rows on screen show the first rows of @model, from the top, each
+ * its own streamer: the table keeps its row widgets and moves them to
+ * new streamers, so a row left behind would show here. */
+static void
+assert_rows_show_model (TmStreamerDirectory *directory,
+                        GListModel          *model)
+{
+  GtkWidget *list = get_directory_child (directory, "list_view");
+  g_autoptr(GArray) shown = g_array_new (FALSE, FALSE, sizeof (ShownRow));
+  int height = gtk_widget_get_height (list);
+
+  run_for (100);
+  for (GtkWidget *child = gtk_widget_get_first_child (list); child != NULL; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *row = gtk_widget_get_first_child (child);
+      graphene_point_t at;
+
+      if (row == NULL || !TM_IS_STREAMER_ROW (row) || !gtk_widget_get_child_visible (child)
+          || !gtk_widget_compute_point (child, list, &GRAPHENE_POINT_INIT (0, 0), &at)
+          || at.y < 0 || at.y >= height)
+        continue;
+      g_array_append_val (shown, ((ShownRow) { (int) at.y, TM_STREAMER_ROW (row) }));
+    }
+  g_array_sort (shown, compare_shown_rows);
+
+  g_assert_cmpuint (shown->len, ==, MIN (g_list_model_get_n_items (model), shown->len));
+  g_assert_cmpuint (shown->len, >=, MIN (g_list_model_get_n_items (model), 5));
+  for (guint i = 0; i < shown->len; i++)
+    {
+      TmStreamerRow *row = g_array_index (shown, ShownRow, i).row;
+      g_autoptr(TmStreamerItem) item = g_list_model_get_item (model, i);
+      const TmCatalogStreamer *streamer = tm_streamer_item_get_streamer (item);
+      g_autofree char *incidents = g_strdup_printf ("%u", streamer->n_incidents);
+
+      g_assert_cmpstr (tm_streamer_row_get_text (row, TM_STREAMER_COLUMN_NAME), ==, streamer->name);
+      g_assert_cmpstr (tm_streamer_row_get_text (row, TM_STREAMER_COLUMN_INCIDENTS), ==, incidents);
+    }
+}
+
+static void
+on_streamer_activated_cb (TmStreamerDirectory *directory,
+                          const char          *id,
+                          char               **activated)
+{
+  g_free (*activated);
+  *activated = g_strdup (id);
+}
+
+/* Activating the row at @position (what Enter and a double click do)
+ * names the streamer of that row of @model. */
+static void
+assert_activates (TmStreamerDirectory *directory,
+                  GListModel          *model,
+                  guint                position)
+{
+  GtkWidget *list = get_directory_child (directory, "list_view");
+  g_autoptr(TmStreamerItem) item = g_list_model_get_item (model, position);
+  g_autofree char *activated = NULL;
+  gulong handler = g_signal_connect (directory, "streamer-activated",
+                                     G_CALLBACK (on_streamer_activated_cb), &activated);
+
+  TmWindow *window = TM_WINDOW (gtk_widget_get_root (GTK_WIDGET (directory)));
+  GtkStack *stack = get_child (window, "streamers_stack");
+
+  g_assert_true (gtk_widget_activate_action (list, "list.activate-item", "u", position));
+  g_signal_handler_disconnect (directory, handler);
+  g_assert_cmpstr (activated, ==, tm_streamer_item_get_streamer (item)->id);
+
+  /* The window opened that streamer's page; Back returns to the rows. */
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (stack), ==, "streamer");
+  g_assert_true (gtk_widget_activate_action (get_child (window, "streamer_page"), "streamer-page.back", NULL));
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (stack), ==, "directory");
+}
+
 /* Search as you type, filters, the row count, the empty state and
  * sorting, driven through the widgets and checked against the catalog. */
 static void
@@ -528,6 +627,8 @@ test_directory_search_and_filter (void)
   g_assert_cmpuint (expected, >=, 1);
   gtk_editable_set_text (entry, query);
   wait_for_n_items (model, expected);
+  assert_rows_show_model (directory, model);
+  assert_activates (directory, model, expected - 1);
   for (guint i = 0; i < expected; i++)
     {
       g_autoptr(TmStreamerItem) item = g_list_model_get_item (model, i);
@@ -553,6 +654,7 @@ test_directory_search_and_filter (void)
   wait_for_n_items (model, expected);
   gtk_check_button_set_active (incidents, TRUE);
   wait_for_n_items (model, count_streamers (catalog, pred_search_and_incidents, query));
+  assert_rows_show_model (directory, model);
   g_assert_true (gtk_widget_get_visible (get_directory_child (directory, "clear_button")));
   g_assert_nonnull (strstr (gtk_label_get_text (count_label), "with incidents"));
   gtk_widget_activate (get_directory_child (directory, "clear_button"));
@@ -560,6 +662,7 @@ test_directory_search_and_filter (void)
   g_assert_false (gtk_check_button_get_active (incidents));
   gtk_editable_set_text (entry, "");
   wait_for_n_items (model, catalog->n_streamers);
+  assert_rows_show_model (directory, model);
 
   /* Filters alone: incidents, the first platform, credit from 80 %. */
   gtk_check_button_set_active (incidents, TRUE);
@@ -604,20 +707,47 @@ test_directory_search_and_filter (void)
   g_assert_false (gtk_check_button_get_active (incidents));
   g_assert_cmpstr (gtk_stack_get_visible_child_name (results), ==, "list");
 
-  /* Sorting by followers, most first. */
+  /* Sorting by followers: a click on the title sorts fewest first, a
+   * second click most first, and the title's arrow says which. */
   {
-    GtkColumnView *view = get_directory_child (directory, "column_view");
-    GtkColumnViewColumn *column = get_directory_child (directory, "followers_column");
-    gint64 previous = G_MAXINT64;
+    GtkWidget *table = get_directory_child (directory, "table_box");
+    TmStreamerHeader *header = TM_STREAMER_HEADER (gtk_widget_get_last_child (table));  /* after the list */
+    GtkWidget *title = tm_streamer_header_get_title (header, TM_STREAMER_COLUMN_FOLLOWERS);
 
-    gtk_column_view_sort_by_column (view, column, GTK_SORT_DESCENDING);
-    for (guint i = 0; i < g_list_model_get_n_items (model); i++)
+    for (int click = 0; click < 2; click++)
       {
-        g_autoptr(TmStreamerItem) item = g_list_model_get_item (model, i);
-        gint64 followers = tm_streamer_item_get_streamer (item)->followers_total;
+        gboolean descending = click == 1;
+        gint64 previous = descending ? G_MAXINT64 : G_MININT64;
+        gboolean shown_descending;
 
-        g_assert_cmpint (followers, <=, previous);
-        previous = followers;
+        /* A button activated by the keyboard shows itself pressed for a
+         * moment before it clicks. */
+        gtk_widget_activate (title);
+        {
+          gboolean timed_out = FALSE;
+          guint timeout_id = g_timeout_add_seconds (5, on_timeout_cb, &timed_out);
+
+          while (!timed_out && (tm_streamer_header_get_sort (header, &shown_descending) != TM_STREAMER_COLUMN_FOLLOWERS
+                                || shown_descending != descending))
+            g_main_context_iteration (NULL, TRUE);
+          if (!timed_out)
+            g_source_remove (timeout_id);
+        }
+        g_assert_cmpint (tm_streamer_header_get_sort (header, &shown_descending), ==, TM_STREAMER_COLUMN_FOLLOWERS);
+        g_assert_cmpint (shown_descending, ==, descending);
+        for (guint i = 0; i < g_list_model_get_n_items (model); i++)
+          {
+            g_autoptr(TmStreamerItem) item = g_list_model_get_item (model, i);
+            gint64 followers = tm_streamer_item_get_streamer (item)->followers_total;
+
+            if (descending)
+              g_assert_cmpint (followers, <=, previous);
+            else
+              g_assert_cmpint (followers, >=, previous);
+            previous = followers;
+          }
+        assert_rows_show_model (directory, model);
+        assert_activates (directory, model, 0);
       }
   }
 

@@ -43,7 +43,8 @@ typedef struct {
 #define TM_DIRECTORY_FILTER_INIT { NULL, 0, NULL, 0.0, 100.0, FALSE }
 
 /* Prepares the search texts of every streamer of @catalog (one pass,
- * kept for the directory's life). */
+ * kept for the directory's life) in a thread: a directory shows, filters
+ * and sorts at once, and its first search waits for the texts. */
 TmDirectory *tm_directory_new            (TmCatalog               *catalog);
 void         tm_directory_free           (TmDirectory             *self);
 TmCatalog   *tm_directory_get_catalog    (TmDirectory             *self);

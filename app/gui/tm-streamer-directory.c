@@ -10,8 +10,11 @@
 #include "tm-directory.h"
 #include "tm-gui-utils.h"
 #include "tm-streamer-directory.h"
+#include "tm-streamer-header.h"
 #include "tm-streamer-item.h"
 #include "tm-streamer-list.h"
+#include "tm-streamer-row.h"
+#include "tm-streamer-slots.h"
 
 struct _TmStreamerDirectory
 {
@@ -19,8 +22,12 @@ struct _TmStreamerDirectory
 
   TmCatalog           *catalog;      /* nullable */
   TmDirectory         *directory;    /* nullable: of catalog */
-  TmStreamerList      *rows;         /* what the view shows */
-  int                  probed;       /* set by a ProbeSorter's compare */
+  TmStreamerList      *rows;         /* the rows, for get_model() */
+  TmStreamerSlots     *slots;        /* the same rows, for the list view */
+  GtkSingleSelection  *selection;    /* of slots */
+  TmStreamerColumns    columns;      /* shared by the header and rows */
+  TmStreamerHeader    *header;
+  int                  chosen_width[TM_N_STREAMER_COLUMNS];  /* by a drag; 0: none */
 
   /* The filter in force, as the widgets set it; filter.search is
    * search, owned here.  Kept across catalogs. */
@@ -36,13 +43,9 @@ struct _TmStreamerDirectory
   GtkLabel            *count_label;
   GtkButton           *clear_button;
   GtkStack            *results_stack;
-  GtkColumnView       *column_view;
-  GtkColumnViewColumn *name_column;
-  GtkColumnViewColumn *followers_column;
-  GtkColumnViewColumn *credit_column;
-  GtkColumnViewColumn *cooperations_column;
-  GtkColumnViewColumn *last_cooperation_column;
-  GtkColumnViewColumn *incidents_column;
+  GtkGrid             *table_box;
+  GtkScrolledWindow   *scrolled_window;
+  GtkListView         *list_view;
   GtkFlowBox          *platforms_box;
   GtkDropDown         *category_dropdown;
   GtkSpinButton       *min_credit_spin;
@@ -64,249 +67,133 @@ G_DEFINE_FINAL_TYPE (TmStreamerDirectory, tm_streamer_directory, ADW_TYPE_BIN)
  * Columns
  */
 
-/* A cut-short cell shows its whole text as a tooltip.  Asked for when
- * the pointer rests on it: gtk_widget_set_tooltip_text() in every bind
- * asked the X server where the pointer was, for each cell of each row a
- * keystroke showed, and made typing in the search slow (PLATFORM.md). */
-static gboolean
-on_cell_query_tooltip_cb (GtkWidget  *label,
-                          int         x,
-                          int         y,
-                          gboolean    keyboard_mode,
-                          GtkTooltip *tooltip,
-                          gpointer    user_data)
-{
-  const char *text = gtk_label_get_text (GTK_LABEL (label));
-
-  if (text == NULL || text[0] == '\0' || !pango_layout_is_ellipsized (gtk_label_get_layout (GTK_LABEL (label))))
-    return FALSE;
-  gtk_tooltip_set_text (tooltip, text);
-  return TRUE;
-}
+/* The columns that sort, and by what. */
+static const struct {
+  TmStreamerColumn column;
+  TmDirectoryOrder order;
+} sort_columns[] = {
+  { TM_STREAMER_COLUMN_NAME, TM_DIRECTORY_ORDER_NAME },
+  { TM_STREAMER_COLUMN_FOLLOWERS, TM_DIRECTORY_ORDER_FOLLOWERS },
+  { TM_STREAMER_COLUMN_CREDIT, TM_DIRECTORY_ORDER_CREDIT },
+  { TM_STREAMER_COLUMN_COOPERATIONS, TM_DIRECTORY_ORDER_COOPERATIONS },
+  { TM_STREAMER_COLUMN_LAST_COOPERATION, TM_DIRECTORY_ORDER_LAST_COOPERATION },
+  { TM_STREAMER_COLUMN_INCIDENTS, TM_DIRECTORY_ORDER_INCIDENTS },
+};
 
 static void
-setup_text_cb (GtkSignalListItemFactory *factory,
-               GtkListItem              *list_item,
-               TmStreamerDirectory      *self)
-{
-  GtkWidget *label = gtk_label_new (NULL);
-
-  gtk_label_set_xalign (GTK_LABEL (label), 0);
-  gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
-  gtk_widget_set_has_tooltip (label, TRUE);
-  g_signal_connect (label, "query-tooltip", G_CALLBACK (on_cell_query_tooltip_cb), NULL);
-  gtk_list_item_set_child (list_item, label);
-}
-
-static void
-setup_number_cb (GtkSignalListItemFactory *factory,
-                 GtkListItem              *list_item,
-                 TmStreamerDirectory      *self)
-{
-  GtkWidget *label = gtk_label_new (NULL);
-
-  gtk_label_set_xalign (GTK_LABEL (label), 1);
-  gtk_widget_add_css_class (label, "numeric");
-  gtk_widget_add_css_class (label, "number");
-  gtk_list_item_set_child (list_item, label);
-}
-
-static inline const TmCatalogStreamer *
-list_item_get_streamer (GtkListItem  *list_item,
-                        TmCatalog   **catalog)
-{
-  TmStreamerItem *item = gtk_list_item_get_item (list_item);
-
-  *catalog = tm_streamer_item_get_catalog (item);
-  return tm_streamer_item_get_streamer (item);
-}
-
-static inline void
-list_item_set_text (GtkListItem *list_item,
-                    const char  *text)
-{
-  gtk_label_set_text (GTK_LABEL (gtk_list_item_get_child (list_item)), text);
-}
-
-static void
-bind_name_cb (GtkSignalListItemFactory *factory,
+setup_row_cb (GtkSignalListItemFactory *factory,
               GtkListItem              *list_item,
               TmStreamerDirectory      *self)
 {
-  TmCatalog *catalog;
-  const TmCatalogStreamer *streamer = list_item_get_streamer (list_item, &catalog);
-
-  list_item_set_text (list_item, streamer->name);
+  gtk_list_item_set_child (list_item, tm_streamer_row_new (&self->columns));
 }
 
 static void
-bind_platforms_cb (GtkSignalListItemFactory *factory,
-                   GtkListItem              *list_item,
-                   TmStreamerDirectory      *self)
+bind_row_cb (GtkSignalListItemFactory *factory,
+             GtkListItem              *list_item,
+             TmStreamerDirectory      *self)
 {
-  TmCatalog *catalog;
-  const TmCatalogStreamer *streamer = list_item_get_streamer (list_item, &catalog);
-  g_autoptr(GString) text = g_string_new (NULL);
+  tm_streamer_row_set_item (TM_STREAMER_ROW (gtk_list_item_get_child (list_item)),
+                            gtk_list_item_get_item (list_item));
+}
 
-  for (guint i = 0; i < streamer->n_accounts; i++)
+static void
+unbind_row_cb (GtkSignalListItemFactory *factory,
+               GtkListItem              *list_item,
+               TmStreamerDirectory      *self)
+{
+  tm_streamer_row_set_item (TM_STREAMER_ROW (gtk_list_item_get_child (list_item)), NULL);
+}
+
+/* How wide numbers up to @largest, formatted by @format, are in
+ * @column at most. */
+static int
+measure_numbers (GtkWidget        *widget,
+                 TmStreamerColumn  column,
+                 char           *(*format) (gint64),
+                 gint64            largest)
+{
+  int width = 0;
+
+  /* Compact counts are not widest at the largest number ("999.9K",
+   * "1.2M"): try each number of digits up to it. */
+  for (gint64 n = 9; ; n = n * 10 + 9)
     {
-      const TmCatalogAccount *account = &catalog->accounts[streamer->first_account + i];
+      g_autofree char *text = format (MIN (n, largest));
 
-      if (i > 0)
-        g_string_append (text, tm_gui_list_separator ());
-      g_string_append (text, tm_platform_label (account->platform));
+      width = MAX (width, tm_streamer_row_measure_cell (widget, column, text, NULL));
+      if (n >= largest || n > G_MAXINT64 / 20)
+        break;
+    }
+  return width;
+}
+
+static char *
+format_count (gint64 n)
+{
+  return tm_gui_format_count (n);
+}
+
+/* Sizes the columns to their titles and to the widest values of the
+ * catalog, and lays out the header and rows again when that changed. */
+static void
+update_columns (TmStreamerDirectory *self)
+{
+  GtkWidget *list = GTK_WIDGET (self->list_view);
+  TmStreamerColumns columns = { { 0 }, 0 };
+  gint64 followers = 0, cooperations = 0, incidents = 0;
+  g_autofree char *credit = tm_gui_format_credit (100, 100);
+  g_autofree char *date = tm_date_format (tm_date_from_ymd (2000, 12, 28));
+
+  for (guint i = 0; self->catalog != NULL && i < self->catalog->n_streamers; i++)
+    {
+      const TmCatalogStreamer *s = &self->catalog->streamers[i];
+
+      followers = MAX (followers, s->followers_total);
+      cooperations = MAX (cooperations, s->n_cooperations);
+      incidents = MAX (incidents, s->n_incidents);
     }
 
-  list_item_set_text (list_item, text->str);
-}
+  for (int c = 0; c < TM_N_STREAMER_COLUMNS; c++)
+    gtk_widget_measure (tm_streamer_header_get_title (self->header, c), GTK_ORIENTATION_HORIZONTAL, -1,
+                        NULL, &columns.width[c], NULL, NULL);
 
-static void
-bind_followers_cb (GtkSignalListItemFactory *factory,
-                   GtkListItem              *list_item,
-                   TmStreamerDirectory      *self)
-{
-  TmCatalog *catalog;
-  const TmCatalogStreamer *streamer = list_item_get_streamer (list_item, &catalog);
-  g_autofree char *text = tm_gui_format_compact_count (streamer->followers_total);
+  /* As wide as the column view's columns were, or as the user made
+   * them. */
+  columns.width[TM_STREAMER_COLUMN_NAME] = MAX (columns.width[TM_STREAMER_COLUMN_NAME], 160);
+  columns.width[TM_STREAMER_COLUMN_PLATFORMS] = MAX (columns.width[TM_STREAMER_COLUMN_PLATFORMS],
+                                                     self->chosen_width[TM_STREAMER_COLUMN_PLATFORMS] ?: 250);
+  columns.width[TM_STREAMER_COLUMN_CATEGORIES] = MAX (columns.width[TM_STREAMER_COLUMN_CATEGORIES],
+                                                      self->chosen_width[TM_STREAMER_COLUMN_CATEGORIES] ?: 180);
+#define WIDEN(c, w) columns.width[c] = MAX (columns.width[c], (w))
+  WIDEN (TM_STREAMER_COLUMN_FOLLOWERS,
+         measure_numbers (list, TM_STREAMER_COLUMN_FOLLOWERS, tm_gui_format_compact_count, MAX (followers, 999999)));
+  WIDEN (TM_STREAMER_COLUMN_CREDIT, tm_streamer_row_measure_cell (list, TM_STREAMER_COLUMN_CREDIT, credit, NULL));
+  WIDEN (TM_STREAMER_COLUMN_COOPERATIONS,
+         measure_numbers (list, TM_STREAMER_COLUMN_COOPERATIONS, format_count, cooperations));
+  WIDEN (TM_STREAMER_COLUMN_LAST_COOPERATION,
+         tm_streamer_row_measure_cell (list, TM_STREAMER_COLUMN_LAST_COOPERATION, date, NULL));
+  WIDEN (TM_STREAMER_COLUMN_INCIDENTS,
+         measure_numbers (list, TM_STREAMER_COLUMN_INCIDENTS, format_count, incidents));
+#undef WIDEN
+  /* A line of Latin and Chinese text: the fallback font of Chinese is
+   * the taller. */
+  tm_streamer_row_measure_cell (list, TM_STREAMER_COLUMN_NAME, "Ag 汉字", &columns.line_height);
 
-  list_item_set_text (list_item, text);
-}
-
-static void
-bind_categories_cb (GtkSignalListItemFactory *factory,
-                    GtkListItem              *list_item,
-                    TmStreamerDirectory      *self)
-{
-  TmCatalog *catalog;
-  const TmCatalogStreamer *streamer = list_item_get_streamer (list_item, &catalog);
-  g_autoptr(GString) text = g_string_new (NULL);
-
-  for (guint i = 0; i < streamer->n_categories; i++)
+  if (memcmp (&columns, &self->columns, sizeof columns) == 0)
+    return;
+  self->columns = columns;
+  gtk_widget_queue_resize (GTK_WIDGET (self->header));
+  for (GtkWidget *child = gtk_widget_get_first_child (list);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
     {
-      if (i > 0)
-        g_string_append (text, tm_gui_list_separator ());
-      g_string_append (text, tm_category_label (catalog->categories[streamer->first_category + i]));
+      GtkWidget *row = gtk_widget_get_first_child (child);
+
+      if (row != NULL && TM_IS_STREAMER_ROW (row))
+        gtk_widget_queue_resize (row);
     }
-
-  list_item_set_text (list_item, text->str);
-}
-
-static void
-bind_credit_cb (GtkSignalListItemFactory *factory,
-                GtkListItem              *list_item,
-                TmStreamerDirectory      *self)
-{
-  TmCatalog *catalog;
-  const TmCatalogStreamer *streamer = list_item_get_streamer (list_item, &catalog);
-  g_autofree char *text = tm_gui_format_credit (streamer->credit_score, streamer->credit_scale);
-
-  list_item_set_text (list_item, text);
-}
-
-static void
-bind_cooperations_cb (GtkSignalListItemFactory *factory,
-                      GtkListItem              *list_item,
-                      TmStreamerDirectory      *self)
-{
-  TmCatalog *catalog;
-  const TmCatalogStreamer *streamer = list_item_get_streamer (list_item, &catalog);
-  g_autofree char *text = tm_gui_format_count (streamer->n_cooperations);
-
-  list_item_set_text (list_item, text);
-}
-
-static void
-bind_last_cooperation_cb (GtkSignalListItemFactory *factory,
-                          GtkListItem              *list_item,
-                          TmStreamerDirectory      *self)
-{
-  TmCatalog *catalog;
-  const TmCatalogStreamer *streamer = list_item_get_streamer (list_item, &catalog);
-  g_autofree char *text = NULL;
-
-  if (streamer->last_cooperation != TM_DATE_NONE)
-    text = tm_date_format (streamer->last_cooperation);
-
-  list_item_set_text (list_item, text != NULL ? text : "—");
-}
-
-static void
-bind_incidents_cb (GtkSignalListItemFactory *factory,
-                   GtkListItem              *list_item,
-                   TmStreamerDirectory      *self)
-{
-  TmCatalog *catalog;
-  const TmCatalogStreamer *streamer = list_item_get_streamer (list_item, &catalog);
-  GtkWidget *label = gtk_list_item_get_child (list_item);
-  g_autofree char *text = tm_gui_format_count (streamer->n_incidents);
-
-  /* Rows are recycled: set or clear the highlight every time. */
-  if (streamer->n_incidents > 0)
-    gtk_widget_add_css_class (label, "incidents");
-  else
-    gtk_widget_remove_css_class (label, "incidents");
-
-  gtk_label_set_text (GTK_LABEL (label), text);
-}
-
-/* GTK 4.8 cannot say which column the user sorted by, or which way
- * (gtk_column_view_sorter_get_primary_sort_column is 4.10).  Each column
- * gets this sorter, which sorts nothing itself: asked to compare, it
- * notes its column and answers "smaller".  The view's sorter asks the
- * primary column first and turns the answer round when descending, so
- * one comparison tells both.  TmDirectory then sorts the rows. */
-#define TM_TYPE_PROBE_SORTER (tm_probe_sorter_get_type ())
-G_DECLARE_FINAL_TYPE (TmProbeSorter, tm_probe_sorter, TM, PROBE_SORTER, GtkSorter)
-
-struct _TmProbeSorter
-{
-  GtkSorter         parent_instance;
-
-  TmDirectoryOrder  order;
-  int              *probed;
-};
-
-G_DEFINE_FINAL_TYPE (TmProbeSorter, tm_probe_sorter, GTK_TYPE_SORTER)
-
-static GtkOrdering
-tm_probe_sorter_compare (GtkSorter *sorter,
-                         gpointer   item1,
-                         gpointer   item2)
-{
-  TmProbeSorter *self = TM_PROBE_SORTER (sorter);
-
-  *self->probed = (int) self->order;
-  return GTK_ORDERING_SMALLER;
-}
-
-static GtkSorterOrder
-tm_probe_sorter_get_order (GtkSorter *sorter)
-{
-  return GTK_SORTER_ORDER_PARTIAL;
-}
-
-static void
-tm_probe_sorter_class_init (TmProbeSorterClass *klass)
-{
-  GTK_SORTER_CLASS (klass)->compare = tm_probe_sorter_compare;
-  GTK_SORTER_CLASS (klass)->get_order = tm_probe_sorter_get_order;
-}
-
-static void
-tm_probe_sorter_init (TmProbeSorter *self)
-{
-}
-
-static void
-set_column_order (TmStreamerDirectory *self,
-                  GtkColumnViewColumn *column,
-                  TmDirectoryOrder     order)
-{
-  g_autoptr(TmProbeSorter) sorter = g_object_new (TM_TYPE_PROBE_SORTER, NULL);
-
-  sorter->order = order;
-  sorter->probed = &self->probed;
-  gtk_column_view_column_set_sorter (column, GTK_SORTER (sorter));
+  gtk_widget_queue_resize (list);
 }
 
 /*
@@ -392,14 +279,19 @@ update_count (TmStreamerDirectory *self)
                                     shown == 0 && total > 0 ? "empty" : "list");
 }
 
-/* Shows the streamers that pass the filter, in the order set. */
+/* Shows the streamers that pass the filter, in the order set, from the
+ * top.  The list view's items stay at their positions and move to their
+ * new streamers (TmStreamerSlots), which keeps the rows on screen. */
 static void
 update_rows (TmStreamerDirectory *self)
 {
-  if (self->directory == NULL)
-    tm_streamer_list_set_rows (self->rows, NULL, NULL);
-  else
-    tm_streamer_list_set_rows (self->rows, self->catalog, tm_directory_collect (self->directory));
+  g_autoptr(GArray) rows = self->directory != NULL ? tm_directory_collect (self->directory) : NULL;
+
+  /* The selected position would now be another streamer. */
+  gtk_single_selection_set_selected (self->selection, GTK_INVALID_LIST_POSITION);
+  tm_streamer_slots_set_rows (self->slots, self->catalog, rows);
+  tm_streamer_list_set_rows (self->rows, self->catalog, rows != NULL ? g_array_ref (rows) : NULL);
+  gtk_adjustment_set_value (gtk_scrolled_window_get_vadjustment (self->scrolled_window), 0);
   update_count (self);
 }
 
@@ -413,37 +305,31 @@ apply_filter (TmStreamerDirectory *self)
   update_rows (self);
 }
 
-/* The user clicked a column header: find out which and which way (see
- * TmProbeSorter), and sort. */
+/* The user dragged the end of a column's title. */
 static void
-on_sorter_changed_cb (TmStreamerDirectory *self)
+on_column_resized_cb (TmStreamerDirectory *self,
+                      int                  column,
+                      int                  width)
 {
-  GtkSorter *sorter = gtk_column_view_get_sorter (self->column_view);
-  TmDirectoryOrder order = TM_DIRECTORY_ORDER_CATALOG;
+  self->chosen_width[column] = width;
+  update_columns (self);
+}
+
+/* The user clicked a column title. */
+static void
+on_sort_changed_cb (TmStreamerDirectory *self)
+{
   gboolean descending = FALSE;
+  int column = tm_streamer_header_get_sort (self->header, &descending);
 
-  if (self->catalog != NULL && self->catalog->n_streamers > 0
-      && gtk_sorter_get_order (sorter) != GTK_SORTER_ORDER_NONE)
-    {
-      /* Two items: a sorter compares an item with itself as equal
-       * without asking anyone. */
-      g_autoptr(TmStreamerItem) a = tm_streamer_item_new (self->catalog, 0);
-      g_autoptr(TmStreamerItem) b = tm_streamer_item_new (self->catalog, 0);
-      GtkOrdering answer;
-
-      self->probed = -1;
-      answer = gtk_sorter_compare (sorter, a, b);
-      if (self->probed >= 0 && answer != GTK_ORDERING_EQUAL)
-        {
-          order = (TmDirectoryOrder) self->probed;
-          descending = answer == GTK_ORDERING_LARGER;
-        }
-    }
-  self->order = order;
-  self->descending = descending;
+  self->order = TM_DIRECTORY_ORDER_CATALOG;
+  for (guint i = 0; i < G_N_ELEMENTS (sort_columns); i++)
+    if ((int) sort_columns[i].column == column)
+      self->order = sort_columns[i].order;
+  self->descending = self->order != TM_DIRECTORY_ORDER_CATALOG && descending;
   if (self->directory != NULL)
     {
-      tm_directory_set_order (self->directory, order, descending);
+      tm_directory_set_order (self->directory, self->order, self->descending);
       update_rows (self);
     }
 }
@@ -601,6 +487,7 @@ tm_streamer_directory_set_catalog (TmStreamerDirectory *self,
       self->directory = tm_directory_new (catalog);
       tm_directory_set_order (self->directory, self->order, self->descending);
     }
+  update_columns (self);
   apply_filter (self);
 }
 
@@ -623,14 +510,41 @@ tm_streamer_directory_get_model (TmStreamerDirectory *self)
 
 
 static void
-on_column_view_activate_cb (TmStreamerDirectory *self,
-                            guint                position)
+on_list_view_activate_cb (TmStreamerDirectory *self,
+                          guint                position)
 {
-  g_autoptr(TmStreamerItem) item = g_list_model_get_item (G_LIST_MODEL (self->rows), position);
+  g_autoptr(TmStreamerItem) item = g_list_model_get_item (G_LIST_MODEL (self->slots), position);
 
   if (item != NULL)
     g_signal_emit (self, signals[SIGNAL_STREAMER_ACTIVATED], 0,
                    tm_streamer_item_get_streamer (item)->id);
+}
+
+
+/*
+ * GtkWidget
+ */
+
+/* Titles and numbers take the font of the screen the directory is on. */
+static void
+tm_streamer_directory_realize (GtkWidget *widget)
+{
+  TmStreamerDirectory *self = TM_STREAMER_DIRECTORY (widget);
+  GtkSettings *settings = gtk_widget_get_settings (widget);
+
+  GTK_WIDGET_CLASS (tm_streamer_directory_parent_class)->realize (widget);
+
+  g_signal_connect_object (settings, "notify::gtk-font-name", G_CALLBACK (update_columns), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (settings, "notify::gtk-xft-dpi", G_CALLBACK (update_columns), self, G_CONNECT_SWAPPED);
+  update_columns (self);
+}
+
+static void
+tm_streamer_directory_unrealize (GtkWidget *widget)
+{
+  g_signal_handlers_disconnect_by_func (gtk_widget_get_settings (widget), update_columns, widget);
+
+  GTK_WIDGET_CLASS (tm_streamer_directory_parent_class)->unrealize (widget);
 }
 
 
@@ -643,15 +557,10 @@ tm_streamer_directory_dispose (GObject *object)
 {
   TmStreamerDirectory *self = TM_STREAMER_DIRECTORY (object);
 
-  /* Taking the columns away changes the view's sorter: not a sort. */
-  if (self->column_view != NULL)
-    {
-      g_signal_handlers_disconnect_by_func (gtk_column_view_get_sorter (self->column_view),
-                                            on_sorter_changed_cb, self);
-      gtk_column_view_set_model (self->column_view, NULL);
-    }
   gtk_widget_dispose_template (GTK_WIDGET (self), TM_TYPE_STREAMER_DIRECTORY);
   g_clear_object (&self->rows);
+  g_clear_object (&self->slots);
+  g_clear_object (&self->selection);
   g_clear_pointer (&self->directory, tm_directory_free);
   g_clear_pointer (&self->catalog, tm_catalog_unref);
 
@@ -676,6 +585,8 @@ tm_streamer_directory_class_init (TmStreamerDirectoryClass *klass)
 
   object_class->dispose = tm_streamer_directory_dispose;
   object_class->finalize = tm_streamer_directory_finalize;
+  widget_class->realize = tm_streamer_directory_realize;
+  widget_class->unrealize = tm_streamer_directory_unrealize;
 
   /**
    * TmStreamerDirectory::streamer-activated:
@@ -696,58 +607,50 @@ tm_streamer_directory_class_init (TmStreamerDirectoryClass *klass)
   gtk_widget_class_bind_template_child (widget_class, TmStreamerDirectory, count_label);
   gtk_widget_class_bind_template_child (widget_class, TmStreamerDirectory, clear_button);
   gtk_widget_class_bind_template_child (widget_class, TmStreamerDirectory, results_stack);
-  gtk_widget_class_bind_template_child (widget_class, TmStreamerDirectory, column_view);
-  gtk_widget_class_bind_template_child (widget_class, TmStreamerDirectory, name_column);
-  gtk_widget_class_bind_template_child (widget_class, TmStreamerDirectory, followers_column);
-  gtk_widget_class_bind_template_child (widget_class, TmStreamerDirectory, credit_column);
-  gtk_widget_class_bind_template_child (widget_class, TmStreamerDirectory, cooperations_column);
-  gtk_widget_class_bind_template_child (widget_class, TmStreamerDirectory, last_cooperation_column);
-  gtk_widget_class_bind_template_child (widget_class, TmStreamerDirectory, incidents_column);
+  gtk_widget_class_bind_template_child (widget_class, TmStreamerDirectory, table_box);
+  gtk_widget_class_bind_template_child (widget_class, TmStreamerDirectory, scrolled_window);
+  gtk_widget_class_bind_template_child (widget_class, TmStreamerDirectory, list_view);
   gtk_widget_class_bind_template_child (widget_class, TmStreamerDirectory, platforms_box);
   gtk_widget_class_bind_template_child (widget_class, TmStreamerDirectory, category_dropdown);
   gtk_widget_class_bind_template_child (widget_class, TmStreamerDirectory, min_credit_spin);
   gtk_widget_class_bind_template_child (widget_class, TmStreamerDirectory, max_credit_spin);
   gtk_widget_class_bind_template_child (widget_class, TmStreamerDirectory, incidents_check);
-  gtk_widget_class_bind_template_callback (widget_class, setup_text_cb);
-  gtk_widget_class_bind_template_callback (widget_class, setup_number_cb);
-  gtk_widget_class_bind_template_callback (widget_class, bind_name_cb);
-  gtk_widget_class_bind_template_callback (widget_class, bind_platforms_cb);
-  gtk_widget_class_bind_template_callback (widget_class, bind_followers_cb);
-  gtk_widget_class_bind_template_callback (widget_class, bind_categories_cb);
-  gtk_widget_class_bind_template_callback (widget_class, bind_credit_cb);
-  gtk_widget_class_bind_template_callback (widget_class, bind_cooperations_cb);
-  gtk_widget_class_bind_template_callback (widget_class, bind_last_cooperation_cb);
-  gtk_widget_class_bind_template_callback (widget_class, bind_incidents_cb);
+  gtk_widget_class_bind_template_callback (widget_class, setup_row_cb);
+  gtk_widget_class_bind_template_callback (widget_class, bind_row_cb);
+  gtk_widget_class_bind_template_callback (widget_class, unbind_row_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_search_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_stop_search_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_clear_clicked_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_clear_all_clicked_cb);
-  gtk_widget_class_bind_template_callback (widget_class, on_column_view_activate_cb);
+  gtk_widget_class_bind_template_callback (widget_class, on_list_view_activate_cb);
 }
 
 static void
 tm_streamer_directory_init (TmStreamerDirectory *self)
 {
-  g_autoptr(GtkSingleSelection) selection = NULL;
+  guint sortable = 0;
 
   gtk_widget_init_template (GTK_WIDGET (self));
 
   self->filter = (TmDirectoryFilter) TM_DIRECTORY_FILTER_INIT;
   fill_filter_widgets (self);
 
-  set_column_order (self, self->name_column, TM_DIRECTORY_ORDER_NAME);
-  set_column_order (self, self->followers_column, TM_DIRECTORY_ORDER_FOLLOWERS);
-  set_column_order (self, self->credit_column, TM_DIRECTORY_ORDER_CREDIT);
-  set_column_order (self, self->cooperations_column, TM_DIRECTORY_ORDER_COOPERATIONS);
-  set_column_order (self, self->last_cooperation_column, TM_DIRECTORY_ORDER_LAST_COOPERATION);
-  set_column_order (self, self->incidents_column, TM_DIRECTORY_ORDER_INCIDENTS);
-  g_signal_connect_object (gtk_column_view_get_sorter (self->column_view), "changed",
-                           G_CALLBACK (on_sorter_changed_cb), self, G_CONNECT_SWAPPED);
+  for (guint i = 0; i < G_N_ELEMENTS (sort_columns); i++)
+    sortable |= 1u << sort_columns[i].column;
+  self->header = TM_STREAMER_HEADER (tm_streamer_header_new (&self->columns, sortable,
+                                                             (1u << TM_STREAMER_COLUMN_PLATFORMS)
+                                                             | (1u << TM_STREAMER_COLUMN_CATEGORIES),
+                                                             self->scrolled_window));
+  gtk_grid_attach (self->table_box, GTK_WIDGET (self->header), 0, 0, 1, 1);
+  g_signal_connect_object (self->header, "sort-changed", G_CALLBACK (on_sort_changed_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->header, "column-resized", G_CALLBACK (on_column_resized_cb), self, G_CONNECT_SWAPPED);
 
   self->rows = tm_streamer_list_new ();
-  selection = gtk_single_selection_new (g_object_ref (G_LIST_MODEL (self->rows)));
-  gtk_single_selection_set_autoselect (selection, FALSE);
-  gtk_single_selection_set_can_unselect (selection, TRUE);
-  gtk_column_view_set_model (self->column_view, GTK_SELECTION_MODEL (selection));
+  self->slots = tm_streamer_slots_new ();
+  self->selection = gtk_single_selection_new (g_object_ref (G_LIST_MODEL (self->slots)));
+  gtk_single_selection_set_autoselect (self->selection, FALSE);
+  gtk_single_selection_set_can_unselect (self->selection, TRUE);
+  gtk_list_view_set_model (self->list_view, GTK_SELECTION_MODEL (self->selection));
+  update_columns (self);
   update_count (self);
 }

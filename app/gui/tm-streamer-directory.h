@@ -2,9 +2,10 @@
 /*
  * tm-streamer-directory.h: the streamer directory.
  *
- * Every streamer of the catalog in a column view that sorts by any
- * column, narrowed by a search as you type and by filters (platforms,
- * category, credit score range, incidents).  What matches is decided by
+ * Every streamer of the catalog in a table (TmStreamerHeader over a list
+ * of TmStreamerRow) that sorts by any column, narrowed by a search as
+ * you type and by filters (platforms, category, credit score range,
+ * incidents).  What matches is decided by
  * TmDirectory in the core; this widget only shows it, with the number of
  * rows and the filters in force.  Activating a row emits
  * ::streamer-activated with the streamer's id.

@@ -17,6 +17,33 @@ struct _TmStreamerItem
 
 G_DEFINE_FINAL_TYPE (TmStreamerItem, tm_streamer_item, G_TYPE_OBJECT)
 
+enum {
+  PROP_0,
+  PROP_INDEX,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+static void
+tm_streamer_item_get_property (GObject    *object,
+                               guint       prop_id,
+                               GValue     *value,
+                               GParamSpec *pspec)
+{
+  TmStreamerItem *self = TM_STREAMER_ITEM (object);
+
+  switch (prop_id)
+    {
+    case PROP_INDEX:
+      g_value_set_uint (value, self->index);
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
 static void
 tm_streamer_item_finalize (GObject *object)
 {
@@ -33,6 +60,20 @@ tm_streamer_item_class_init (TmStreamerItemClass *klass)
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
 
   object_class->finalize = tm_streamer_item_finalize;
+  object_class->get_property = tm_streamer_item_get_property;
+
+  /**
+   * TmStreamerItem:index:
+   *
+   * The streamer's index in the catalog.  It changes only for the items
+   * of the directory's rows on screen (tm_streamer_item_set_index()).
+   */
+  properties[PROP_INDEX] =
+    g_param_spec_uint ("index", NULL, NULL,
+                       0, G_MAXUINT, 0,
+                       G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+
+  g_object_class_install_properties (object_class, N_PROPS, properties);
 }
 
 static void
@@ -62,6 +103,19 @@ tm_streamer_item_get_catalog (TmStreamerItem *self)
   g_return_val_if_fail (TM_IS_STREAMER_ITEM (self), NULL);
 
   return self->catalog;
+}
+
+void
+tm_streamer_item_set_index (TmStreamerItem *self,
+                            guint           index)
+{
+  g_return_if_fail (TM_IS_STREAMER_ITEM (self));
+  g_return_if_fail (index < self->catalog->n_streamers);
+
+  if (index == self->index)
+    return;
+  self->index = index;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_INDEX]);
 }
 
 const TmCatalogStreamer *

@@ -19,6 +19,10 @@ G_DECLARE_FINAL_TYPE (TmStreamerItem, tm_streamer_item, TM, STREAMER_ITEM, GObje
 TmStreamerItem          *tm_streamer_item_new             (TmCatalog      *catalog,
                                                            guint           index);
 TmCatalog               *tm_streamer_item_get_catalog     (TmStreamerItem *self);
+/* Moves the item to another streamer of the same catalog (notifies
+ * ::index). */
+void                     tm_streamer_item_set_index       (TmStreamerItem *self,
+                                                           guint           index);
 const TmCatalogStreamer *tm_streamer_item_get_streamer    (TmStreamerItem *self);
 
 G_END_DECLS
