@@ -16,6 +16,7 @@
 #include "tm-feed-settings.h"
 #include "tm-json.h"
 #include "tm-secret.h"
+#include "tm-sha256.h"
 #include "tm-store-feed.h"
 #include "tm-streamer-directory.h"
 #include "tm-sync-manager.h"
@@ -977,6 +978,82 @@ test_success_seeded (Fixture       *f,
   g_assert_false (error_bar_shown (f));
 }
 
+/* The publisher adds a shard that holds no records (a hand-made feed can;
+ * the apply accepts it): a re-sync then fetches only that shard, so it
+ * has bytes to download and no record to count. */
+static void
+publish_empty_shard (Fixture *f)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TmFeedManifest) manifest = tm_test_read_manifest (f->feed);
+  static const char body[] = "{\n  \"format\": \"trustmatch-dataset\",\n  \"version\": 1,\n"
+                             "  \"incidents\": []\n}\n";
+  g_autofree char *path = g_build_filename (f->feed, "incidents-empty.json", NULL);
+  g_autofree char *manifest_path = g_build_filename (f->feed, "manifest.json", NULL);
+  g_autofree char *json = NULL;
+  TmFeedShard *shard = tm_feed_shard_new ();
+  gsize length;
+
+  shard->kind = TM_FEED_INCIDENTS;
+  shard->path = g_strdup ("incidents-empty.json");
+  shard->records = 0;
+  shard->bytes = (gint64) strlen (body);
+  tm_sha256_data (body, strlen (body), shard->sha256);
+  g_ptr_array_add (manifest->shards, shard);
+  g_assert_true (g_file_set_contents (path, body, -1, &error));
+  g_assert_no_error (error);
+  json = tm_feed_manifest_to_json (manifest, &length);
+  g_assert_true (g_file_set_contents (manifest_path, json, (gssize) length, &error));
+  g_assert_no_error (error);
+}
+
+static void
+on_fraction_changed (TmSyncManager *manager,
+                     GParamSpec    *pspec,
+                     GArray        *fractions)
+{
+  double fraction = tm_sync_manager_get_fraction (manager);
+
+  g_array_append_val (fractions, fraction);
+}
+
+/* The changed shards hold no records: the bar still moves with the
+ * download (its first half counts bytes), before the apply fills it. */
+static void
+test_progress_no_records (Fixture       *f,
+                          gconstpointer  data)
+{
+  g_autoptr(GArray) fractions = g_array_new (FALSE, FALSE, sizeof (double));
+  g_autofree char *before = NULL;
+  g_autofree char *after = NULL;
+  gboolean midway = FALSE;
+  gulong id;
+
+  tm_sync_manager_set_feed_url (f->manager, f->server->url);
+  sync_ok (f);
+  publish_empty_shard (f);
+  before = user_dump (f);
+
+  id = g_signal_connect (f->manager, "notify::fraction", G_CALLBACK (on_fraction_changed),
+                         fractions);
+  sync_ok (f);
+  g_signal_handler_disconnect (f->manager, id);
+  assert_has (f->summary, "Synced");
+  after = user_dump (f);
+  g_assert_cmpstr (after, ==, before);
+
+  for (guint i = 0; i < fractions->len; i++)
+    {
+      double fraction = g_array_index (fractions, double, i);
+
+      g_test_message ("fraction %u: %g", i, fraction);
+      if (fraction > 0.0 && fraction < 1.0)
+        midway = TRUE;
+    }
+  g_assert_true (midway);
+  g_assert_cmpfloat (g_array_index (fractions, double, fractions->len - 1), ==, 1.0);
+}
+
 /* ------------------------------------------------------------------ */
 /* 2. Failures                                                        */
 /* ------------------------------------------------------------------ */
@@ -1485,6 +1562,7 @@ main (int   argc,
   g_test_add (path, Fixture, GINT_TO_POINTER (start), fixture_set_up, func, fixture_tear_down)
   ADD ("/gui-sync/success/empty-store", START_EMPTY, test_success_empty);
   ADD ("/gui-sync/success/seeded-store", START_SEEDED, test_success_seeded);
+  ADD ("/gui-sync/success/progress-no-records", START_EMPTY, test_progress_no_records);
   ADD ("/gui-sync/failure/http-404", START_EMPTY, test_http_404);
   ADD ("/gui-sync/failure/offline", START_SEEDED, test_offline);
   ADD ("/gui-sync/cancel/held-shards", START_EMPTY, test_cancel);

@@ -2135,6 +2135,83 @@ test_insecure_url (void)
   g_assert_false (tm_feed_client_url_is_insecure ("http://[::1]:8080/manifest.json"));
 }
 
+/* The progress bar's fraction over a sync of two shards, as the client
+ * reports it: bytes arrive, then the shards are applied one by one.  Each
+ * step moves the bar forward, whether or not the shards hold records; the
+ * download fills the first half, the apply the second. */
+static void
+test_progress_fraction (void)
+{
+  static const gint64 bytes[] = { 300, 700 };
+  static const gint64 with_records[] = { 10, 30 };
+  static const gint64 no_records[] = { 0, 0 };
+  const gint64 *records_of[] = { with_records, no_records };
+
+  for (guint r = 0; r < G_N_ELEMENTS (records_of); r++)
+    {
+      const gint64 *records = records_of[r];
+      TmFeedSyncProgress p = { TM_FEED_SYNC_PHASE_MANIFEST, };
+      double last;
+
+      g_test_message ("shards of %" G_GINT64_FORMAT " and %" G_GINT64_FORMAT " records",
+                      records[0], records[1]);
+      g_assert_cmpfloat (tm_feed_sync_progress_get_fraction (&p), ==, 0.0);
+      p.phase = TM_FEED_SYNC_PHASE_DOWNLOAD;
+      p.shards_total = G_N_ELEMENTS (bytes);
+      for (guint i = 0; i < G_N_ELEMENTS (bytes); i++)
+        {
+          p.bytes_total += (guint64) bytes[i];
+          p.records_total += (guint64) records[i];
+        }
+      last = tm_feed_sync_progress_get_fraction (&p);
+      g_assert_cmpfloat (last, ==, 0.0);
+
+      /* 100 bytes at a time; each shard checked once whole. */
+      for (guint i = 0; i < G_N_ELEMENTS (bytes); i++)
+        for (gint64 b = 100; b <= bytes[i]; b += 100)
+          {
+            double now;
+
+            p.bytes_done += 100;
+            if (b == bytes[i])
+              {
+                p.shards_done++;
+                p.records_done += (guint64) records[i];
+              }
+            now = tm_feed_sync_progress_get_fraction (&p);
+            g_assert_cmpfloat (now, >, last);
+            last = now;
+          }
+      g_assert_cmpfloat (last, ==, 0.5);
+
+      p.phase = TM_FEED_SYNC_PHASE_APPLY;
+      g_assert_cmpfloat (tm_feed_sync_progress_get_fraction (&p), ==, 0.5);
+      for (guint i = 0; i < G_N_ELEMENTS (bytes); i++)
+        {
+          double now;
+
+          p.shards_applied++;
+          p.records_applied += (guint64) records[i];
+          now = tm_feed_sync_progress_get_fraction (&p);
+          g_assert_cmpfloat (now, >, last);
+          last = now;
+        }
+      g_assert_cmpfloat (last, ==, 1.0);
+    }
+}
+
+/* Nothing to download (only shards dropped from the feed): the download
+ * half is full from the start, the apply half once the apply runs. */
+static void
+test_progress_fraction_nothing_fetched (void)
+{
+  TmFeedSyncProgress p = { TM_FEED_SYNC_PHASE_DOWNLOAD, };
+
+  g_assert_cmpfloat (tm_feed_sync_progress_get_fraction (&p), ==, 0.5);
+  p.phase = TM_FEED_SYNC_PHASE_APPLY;
+  g_assert_cmpfloat (tm_feed_sync_progress_get_fraction (&p), ==, 1.0);
+}
+
 /* trustmatch-cli sync against the server of this process, with
  * TRUSTMATCH_TOKEN set to @token (nullable: unset). */
 static void
@@ -2346,6 +2423,8 @@ main (int argc, char *argv[])
   ADD ("/sync/bad-url", test_bad_url);
   ADD ("/sync/connection-refused", test_connection_refused);
   g_test_add_func ("/sync/insecure-url", test_insecure_url);
+  g_test_add_func ("/sync/progress-fraction", test_progress_fraction);
+  g_test_add_func ("/sync/progress-fraction/nothing-fetched", test_progress_fraction_nothing_fetched);
   if (cli != NULL)
     {
       ADD ("/sync/cli", test_cli);

@@ -150,6 +150,37 @@ typedef struct {
 
 static void fetch_next_shard (GTask *task);
 
+/* @done of @total, 0–1. */
+static double
+ratio (guint64 done,
+       guint64 total)
+{
+  return (double) MIN (done, total) / (double) total;
+}
+
+double
+tm_feed_sync_progress_get_fraction (const TmFeedSyncProgress *progress)
+{
+  double download, apply;
+
+  g_return_val_if_fail (progress != NULL, 0.0);
+
+  if (progress->phase == TM_FEED_SYNC_PHASE_MANIFEST)
+    return 0.0;
+  /* Past the manifest, the totals are known. */
+  if (progress->bytes_total > 0)
+    download = ratio (progress->bytes_done, progress->bytes_total);
+  else
+    download = 1.0;
+  if (progress->records_total > 0)
+    apply = ratio (progress->records_applied, progress->records_total);
+  else if (progress->shards_total > 0)
+    apply = ratio (progress->shards_applied, progress->shards_total);
+  else
+    apply = progress->phase == TM_FEED_SYNC_PHASE_APPLY ? 1.0 : 0.0;
+  return 0.5 * download + 0.5 * apply;
+}
+
 void
 tm_feed_sync_result_clear (TmFeedSyncResult *result)
 {

@@ -67,6 +67,13 @@ typedef struct {
   guint64         records_applied;  /* of those shards */
 } TmFeedSyncProgress;
 
+/* How far the sync is, 0–1, for a progress bar: the first half is the
+ * download, by bytes; the second the apply, by records, or by shards when
+ * the shards to apply hold no records.  Each half is counted on its own,
+ * so that one moves even when the other has nothing to count; a half
+ * with nothing to do at all is full once the sync reaches it. */
+double tm_feed_sync_progress_get_fraction (const TmFeedSyncProgress *progress);
+
 /* Called on the main context the sync was started from, at each phase, each
  * shard and at most every 100 ms while bytes arrive. */
 typedef void (*TmFeedProgressFunc) (const TmFeedSyncProgress *progress,
