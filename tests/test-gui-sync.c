@@ -1217,6 +1217,111 @@ test_cancel (Fixture       *f,
   g_assert_true (list_box_has_row_titled (window_child (f, "brands_list"), "取消前的名字"));
 }
 
+/* The first widget under @root (depth first, @root included) that is a
+ * button activating @action inside a @container_type, or NULL. */
+static GtkWidget *
+find_action_button (GtkWidget  *root,
+                    GType       container_type,
+                    const char *action)
+{
+  if (GTK_IS_BUTTON (root)
+      && g_strcmp0 (gtk_actionable_get_action_name (GTK_ACTIONABLE (root)), action) == 0
+      && gtk_widget_get_ancestor (root, container_type) != NULL)
+    return root;
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_action_button (child, container_type, action);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+/* Whether a label under @root that is drawn shows @part: a toast, say. */
+static gboolean
+shows_label_with (GtkWidget  *root,
+                  const char *part)
+{
+  if (GTK_IS_LABEL (root) && gtk_widget_get_mapped (root)
+      && strstr (gtk_label_get_text (GTK_LABEL (root)), part) != NULL)
+    return TRUE;
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    if (shows_label_with (child, part))
+      return TRUE;
+  return FALSE;
+}
+
+/* As a user would: a store seeded with the sample data, its first sync
+ * with the team feed started with the header bar's sync button and
+ * cancelled with the Cancel button of the sync bar while the server holds
+ * the shards.  The store is as it was, record for record; the window
+ * says the sync was cancelled (a toast) and shows no error, and the sync
+ * button works again. */
+static void
+test_cancel_buttons (Fixture       *f,
+                     gconstpointer  data)
+{
+  GtkWidget *sync_button = find_action_button (GTK_WIDGET (f->window), ADW_TYPE_HEADER_BAR,
+                                               "win.sync");
+  GtkWidget *cancel_button = find_action_button (window_child (f, "sync_revealer"),
+                                                 GTK_TYPE_REVEALER, "win.cancel-sync");
+  GtkWidget *progress = window_child (f, "sync_progress");
+  GtkLabel *label = window_child (f, "sync_label");
+  g_autofree char *path = publish_renamed_brand (f, "取消后才来的名字");
+  g_autofree char *before = user_dump (f);
+  g_autofree char *after = NULL;
+
+  g_assert_nonnull (sync_button);
+  g_assert_nonnull (cancel_button);
+  g_assert_true (tm_context_get_seeded (f->context));
+  tm_sync_manager_set_feed_url (f->manager, f->server->url);
+  server_hold_shards (f->server, TRUE);
+  g_assert_true (gtk_widget_is_sensitive (sync_button));
+  g_assert_false (shows_label_with (GTK_WIDGET (f->window), "cancelled"));
+
+  gtk_widget_activate (sync_button);
+  WAIT_FOR (server_n_held (f->server) > 0);
+  WAIT_FOR (g_str_has_prefix (gtk_label_get_text (label), "Downloading"));
+  /* The sync bar slides in with its progress and Cancel; Sync waits. */
+  WAIT_FOR (gtk_widget_get_mapped (cancel_button));
+  g_assert_true (sync_bar_shown (f));
+  g_assert_true (gtk_widget_get_mapped (progress));
+  g_assert_true (gtk_widget_is_sensitive (cancel_button));
+  g_assert_false (gtk_widget_is_sensitive (sync_button));
+
+  gtk_widget_activate (cancel_button);
+  WAIT_FOR (f->n_finished == 1);
+  g_assert_error (f->error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  WAIT_FOR (shows_label_with (GTK_WIDGET (f->window), "Sync cancelled"));
+  drain ();
+  g_assert_false (tm_sync_manager_get_running (f->manager));
+  g_assert_false (sync_bar_shown (f));
+  g_assert_false (error_bar_shown (f));
+  g_assert_false (tm_sync_manager_get_offline (f->manager));
+  g_assert_false (gtk_widget_get_visible (window_child (f, "offline_icon")));
+  g_assert_true (gtk_widget_is_sensitive (sync_button));
+  g_assert_true (context_ready (f));
+  after = user_dump (f);
+  g_assert_cmpstr (after, ==, before);
+  g_assert_false (list_box_has_row_titled (window_child (f, "brands_list"), "取消后才来的名字"));
+  /* Never synced: the footer still says the data is local. */
+  assert_has (footer_text (f), "Not synced");
+
+  /* The same button, the server answering: the feed arrives. */
+  server_hold_shards (f->server, FALSE);
+  gtk_widget_activate (sync_button);
+  WAIT_FOR (f->n_finished == 2);
+  WAIT_FOR (context_ready (f));
+  drain ();
+  g_assert_no_error (f->error);
+  assert_shows_feed (f);
+  g_assert_true (list_box_has_row_titled (window_child (f, "brands_list"), "取消后才来的名字"));
+  assert_footer_synced_from (f, f->server);
+}
+
 /* ------------------------------------------------------------------ */
 /* 4. Feed Settings                                                   */
 /* ------------------------------------------------------------------ */
@@ -1566,6 +1671,7 @@ main (int   argc,
   ADD ("/gui-sync/failure/http-404", START_EMPTY, test_http_404);
   ADD ("/gui-sync/failure/offline", START_SEEDED, test_offline);
   ADD ("/gui-sync/cancel/held-shards", START_EMPTY, test_cancel);
+  ADD ("/gui-sync/cancel/buttons", START_SEEDED, test_cancel_buttons);
   ADD ("/gui-sync/settings/no-feed-url", START_EMPTY, test_settings);
   ADD ("/gui-sync/settings/sync-now-clears-error", START_EMPTY, test_settings_sync_now_clears_error);
   /* Last: until these start one, there is no keyring on the bus. */
