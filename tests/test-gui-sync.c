@@ -16,6 +16,7 @@
 #include "tm-feed-settings.h"
 #include "tm-json.h"
 #include "tm-secret.h"
+#include "tm-sha256.h"
 #include "tm-store-feed.h"
 #include "tm-streamer-directory.h"
 #include "tm-sync-manager.h"
@@ -977,6 +978,82 @@ test_success_seeded (Fixture       *f,
   g_assert_false (error_bar_shown (f));
 }
 
+/* The publisher adds a shard that holds no records (a hand-made feed can;
+ * the apply accepts it): a re-sync then fetches only that shard, so it
+ * has bytes to download and no record to count. */
+static void
+publish_empty_shard (Fixture *f)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TmFeedManifest) manifest = tm_test_read_manifest (f->feed);
+  static const char body[] = "{\n  \"format\": \"trustmatch-dataset\",\n  \"version\": 1,\n"
+                             "  \"incidents\": []\n}\n";
+  g_autofree char *path = g_build_filename (f->feed, "incidents-empty.json", NULL);
+  g_autofree char *manifest_path = g_build_filename (f->feed, "manifest.json", NULL);
+  g_autofree char *json = NULL;
+  TmFeedShard *shard = tm_feed_shard_new ();
+  gsize length;
+
+  shard->kind = TM_FEED_INCIDENTS;
+  shard->path = g_strdup ("incidents-empty.json");
+  shard->records = 0;
+  shard->bytes = (gint64) strlen (body);
+  tm_sha256_data (body, strlen (body), shard->sha256);
+  g_ptr_array_add (manifest->shards, shard);
+  g_assert_true (g_file_set_contents (path, body, -1, &error));
+  g_assert_no_error (error);
+  json = tm_feed_manifest_to_json (manifest, &length);
+  g_assert_true (g_file_set_contents (manifest_path, json, (gssize) length, &error));
+  g_assert_no_error (error);
+}
+
+static void
+on_fraction_changed (TmSyncManager *manager,
+                     GParamSpec    *pspec,
+                     GArray        *fractions)
+{
+  double fraction = tm_sync_manager_get_fraction (manager);
+
+  g_array_append_val (fractions, fraction);
+}
+
+/* The changed shards hold no records: the bar still moves with the
+ * download (its first half counts bytes), before the apply fills it. */
+static void
+test_progress_no_records (Fixture       *f,
+                          gconstpointer  data)
+{
+  g_autoptr(GArray) fractions = g_array_new (FALSE, FALSE, sizeof (double));
+  g_autofree char *before = NULL;
+  g_autofree char *after = NULL;
+  gboolean midway = FALSE;
+  gulong id;
+
+  tm_sync_manager_set_feed_url (f->manager, f->server->url);
+  sync_ok (f);
+  publish_empty_shard (f);
+  before = user_dump (f);
+
+  id = g_signal_connect (f->manager, "notify::fraction", G_CALLBACK (on_fraction_changed),
+                         fractions);
+  sync_ok (f);
+  g_signal_handler_disconnect (f->manager, id);
+  assert_has (f->summary, "Synced");
+  after = user_dump (f);
+  g_assert_cmpstr (after, ==, before);
+
+  for (guint i = 0; i < fractions->len; i++)
+    {
+      double fraction = g_array_index (fractions, double, i);
+
+      g_test_message ("fraction %u: %g", i, fraction);
+      if (fraction > 0.0 && fraction < 1.0)
+        midway = TRUE;
+    }
+  g_assert_true (midway);
+  g_assert_cmpfloat (g_array_index (fractions, double, fractions->len - 1), ==, 1.0);
+}
+
 /* ------------------------------------------------------------------ */
 /* 2. Failures                                                        */
 /* ------------------------------------------------------------------ */
@@ -1138,6 +1215,111 @@ test_cancel (Fixture       *f,
   sync_ok (f);
   assert_shows_feed (f);
   g_assert_true (list_box_has_row_titled (window_child (f, "brands_list"), "取消前的名字"));
+}
+
+/* The first widget under @root (depth first, @root included) that is a
+ * button activating @action inside a @container_type, or NULL. */
+static GtkWidget *
+find_action_button (GtkWidget  *root,
+                    GType       container_type,
+                    const char *action)
+{
+  if (GTK_IS_BUTTON (root)
+      && g_strcmp0 (gtk_actionable_get_action_name (GTK_ACTIONABLE (root)), action) == 0
+      && gtk_widget_get_ancestor (root, container_type) != NULL)
+    return root;
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_action_button (child, container_type, action);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+/* Whether a label under @root that is drawn shows @part: a toast, say. */
+static gboolean
+shows_label_with (GtkWidget  *root,
+                  const char *part)
+{
+  if (GTK_IS_LABEL (root) && gtk_widget_get_mapped (root)
+      && strstr (gtk_label_get_text (GTK_LABEL (root)), part) != NULL)
+    return TRUE;
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    if (shows_label_with (child, part))
+      return TRUE;
+  return FALSE;
+}
+
+/* As a user would: a store seeded with the sample data, its first sync
+ * with the team feed started with the header bar's sync button and
+ * cancelled with the Cancel button of the sync bar while the server holds
+ * the shards.  The store is as it was, record for record; the window
+ * says the sync was cancelled (a toast) and shows no error, and the sync
+ * button works again. */
+static void
+test_cancel_buttons (Fixture       *f,
+                     gconstpointer  data)
+{
+  GtkWidget *sync_button = find_action_button (GTK_WIDGET (f->window), ADW_TYPE_HEADER_BAR,
+                                               "win.sync");
+  GtkWidget *cancel_button = find_action_button (window_child (f, "sync_revealer"),
+                                                 GTK_TYPE_REVEALER, "win.cancel-sync");
+  GtkWidget *progress = window_child (f, "sync_progress");
+  GtkLabel *label = window_child (f, "sync_label");
+  g_autofree char *path = publish_renamed_brand (f, "取消后才来的名字");
+  g_autofree char *before = user_dump (f);
+  g_autofree char *after = NULL;
+
+  g_assert_nonnull (sync_button);
+  g_assert_nonnull (cancel_button);
+  g_assert_true (tm_context_get_seeded (f->context));
+  tm_sync_manager_set_feed_url (f->manager, f->server->url);
+  server_hold_shards (f->server, TRUE);
+  g_assert_true (gtk_widget_is_sensitive (sync_button));
+  g_assert_false (shows_label_with (GTK_WIDGET (f->window), "cancelled"));
+
+  gtk_widget_activate (sync_button);
+  WAIT_FOR (server_n_held (f->server) > 0);
+  WAIT_FOR (g_str_has_prefix (gtk_label_get_text (label), "Downloading"));
+  /* The sync bar slides in with its progress and Cancel; Sync waits. */
+  WAIT_FOR (gtk_widget_get_mapped (cancel_button));
+  g_assert_true (sync_bar_shown (f));
+  g_assert_true (gtk_widget_get_mapped (progress));
+  g_assert_true (gtk_widget_is_sensitive (cancel_button));
+  g_assert_false (gtk_widget_is_sensitive (sync_button));
+
+  gtk_widget_activate (cancel_button);
+  WAIT_FOR (f->n_finished == 1);
+  g_assert_error (f->error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  WAIT_FOR (shows_label_with (GTK_WIDGET (f->window), "Sync cancelled"));
+  drain ();
+  g_assert_false (tm_sync_manager_get_running (f->manager));
+  g_assert_false (sync_bar_shown (f));
+  g_assert_false (error_bar_shown (f));
+  g_assert_false (tm_sync_manager_get_offline (f->manager));
+  g_assert_false (gtk_widget_get_visible (window_child (f, "offline_icon")));
+  g_assert_true (gtk_widget_is_sensitive (sync_button));
+  g_assert_true (context_ready (f));
+  after = user_dump (f);
+  g_assert_cmpstr (after, ==, before);
+  g_assert_false (list_box_has_row_titled (window_child (f, "brands_list"), "取消后才来的名字"));
+  /* Never synced: the footer still says the data is local. */
+  assert_has (footer_text (f), "Not synced");
+
+  /* The same button, the server answering: the feed arrives. */
+  server_hold_shards (f->server, FALSE);
+  gtk_widget_activate (sync_button);
+  WAIT_FOR (f->n_finished == 2);
+  WAIT_FOR (context_ready (f));
+  drain ();
+  g_assert_no_error (f->error);
+  assert_shows_feed (f);
+  g_assert_true (list_box_has_row_titled (window_child (f, "brands_list"), "取消后才来的名字"));
+  assert_footer_synced_from (f, f->server);
 }
 
 /* ------------------------------------------------------------------ */
@@ -1485,9 +1667,11 @@ main (int   argc,
   g_test_add (path, Fixture, GINT_TO_POINTER (start), fixture_set_up, func, fixture_tear_down)
   ADD ("/gui-sync/success/empty-store", START_EMPTY, test_success_empty);
   ADD ("/gui-sync/success/seeded-store", START_SEEDED, test_success_seeded);
+  ADD ("/gui-sync/success/progress-no-records", START_EMPTY, test_progress_no_records);
   ADD ("/gui-sync/failure/http-404", START_EMPTY, test_http_404);
   ADD ("/gui-sync/failure/offline", START_SEEDED, test_offline);
   ADD ("/gui-sync/cancel/held-shards", START_EMPTY, test_cancel);
+  ADD ("/gui-sync/cancel/buttons", START_SEEDED, test_cancel_buttons);
   ADD ("/gui-sync/settings/no-feed-url", START_EMPTY, test_settings);
   ADD ("/gui-sync/settings/sync-now-clears-error", START_EMPTY, test_settings_sync_now_clears_error);
   /* Last: until these start one, there is no keyring on the bus. */

@@ -1894,8 +1894,10 @@ test_spool_download_fails (Fixture *f, gconstpointer data)
 }
 
 typedef struct {
-  guint   shards_applied;   /* the most reported */
-  guint64 records_applied;
+  guint    shards_done;      /* the most reported */
+  guint64  records_done;
+  guint    shards_applied;
+  guint64  records_applied;
   gboolean applied_while_downloading;
 } OverlapWatch;
 
@@ -1905,18 +1907,20 @@ watch_overlap (const TmFeedSyncProgress *progress,
 {
   OverlapWatch *watch = user_data;
 
+  watch->shards_done = MAX (watch->shards_done, progress->shards_done);
+  watch->records_done = MAX (watch->records_done, progress->records_done);
   watch->shards_applied = MAX (watch->shards_applied, progress->shards_applied);
   watch->records_applied = MAX (watch->records_applied, progress->records_applied);
   if (progress->phase == TM_FEED_SYNC_PHASE_DOWNLOAD && progress->shards_applied > 0)
     watch->applied_while_downloading = TRUE;
 }
 
-/* On a fast network the apply writes the first shards while the last
- * still downloads.  When that last one fails (here: the server never
- * answers), the shards written are rolled back: a first sync leaves an
- * empty store and no file, and the next sync brings everything. */
+/* The last shard fails (here: the server never answers) after every
+ * other one has arrived and been checked: none of them was written, since
+ * the apply writes only once every shard has arrived.  A first sync leaves
+ * an empty store and no file, and the next sync brings everything. */
 static void
-test_fail_while_applying (Fixture *f, gconstpointer data)
+test_last_shard_fails (Fixture *f, gconstpointer data)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(TmFeedManifest) m = tm_test_read_manifest (f->feed);
@@ -1944,20 +1948,22 @@ test_fail_while_applying (Fixture *f, gconstpointer data)
   error = sync_fails (f, NULL);
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT);
   assert_message_has (error, url);
-  /* Every shard but the last was written before the failure... */
-  g_assert_true (watch.applied_while_downloading);
-  g_assert_cmpuint (watch.shards_applied, ==, m->shards->len - 1);
-  g_assert_cmpuint (watch.records_applied, ==, records - (guint64) last->records);
-  /* ... and none of them is in the store (sync_fails compared it). */
+  /* Every shard but the last arrived, none was written... */
+  g_assert_cmpuint (watch.shards_done, ==, m->shards->len - 1);
+  g_assert_cmpuint (watch.records_done, ==, records - (guint64) last->records);
+  g_assert_false (watch.applied_while_downloading);
+  g_assert_cmpuint (watch.shards_applied, ==, 0);
+  g_assert_cmpuint (watch.records_applied, ==, 0);
+  /* ... and the store is as it was (sync_fails compared it). */
   g_assert_cmpuint (count_spooled (), ==, 0);
   f->options.progress = NULL;
   assert_recovers (f);
 }
 
-/* A shard that fails validation in the apply while a later one still
- * downloads (here: the server never answers it): the sync stops at once
- * with the validation error, not the timeout, and leaves the store as it
- * was. */
+/* A shard that fails validation while a later one still downloads (here:
+ * the server never answers it): the first shards are parsed and validated
+ * as they arrive, so the sync stops at once with the validation error, not
+ * the timeout, and leaves the store as it was. */
 static void
 test_apply_fails_while_downloading (Fixture *f, gconstpointer data)
 {
@@ -1985,6 +1991,79 @@ test_apply_fails_while_downloading (Fixture *f, gconstpointer data)
   /* Not after the 30 s timeout: the failure stopped the download. */
   g_assert_cmpint (g_get_monotonic_time () - start, <, 20 * G_TIME_SPAN_SECOND);
   g_assert_cmpuint (count_spooled (), ==, 0);
+  assert_recovers (f);
+}
+
+typedef struct {
+  const char *db_path;      /* the target store's file */
+  guint       attempts;     /* writes tried while only the network was awaited */
+  guint       busy;         /* of those, refused because the sync held the lock */
+} LockWatch;
+
+/* Tries to take the store's write lock on a connection of its own, as an
+ * edit in the app would, without waiting: at the reports where every
+ * shard but the hung one has arrived and the writer is not busy with
+ * them (it has not started, or has written all it has). */
+static void
+watch_write_lock (const TmFeedSyncProgress *progress,
+                  gpointer                  user_data)
+{
+  LockWatch *watch = user_data;
+  sqlite3 *db = NULL;
+  int rc;
+
+  if (progress->phase != TM_FEED_SYNC_PHASE_DOWNLOAD
+      || progress->shards_done + 1 != progress->shards_total
+      || (progress->shards_applied != 0 && progress->shards_applied != progress->shards_done))
+    return;
+  g_assert_cmpint (sqlite3_open (watch->db_path, &db), ==, SQLITE_OK);
+  sqlite3_busy_timeout (db, 0);
+  rc = sqlite3_exec (db, "BEGIN IMMEDIATE", NULL, NULL, NULL);
+  watch->attempts++;
+  if (rc == SQLITE_BUSY)
+    watch->busy++;
+  else
+    {
+      g_assert_cmpint (rc, ==, SQLITE_OK);
+      sqlite3_exec (db, "ROLLBACK", NULL, NULL, NULL);
+    }
+  sqlite3_close (db);
+}
+
+/* The last shard hangs (the server never answers) after the others have
+ * arrived: while the sync waits on the network, an edit in the app can
+ * still take the store's write lock (docs/performance.md: "edits in the
+ * app never wait on the network"). */
+static void
+test_write_lock_free_while_network_hangs (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TmFeedManifest) m = tm_test_read_manifest (f->feed);
+  LockWatch watch = { tm_store_get_path (f->target), 0, 0 };
+  TmFeedShard *last = NULL;
+
+  /* The last shard the apply takes: of the last kind, the last listed. */
+  for (guint i = 0; i < m->shards->len; i++)
+    {
+      TmFeedShard *shard = g_ptr_array_index (m->shards, i);
+
+      if (last == NULL || tm_feed_apply_rank (shard->kind) >= tm_feed_apply_rank (last->kind))
+        last = shard;
+    }
+  g_assert_cmpuint (m->shards->len, >=, 3);
+
+  g_object_set (f->client, "timeout", 2, "max-attempts", 1, NULL);
+  f->hang_path = g_strdup (last->path);
+  f->options.progress = watch_write_lock;
+  f->options.progress_data = &watch;
+  error = sync_fails (f, NULL);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT);
+  g_assert_cmpuint (watch.attempts, >, 0);
+  g_test_message ("write lock refused %u of %u times while the last shard hung",
+                  watch.busy, watch.attempts);
+  g_assert_cmpuint (watch.busy, ==, 0);
+  g_assert_cmpuint (count_spooled (), ==, 0);
+  f->options.progress = NULL;
   assert_recovers (f);
 }
 
@@ -2054,6 +2133,83 @@ test_insecure_url (void)
   g_assert_false (tm_feed_client_url_is_insecure ("http://127.0.0.1:8765/manifest.json"));
   g_assert_false (tm_feed_client_url_is_insecure ("http://localhost/manifest.json"));
   g_assert_false (tm_feed_client_url_is_insecure ("http://[::1]:8080/manifest.json"));
+}
+
+/* The progress bar's fraction over a sync of two shards, as the client
+ * reports it: bytes arrive, then the shards are applied one by one.  Each
+ * step moves the bar forward, whether or not the shards hold records; the
+ * download fills the first half, the apply the second. */
+static void
+test_progress_fraction (void)
+{
+  static const gint64 bytes[] = { 300, 700 };
+  static const gint64 with_records[] = { 10, 30 };
+  static const gint64 no_records[] = { 0, 0 };
+  const gint64 *records_of[] = { with_records, no_records };
+
+  for (guint r = 0; r < G_N_ELEMENTS (records_of); r++)
+    {
+      const gint64 *records = records_of[r];
+      TmFeedSyncProgress p = { TM_FEED_SYNC_PHASE_MANIFEST, };
+      double last;
+
+      g_test_message ("shards of %" G_GINT64_FORMAT " and %" G_GINT64_FORMAT " records",
+                      records[0], records[1]);
+      g_assert_cmpfloat (tm_feed_sync_progress_get_fraction (&p), ==, 0.0);
+      p.phase = TM_FEED_SYNC_PHASE_DOWNLOAD;
+      p.shards_total = G_N_ELEMENTS (bytes);
+      for (guint i = 0; i < G_N_ELEMENTS (bytes); i++)
+        {
+          p.bytes_total += (guint64) bytes[i];
+          p.records_total += (guint64) records[i];
+        }
+      last = tm_feed_sync_progress_get_fraction (&p);
+      g_assert_cmpfloat (last, ==, 0.0);
+
+      /* 100 bytes at a time; each shard checked once whole. */
+      for (guint i = 0; i < G_N_ELEMENTS (bytes); i++)
+        for (gint64 b = 100; b <= bytes[i]; b += 100)
+          {
+            double now;
+
+            p.bytes_done += 100;
+            if (b == bytes[i])
+              {
+                p.shards_done++;
+                p.records_done += (guint64) records[i];
+              }
+            now = tm_feed_sync_progress_get_fraction (&p);
+            g_assert_cmpfloat (now, >, last);
+            last = now;
+          }
+      g_assert_cmpfloat (last, ==, 0.5);
+
+      p.phase = TM_FEED_SYNC_PHASE_APPLY;
+      g_assert_cmpfloat (tm_feed_sync_progress_get_fraction (&p), ==, 0.5);
+      for (guint i = 0; i < G_N_ELEMENTS (bytes); i++)
+        {
+          double now;
+
+          p.shards_applied++;
+          p.records_applied += (guint64) records[i];
+          now = tm_feed_sync_progress_get_fraction (&p);
+          g_assert_cmpfloat (now, >, last);
+          last = now;
+        }
+      g_assert_cmpfloat (last, ==, 1.0);
+    }
+}
+
+/* Nothing to download (only shards dropped from the feed): the download
+ * half is full from the start, the apply half once the apply runs. */
+static void
+test_progress_fraction_nothing_fetched (void)
+{
+  TmFeedSyncProgress p = { TM_FEED_SYNC_PHASE_DOWNLOAD, };
+
+  g_assert_cmpfloat (tm_feed_sync_progress_get_fraction (&p), ==, 0.5);
+  p.phase = TM_FEED_SYNC_PHASE_APPLY;
+  g_assert_cmpfloat (tm_feed_sync_progress_get_fraction (&p), ==, 1.0);
 }
 
 /* trustmatch-cli sync against the server of this process, with
@@ -2260,12 +2416,15 @@ main (int argc, char *argv[])
   ADD ("/sync/spool-bad-shard", test_spool_bad_shard);
   ADD ("/sync/spool-download-fails", test_spool_download_fails);
   ADD ("/sync/cancel-while-applying", test_cancel_while_applying);
-  ADD ("/sync/fail-while-applying", test_fail_while_applying);
+  ADD ("/sync/last-shard-fails", test_last_shard_fails);
   ADD ("/sync/apply-fails-while-downloading", test_apply_fails_while_downloading);
+  ADD ("/sync/write-lock-free-while-network-hangs", test_write_lock_free_while_network_hangs);
   ADD ("/sync/shard-stale-304", test_shard_stale_304);
   ADD ("/sync/bad-url", test_bad_url);
   ADD ("/sync/connection-refused", test_connection_refused);
   g_test_add_func ("/sync/insecure-url", test_insecure_url);
+  g_test_add_func ("/sync/progress-fraction", test_progress_fraction);
+  g_test_add_func ("/sync/progress-fraction/nothing-fetched", test_progress_fraction_nothing_fetched);
   if (cli != NULL)
     {
       ADD ("/sync/cli", test_cli);

@@ -202,13 +202,9 @@ on_progress (const TmFeedSyncProgress *progress,
                                              progress->shards_total),
                                 MIN (progress->shards_done + 1, progress->shards_total),
                                 progress->shards_total, done, total);
-        /* Half the bar is the download, half the apply, which parses and
-         * writes what was downloaded and may start before the last file
-         * has arrived. */
-        if (progress->bytes_total > 0 && progress->records_total > 0)
-          set_fraction (self, 0.5 * (double) progress->bytes_done / (double) progress->bytes_total
-                              + 0.5 * (double) progress->records_applied
-                                    / (double) progress->records_total);
+        /* Half the bar is the download, half the apply, which may start
+         * while the last files are being checked. */
+        set_fraction (self, tm_feed_sync_progress_get_fraction (progress));
       }
       break;
     case TM_FEED_SYNC_PHASE_WAITING:
@@ -224,11 +220,7 @@ on_progress (const TmFeedSyncProgress *progress,
         g_autofree char *total = g_strdup_printf ("%" G_GUINT64_FORMAT, progress->records_total);
 
         text = g_strdup_printf (_("Checking and saving %s of %s records…"), done, total);
-        if (progress->records_total > 0)
-          set_fraction (self, 0.5 + 0.5 * (double) progress->records_applied
-                                          / (double) progress->records_total);
-        else
-          set_fraction (self, 1.0);
+        set_fraction (self, tm_feed_sync_progress_get_fraction (progress));
       }
       break;
     default:

@@ -33,7 +33,8 @@ void           tm_sync_manager_set_feed_url      (TmSyncManager *self,
                                                   const char    *url);
 
 gboolean       tm_sync_manager_get_running       (TmSyncManager *self);
-/* 0–1 while running, from the bytes of the shards being fetched. */
+/* 0–1 while running: tm_feed_sync_progress_get_fraction(), half the
+ * download's bytes and half the records (or shards) applied. */
 double         tm_sync_manager_get_fraction      (TmSyncManager *self);
 /* "Downloading 3 of 24 files (1.2 of 30.5 MB)…"; after a sync it keeps
  * its last words (for the bar sliding away) until the next one. */

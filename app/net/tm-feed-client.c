@@ -19,13 +19,6 @@
 /* Shards checked in worker threads while the next is downloaded. */
 #define MAX_CHECKING 3
 
-/* How fast the apply parses and writes a feed, in bytes of JSON per
- * second: about 33 MB/s for the 1M benchmark feed (docs/performance.md).
- * The apply starts while shards still arrive once what has arrived will
- * keep it busy until the download is expected to end, so that the store's
- * write lock is not held waiting for a slow network. */
-#define APPLY_BYTES_PER_SECOND (32.0 * 1024 * 1024)
-
 struct _TmFeedClient {
   GObject      parent_instance;
 
@@ -85,15 +78,14 @@ typedef struct {
   guint              checking;       /* shards in worker threads being checked */
   gsize              keep_limit;     /* the client's "keep-in-memory" */
   char              *spool_dir;      /* nullable: the folder of the bodies kept on disk */
-  gint64             first_shard_time; /* monotonic, µs: when the first shard was asked for */
-  guint64            checked_bytes;  /* of the shards checked */
 
-  /* The apply: a thread writing the shards in order, as they arrive,
-   * while others parse the next ones. */
-  gboolean           apply_started;
+  /* The apply: a thread that has the first shards parsed as they arrive,
+   * then, once the last has arrived, writes them in order while others
+   * parse the next ones. */
   gboolean           applying;       /* its thread runs: a failure waits for it */
   GMutex             lock;           /* guards what follows, and the slots of downloaded */
-  GCond              cond;           /* a shard was checked or parsed, or the sync failed */
+  GCond              cond;           /* a shard was checked or parsed, all arrived, or the sync failed */
+  gboolean           all_arrived;    /* no request is outstanding or to come: the writer may begin */
   gboolean           abort_parsing;
   gboolean           abort_apply;    /* the sync failed or was cancelled */
   gsize              kept_bytes;     /* bodies kept in memory */
@@ -157,6 +149,37 @@ typedef struct {
 } Downloaded;
 
 static void fetch_next_shard (GTask *task);
+
+/* @done of @total, 0–1. */
+static double
+ratio (guint64 done,
+       guint64 total)
+{
+  return (double) MIN (done, total) / (double) total;
+}
+
+double
+tm_feed_sync_progress_get_fraction (const TmFeedSyncProgress *progress)
+{
+  double download, apply;
+
+  g_return_val_if_fail (progress != NULL, 0.0);
+
+  if (progress->phase == TM_FEED_SYNC_PHASE_MANIFEST)
+    return 0.0;
+  /* Past the manifest, the totals are known. */
+  if (progress->bytes_total > 0)
+    download = ratio (progress->bytes_done, progress->bytes_total);
+  else
+    download = 1.0;
+  if (progress->records_total > 0)
+    apply = ratio (progress->records_applied, progress->records_total);
+  else if (progress->shards_total > 0)
+    apply = ratio (progress->shards_applied, progress->shards_total);
+  else
+    apply = progress->phase == TM_FEED_SYNC_PHASE_APPLY ? 1.0 : 0.0;
+  return 0.5 * download + 0.5 * apply;
+}
 
 void
 tm_feed_sync_result_clear (TmFeedSyncResult *result)
@@ -1062,11 +1085,56 @@ wake_apply (GCancellable *cancellable,
   g_mutex_unlock (&sync->lock);
 }
 
-/* Applies the shards in one transaction, as they arrive: this thread
- * writes them one after the other, in to_fetch order (tm_feed_apply_rank()
- * order), while a pool parses the next few, so that only those few are
- * in memory at once.  Cancelling, the deadline or a failed download stops
- * it before the commit and rolls everything back. */
+/* Hands the shards that have arrived to the parsers, in order, up to
+ * @lookahead past the one the writer needs next (@writer_at).  Called with
+ * sync->lock held; FALSE (and unlocked) when a job could not be started,
+ * or the sync has failed. */
+static gboolean
+push_parses_locked (Sync          *sync,
+                    GThreadPool   *pool,
+                    guint          writer_at,
+                    guint          lookahead,
+                    guint         *pushed,
+                    GCancellable  *cancellable,
+                    GError       **error)
+{
+  GPtrArray *slots = sync->downloaded;
+  guint n = sync->to_fetch->len;
+
+  for (; *pushed < n && *pushed < writer_at + lookahead
+         && g_ptr_array_index (slots, *pushed) != NULL; (*pushed)++)
+    {
+      /* A job that cannot run would be waited for for ever. */
+      if (!g_thread_pool_push (pool, g_ptr_array_index (slots, *pushed), error))
+        {
+          g_mutex_unlock (&sync->lock);
+          return FALSE;
+        }
+    }
+  if (sync->abort_apply)
+    {
+      g_mutex_unlock (&sync->lock);
+      /* sync_fail() has the reason; a cancel says it itself. */
+      if (!g_cancellable_set_error_if_cancelled (cancellable, error))
+        g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_CANCELLED, "stopped");
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* Applies the shards in one transaction: this thread writes them one
+ * after the other, in to_fetch order (tm_feed_apply_rank() order), while
+ * a pool parses the next few, so that only those few are in memory at
+ * once.
+ *
+ * It starts with the download, but begins the transaction, which takes
+ * the store's write lock, only once every shard has arrived: a request
+ * may stall for as long as the timeout times the attempts, and an edit in
+ * the app must not wait on the network (it would fail with "database is
+ * locked" after SQLite's busy timeout).  Until then it has the first few
+ * shards parsed and validated, so that a bad one fails the sync while
+ * the rest still downloads.  Cancelling, the deadline or a failed check
+ * stops it before the commit and rolls everything back. */
 static void
 apply_thread (GTask        *worker,
               gpointer      source_object,
@@ -1088,12 +1156,34 @@ apply_thread (GTask        *worker,
   cancelled_id = g_cancellable_connect (cancellable, G_CALLBACK (wake_apply), sync, NULL);
   if (g_cancellable_set_error_if_cancelled (cancellable, &error))
     goto failed;
+  if (n > 0 && !(pool = g_thread_pool_new (parse_downloaded, sync, (int) n_threads, FALSE, &error)))
+    goto failed;
+
+  g_mutex_lock (&sync->lock);
+  for (;;)
+    {
+      if (!push_parses_locked (sync, pool, 0, lookahead, &pushed, cancellable, &error))
+        goto failed;
+      if (sync->all_arrived)
+        break;
+      for (guint j = 0; j < pushed; j++)
+        {
+          Downloaded *d = g_ptr_array_index (slots, j);
+
+          if (d->parsed && d->error != NULL)
+            {
+              error = g_steal_pointer (&d->error);
+              g_mutex_unlock (&sync->lock);
+              goto failed;
+            }
+        }
+      g_cond_wait (&sync->cond, &sync->lock);
+    }
+  g_mutex_unlock (&sync->lock);
 
   if (!(apply = tm_feed_apply_begin (sync->store, sync->url, sync->manifest,
                                      sync->manifest_etag, sync->manifest_last_modified,
                                      &error)))
-    goto failed;
-  if (n > 0 && !(pool = g_thread_pool_new (parse_downloaded, sync, (int) n_threads, FALSE, &error)))
     goto failed;
 
   for (guint i = 0; i < n; i++)
@@ -1105,23 +1195,8 @@ apply_thread (GTask        *worker,
       for (;;)
         {
           /* The next few that have arrived go to the parsers, in order. */
-          for (; pushed < n && pushed < i + lookahead && g_ptr_array_index (slots, pushed) != NULL; pushed++)
-            {
-              /* A job that cannot run would be waited for for ever. */
-              if (!g_thread_pool_push (pool, g_ptr_array_index (slots, pushed), &error))
-                {
-                  g_mutex_unlock (&sync->lock);
-                  goto failed;
-                }
-            }
-          if (sync->abort_apply)
-            {
-              g_mutex_unlock (&sync->lock);
-              /* sync_fail() has the reason; a cancel says it itself. */
-              if (!g_cancellable_set_error_if_cancelled (cancellable, &error))
-                g_set_error_literal (&error, G_IO_ERROR, G_IO_ERROR_CANCELLED, "stopped");
-              goto failed;
-            }
+          if (!push_parses_locked (sync, pool, i, lookahead, &pushed, cancellable, &error))
+            goto failed;
           d = g_ptr_array_index (slots, i);
           if (d != NULL && d->parsed)
             break;
@@ -1214,12 +1289,14 @@ on_apply_progress (gpointer user_data)
   return G_SOURCE_CONTINUE;
 }
 
-/* Starts the apply thread, which takes the shards as they arrive. */
+/* Starts the apply thread, which takes the shards as they arrive and
+ * writes them once all have. */
 static void
 start_apply (GTask *task)
 {
   Sync *sync = g_task_get_task_data (task);
 
+  g_assert (!sync->applying);
   sync->applying = TRUE;
   if (sync->progress != NULL)
     {
@@ -1240,34 +1317,6 @@ downloads_done (GTask *task)
 
   sync->prog.phase = TM_FEED_SYNC_PHASE_APPLY;
   report_progress (sync, TRUE);
-  if (!sync->apply_started)
-    {
-      sync->apply_started = TRUE;
-      start_apply (task);
-    }
-}
-
-/* Starts the apply before the last shard has arrived when the shards
- * checked so far will keep it busy (at APPLY_BYTES_PER_SECOND) until the
- * rest is expected to have arrived (at the rate so far).  On a fast
- * network that is at the first shard, and the download and the apply
- * overlap; on a slow one, it is near the end, so that the store is not
- * locked while the network dawdles. */
-static void
-maybe_start_apply (GTask *task)
-{
-  Sync *sync = g_task_get_task_data (task);
-  double elapsed, rate, remaining;
-
-  if (sync->apply_started || sync->returned)
-    return;
-  elapsed = (double) (g_get_monotonic_time () - sync->first_shard_time) / G_TIME_SPAN_SECOND;
-  rate = (double) sync->prog.bytes_done / MAX (elapsed, 1e-3);
-  remaining = (double) (sync->prog.bytes_total - sync->prog.bytes_done);
-  if (remaining * APPLY_BYTES_PER_SECOND > (double) sync->checked_bytes * rate)
-    return;
-  sync->apply_started = TRUE;
-  start_apply (task);
 }
 
 static void
@@ -1393,11 +1442,9 @@ on_shard_checked (GObject      *source,
   g_cond_broadcast (&sync->cond);
   g_mutex_unlock (&sync->lock);
 
-  sync->checked_bytes += (guint64) job->shard->bytes;
   sync->prog.shards_done++;
   sync->prog.records_done += (guint64) job->shard->records;
   report_progress (sync, TRUE);
-  maybe_start_apply (task);
   fetch_next_shard (task);
 }
 
@@ -1470,6 +1517,8 @@ on_manifest_parsed (GObject      *source,
       sync->prog.bytes_total += (guint64) shard->bytes;
       sync->prog.records_total += (guint64) shard->records;
     }
+  /* It parses the first shards as they arrive, and writes once all have. */
+  start_apply (task);
   fetch_next_shard (task);
 }
 
@@ -1596,14 +1645,21 @@ fetch_next_shard (GTask *task)
     return;  /* a request is in progress; it calls again when done */
   if (sync->next >= sync->to_fetch->len)
     {
+      /* No request is outstanding, and none will be sent: the writer may
+       * take the store's write lock now (the checks left are local). */
+      g_mutex_lock (&sync->lock);
+      if (!sync->all_arrived)
+        {
+          sync->all_arrived = TRUE;
+          g_cond_broadcast (&sync->cond);
+        }
+      g_mutex_unlock (&sync->lock);
       if (sync->checking == 0)
         downloads_done (task);
       return;
     }
   if (sync->checking >= MAX_CHECKING)
     return;  /* on_shard_checked calls again */
-  if (sync->next == 0)
-    sync->first_shard_time = g_get_monotonic_time ();
 
   shard = g_ptr_array_index (sync->to_fetch, sync->next++);
   /* The manifest checked the path: relative, no "..", so it stays below

@@ -60,11 +60,19 @@ typedef struct {
   guint64         records_total;
   guint           attempt;          /* of the request in progress, from 1 */
   guint           wait_seconds;     /* PHASE_WAITING: until the next attempt */
-  /* The apply starts as soon as the download is expected to keep it
-   * busy: on a fast network these grow during PHASE_DOWNLOAD already. */
+  /* The apply writes only once every shard has arrived, but may do so
+   * while the last few are still being checked: these can grow before
+   * the phase turns to PHASE_APPLY. */
   guint           shards_applied;   /* parsed, validated and written */
   guint64         records_applied;  /* of those shards */
 } TmFeedSyncProgress;
+
+/* How far the sync is, 0–1, for a progress bar: the first half is the
+ * download, by bytes; the second the apply, by records, or by shards when
+ * the shards to apply hold no records.  Each half is counted on its own,
+ * so that one moves even when the other has nothing to count; a half
+ * with nothing to do at all is full once the sync reaches it. */
+double tm_feed_sync_progress_get_fraction (const TmFeedSyncProgress *progress);
 
 /* Called on the main context the sync was started from, at each phase, each
  * shard and at most every 100 ms while bytes arrive. */
@@ -130,11 +138,14 @@ gboolean      tm_feed_client_url_is_insecure (const char *url);
  *    worker thread while the next is downloaded, and kept (in memory up
  *    to 32 MiB in all, the rest in a private folder under TMPDIR that the
  *    sync removes);
- *  - then one transaction (TmFeedApply) applies them in a worker thread,
- *    shard by shard, while a pool of threads parses and validates the next
- *    few: the store's write lock is held only for this phase, and only a
- *    few parsed shards are in memory at once.  Until the sync completes,
- *    @store must not be used elsewhere.
+ *  - a worker thread has the first few parsed and validated as they
+ *    arrive (a bad one fails the sync at once); once the last has
+ *    arrived, it applies them in one transaction (TmFeedApply), shard by
+ *    shard, while a pool of threads parses and validates the next few.
+ *    The store's write lock is taken only then: never while a request is
+ *    outstanding, so that another writer never waits on the network.
+ *    Only a few parsed shards are in memory at once.  Until the sync
+ *    completes, @store must not be used elsewhere.
  *
  * Any failure, and cancelling @cancellable at any time before the commit,
  * leaves @store as it was.  Once the commit has started it runs to its
