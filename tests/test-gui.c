@@ -1138,6 +1138,11 @@ test_brands_rename_shows_in_review (void)
   const char *id;
   gint index;
 
+  /* The review shows a catalog only once it is on screen. */
+  g_action_group_activate_action (G_ACTION_GROUP (window), "show-review", NULL);
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+  g_action_group_activate_action (G_ACTION_GROUP (window), "show-brands", NULL);
   gtk_list_box_select_row (list, gtk_list_box_get_row_at_index (list, 2));
   id = tm_brand_editor_get_brand (editor)->id;
   index = tm_catalog_find_brand (catalog, id);

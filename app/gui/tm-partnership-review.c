@@ -36,6 +36,7 @@ struct _TmPartnershipReview
   GArray              *periods;     /* PeriodChoice, as the drop-down lists them */
   gboolean             updating;    /* drop-downs being filled */
   GListModel          *brands;      /* nullable: TmBrandObject, for current names */
+  gboolean             stale;       /* catalog set while hidden, not shown yet */
 
   /* Template widgets */
   GtkStack            *state_stack;
@@ -874,6 +875,23 @@ fill_platforms (TmPartnershipReview *self)
  * Public API
  */
 
+/* Shows the catalog set last, if that has not happened yet. */
+static void
+refresh (TmPartnershipReview *self)
+{
+  if (!self->stale)
+    return;
+  self->stale = FALSE;
+  if (self->catalog != NULL)
+    self->review = tm_review_new (self->catalog);
+
+  self->updating = TRUE;
+  fill_brands (self);
+  fill_periods (self);
+  self->updating = FALSE;
+  update (self);
+}
+
 void
 tm_partnership_review_set_catalog (TmPartnershipReview *self,
                                    TmCatalog           *catalog)
@@ -887,16 +905,14 @@ tm_partnership_review_set_catalog (TmPartnershipReview *self,
   g_clear_pointer (&self->review, tm_review_free);
   g_clear_pointer (&self->catalog, tm_catalog_unref);
   if (catalog != NULL)
-    {
-      self->catalog = tm_catalog_ref (catalog);
-      self->review = tm_review_new (catalog);
-    }
+    self->catalog = tm_catalog_ref (catalog);
 
-  self->updating = TRUE;
-  fill_brands (self);
-  fill_periods (self);
-  self->updating = FALSE;
-  update (self);
+  /* Indexing and summing a brand's cooperations took 160–200 ms at 1M on
+   * the main loop at every launch and sync, for a page few open at once:
+   * a hidden page waits until it is shown. */
+  self->stale = TRUE;
+  if (catalog == NULL || gtk_widget_get_mapped (GTK_WIDGET (self)))
+    refresh (self);
 }
 
 void
@@ -915,6 +931,9 @@ tm_partnership_review_brands_changed (TmPartnershipReview *self)
 {
   g_return_if_fail (TM_IS_PARTNERSHIP_REVIEW (self));
 
+  if (self->stale)
+    return;   /* filled with the current names when shown */
+
   /* Only the names: the brands and their order are the catalog's. */
   self->updating = TRUE;
   fill_brands (self);
@@ -932,6 +951,7 @@ tm_partnership_review_select_brand (TmPartnershipReview *self,
 
   if (self->catalog == NULL || (index = tm_catalog_find_brand (self->catalog, brand_id)) < 0)
     return FALSE;
+  refresh (self);
   gtk_drop_down_set_selected (self->brand_dropdown, (guint) index);
   return TRUE;
 }
@@ -981,6 +1001,14 @@ tm_partnership_review_finalize (GObject *object)
 }
 
 static void
+tm_partnership_review_map (GtkWidget *widget)
+{
+  refresh (TM_PARTNERSHIP_REVIEW (widget));
+
+  GTK_WIDGET_CLASS (tm_partnership_review_parent_class)->map (widget);
+}
+
+static void
 tm_partnership_review_class_init (TmPartnershipReviewClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
@@ -988,6 +1016,7 @@ tm_partnership_review_class_init (TmPartnershipReviewClass *klass)
 
   object_class->dispose = tm_partnership_review_dispose;
   object_class->finalize = tm_partnership_review_finalize;
+  widget_class->map = tm_partnership_review_map;
 
   gtk_widget_class_set_template_from_resource (widget_class, "/org/example/TrustMatch/tm-partnership-review.ui");
   gtk_widget_class_bind_template_child (widget_class, TmPartnershipReview, state_stack);

@@ -26,6 +26,7 @@ G_DECLARE_FINAL_TYPE (TmPartnershipReview, tm_partnership_review, TM, PARTNERSHI
 void        tm_partnership_review_set_brands   (TmPartnershipReview *self,
                                                 GListModel          *brands);
 void        tm_partnership_review_brands_changed (TmPartnershipReview *self);
+/* A hidden page shows the new catalog when it is next shown. */
 void        tm_partnership_review_set_catalog  (TmPartnershipReview *self,
                                                 TmCatalog           *catalog);
 /* Shows the brand with id @brand_id; FALSE when the catalog has none. */
