@@ -854,6 +854,12 @@ test_brands_create_edit_delete (void)
   GtkListBoxRow *add_tag_row;
 
   g_assert_cmpuint (count_list_box_rows (list), ==, n_brands);
+  /* The window opens with the first brand in the form. */
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (get_child (window, "brand_stack")), ==, "editor");
+  g_assert_true (gtk_list_box_get_selected_row (list) == gtk_list_box_get_row_at_index (list, 0));
+  g_assert_cmpstr (tm_brand_editor_get_brand (editor)->id, ==,
+                   tm_brand_object_get_id (g_object_get_data (G_OBJECT (gtk_list_box_get_row_at_index (list, 0)),
+                                                              "brand")));
 
   /* Ctrl+N's action: a new brand, in the store, selected and shown. */
   activate_window_action (window, "new-brand", NULL);

@@ -459,6 +459,14 @@ tm_window_update_state (TmWindow *self)
       tm_brand_editor_set_catalog (self->brand_editor, catalog);
       tm_streamer_directory_set_catalog (self->directory, catalog);
       tm_partnership_review_set_catalog (self->review, catalog);
+      /* Side by side, the form is not left empty at the start. */
+      if (self->edited_brand == NULL && !adw_leaflet_get_folded (self->brands_leaflet))
+        {
+          GtkListBoxRow *first = gtk_list_box_get_row_at_index (self->brands_list, 0);
+
+          if (first != NULL)
+            gtk_list_box_select_row (self->brands_list, first);
+        }
       tm_window_log_first_frame (self, catalog);
       tm_window_update_status_line (self, catalog);
       tm_window_set_page (self, "data");
