@@ -99,12 +99,14 @@ widget_for_field (TmBrandEditor  *self,
     const char *prefix;
     const char *label;
     gsize       offset;
+    const char *context;   /* where the label alone is ambiguous */
   } fields[] = {
     { "name", N_("Name"), G_STRUCT_OFFSET (TmBrandEditor, name_row) },
     { "category", N_("Category"), G_STRUCT_OFFSET (TmBrandEditor, category_row) },
     { "price_tier", N_("Price Tier"), G_STRUCT_OFFSET (TmBrandEditor, tier_row) },
     { "typical_order_price_fen", N_("Typical Order Price"), G_STRUCT_OFFSET (TmBrandEditor, price_row) },
-    { "budget_fen", N_("Budget"), G_STRUCT_OFFSET (TmBrandEditor, budget_row) },
+    /* Not the price tier "Budget" (平价): the money a brand can spend. */
+    { "budget_fen", NC_("brand field", "Budget"), G_STRUCT_OFFSET (TmBrandEditor, budget_row), "brand field" },
     { "style_tags", N_("Style Tags"), G_STRUCT_OFFSET (TmBrandEditor, tags_list) },
     { "audience.age", N_("Age"), G_STRUCT_OFFSET (TmBrandEditor, age_row) },
     { "audience.gender", N_("Gender"), G_STRUCT_OFFSET (TmBrandEditor, gender_row) },
@@ -121,7 +123,9 @@ widget_for_field (TmBrandEditor  *self,
   for (guint i = 0; i < G_N_ELEMENTS (fields); i++)
     if (g_str_has_prefix (field, fields[i].prefix))
       {
-        *out_label = _(fields[i].label);
+        *out_label = fields[i].context != NULL
+                     ? g_dpgettext2 (GETTEXT_PACKAGE, fields[i].context, fields[i].label)
+                     : _(fields[i].label);
         /* A tag's own row, when the problem is in one tag. */
         if (g_str_has_prefix (field, "style_tags["))
           {
