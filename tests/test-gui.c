@@ -1015,6 +1015,7 @@ test_brands_edit_during_reload_is_kept (void)
   TmWindow *window = show_window_and_wait (context);
   TmBrandObject *item;
   gboolean deferred = FALSE;
+  g_autofree char *deleted_id = NULL;
 
   item = g_list_model_get_item (tm_context_get_brands (context), 0);
   g_object_unref (item);   /* the list keeps it */
@@ -1040,8 +1041,21 @@ test_brands_edit_during_reload_is_kept (void)
   }
   g_assert_cmpstr (tm_brand_object_get_brand (item)->name, ==, "重载时改的名字");
 
+  /* A delete whose undo time ends now waits for the store too. */
+  {
+    g_autoptr(TmBrandObject) other = g_list_model_get_item (tm_context_get_brands (context), 1);
+
+    deleted_id = g_strdup (tm_brand_object_get_id (other));
+  }
+  g_assert_true (tm_context_remove_brand (context, deleted_id));
+  g_assert_true (tm_context_flush_delete (context, deleted_id, &error));
+  g_assert_no_error (error);
+
   wait_for_load (context);
   g_assert_cmpstr (find_stored_brand (context, &stored, edited->id)->name, ==, "重载时改的名字");
+  g_assert_null (find_stored_brand (context, &stored, deleted_id));
+  /* The reloaded catalog, read before the delete, does not bring it back. */
+  g_assert_null (tm_context_find_brand (context, deleted_id));
   {
     g_autofree char *note = NULL;
 
@@ -1162,6 +1176,226 @@ test_brands_rename_shows_in_review (void)
   destroy_window (window);
 }
 
+/* A reload (F5, or a sync that changed data) keeps the brand the
+ * user has open: the item keeps its identity, so the row should too. */
+static void
+test_brands_selection_survives_reload (void)
+{
+  g_autofree char *data_dir = make_scratch_subdir ("review-sel-data");
+  g_autofree char *db_path = g_build_filename (data_dir, "trustmatch.db", NULL);
+  g_autoptr(TmContext) context = tm_context_new (db_path, NULL);
+  TmWindow *window = show_window_and_wait (context);
+  GtkListBox *list = get_child (window, "brands_list");
+  TmBrandEditor *editor = get_child (window, "brand_editor");
+  g_autofree char *id = NULL;
+
+  gtk_list_box_select_row (list, gtk_list_box_get_row_at_index (list, 2));
+  id = g_strdup (tm_brand_editor_get_brand (editor)->id);
+
+  tm_context_load_async (context, NULL, NULL, NULL);
+  wait_for_load (context);
+
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (get_child (window, "brand_stack")), ==, "editor");
+  g_assert_nonnull (tm_brand_editor_get_brand (editor));
+  g_assert_cmpstr (tm_brand_editor_get_brand (editor)->id, ==, id);
+  destroy_window (window);
+}
+
+static void
+collect_undo_buttons (GtkWidget *widget,
+                      GPtrArray *into)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      if (GTK_IS_BUTTON (child) && g_strcmp0 (gtk_button_get_label (GTK_BUTTON (child)), "_Undo") == 0
+          && gtk_widget_get_mapped (child))
+        g_ptr_array_add (into, child);
+      collect_undo_buttons (child, into);
+    }
+}
+
+/* Two brands deleted one after the other; Undo on the second
+ * toast must not delete the first for good while its toast (queued
+ * behind) still offers Undo. */
+static void
+test_brands_two_deletes_undo (void)
+{
+  g_autofree char *data_dir = make_scratch_subdir ("review-two-deletes");
+  g_autofree char *db_path = g_build_filename (data_dir, "trustmatch.db", NULL);
+  g_autoptr(TmContext) context = tm_context_new (db_path, NULL);
+  g_autoptr(GPtrArray) stored = NULL;
+  g_autoptr(GPtrArray) buttons = g_ptr_array_new ();
+  TmWindow *window = show_window_and_wait (context);
+  GtkListBox *list = get_child (window, "brands_list");
+  TmBrandEditor *editor = get_child (window, "brand_editor");
+  g_autofree char *first = NULL;
+  g_autofree char *second = NULL;
+  guint n = count_list_box_rows (list);
+
+  gtk_list_box_select_row (list, gtk_list_box_get_row_at_index (list, 0));
+  first = g_strdup (tm_brand_editor_get_brand (editor)->id);
+  activate_window_action (window, "delete-brand", NULL);
+  gtk_list_box_select_row (list, gtk_list_box_get_row_at_index (list, 0));
+  second = g_strdup (tm_brand_editor_get_brand (editor)->id);
+  activate_window_action (window, "delete-brand", NULL);
+  g_assert_cmpuint (count_list_box_rows (list), ==, n - 2);
+
+  /* The user clicks Undo on the toast on screen: the second brand's. */
+  {
+    gboolean timed_out = FALSE;
+    g_timeout_add (1000, on_timeout_cb, &timed_out);
+    while (!timed_out)
+      g_main_context_iteration (NULL, TRUE);
+  }
+  collect_undo_buttons (get_child (window, "toast_overlay"), buttons);
+  g_assert_cmpuint (buttons->len, ==, 1);
+  g_signal_emit_by_name (g_ptr_array_index (buttons, 0), "clicked");
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+  g_assert_nonnull (find_stored_brand (context, &stored, second));
+  g_assert_cmpuint (count_list_box_rows (list), ==, n - 1);
+
+  /* The first brand's toast is still to come, with its Undo. */
+  g_assert_nonnull (find_stored_brand (context, &stored, first));
+  activate_window_action (window, "undo-delete-brand", g_variant_new_string (first));
+  g_assert_cmpuint (count_list_box_rows (list), ==, n);
+  destroy_window (window);
+}
+
+/* The app quits (its main loop ends, shutdown drops the context)
+ * while the catalog reloads after a sync, with an edit that waited for
+ * the sync and a delete whose toast was dismissed. */
+static void
+test_brands_quit_during_reload (void)
+{
+  g_autofree char *data_dir = make_scratch_subdir ("review-quit-reload");
+  g_autofree char *db_path = g_build_filename (data_dir, "trustmatch.db", NULL);
+  g_autoptr(TmStore) store = NULL;
+  g_autoptr(GPtrArray) stored = NULL;
+  g_autoptr(GError) error = NULL;
+  gboolean renamed = FALSE;
+  gboolean deleted = TRUE;
+
+  if (g_test_subprocess ())
+    {
+      TmContext *context = tm_context_new (g_getenv ("TM_TEST_DB"), NULL);
+      g_autoptr(TmBrand) edited = NULL;
+      gboolean deferred = FALSE;
+
+      tm_context_load_async (context, NULL, NULL, NULL);
+      wait_for_load (context);
+      edited = tm_brand_copy (tm_brand_object_get_brand (tm_context_find_brand (context, g_getenv ("TM_TEST_EDITED_ID"))));
+      g_free (edited->name);
+      edited->name = g_strdup ("退出前改的名字");
+
+      /* A reload lets go of the store: the edit waits, the delete is due. */
+      tm_context_load_async (context, NULL, NULL, NULL);
+      g_assert_nonnull (tm_context_save_brand (context, edited, &deferred, &error));
+      g_assert_true (deferred);
+      g_assert_true (tm_context_remove_brand (context, g_getenv ("TM_TEST_DELETED_ID")));
+      g_assert_true (tm_context_flush_delete (context, g_getenv ("TM_TEST_DELETED_ID"), &error));
+      /* The application quits: its shutdown writes what waits, though the
+       * load's task still holds the context. */
+      tm_context_shutdown (context);
+      g_object_unref (context);
+      exit (0);
+    }
+
+  {
+    g_autoptr(TmContext) context = tm_context_new (db_path, NULL);
+    g_autoptr(TmBrandObject) first = NULL;
+    g_autoptr(TmBrandObject) second = NULL;
+
+    tm_context_load_async (context, NULL, NULL, NULL);
+    wait_for_load (context);
+    first = g_list_model_get_item (tm_context_get_brands (context), 0);
+    second = g_list_model_get_item (tm_context_get_brands (context), 1);
+    g_setenv ("TM_TEST_EDITED_ID", tm_brand_object_get_id (first), TRUE);
+    g_setenv ("TM_TEST_DELETED_ID", tm_brand_object_get_id (second), TRUE);
+  }
+  g_setenv ("TM_TEST_DB", db_path, TRUE);
+  g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_INHERIT_STDERR);
+  g_test_trap_assert_passed ();
+
+  store = tm_store_open (db_path, &error);
+  g_assert_no_error (error);
+  stored = tm_store_load_brands (store, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < stored->len; i++)
+    {
+      const TmBrand *brand = g_ptr_array_index (stored, i);
+
+      if (g_str_equal (brand->id, g_getenv ("TM_TEST_EDITED_ID")))
+        renamed = g_str_equal (brand->name, "退出前改的名字");
+      if (g_str_equal (brand->id, g_getenv ("TM_TEST_DELETED_ID")))
+        deleted = FALSE;
+    }
+  g_assert_true (renamed);
+  g_assert_true (deleted);
+}
+
+/* A brand changed in the store by someone else (the CLI, a sync)
+ * and reloaded: refill replaces the item's record while the record's id
+ * is the key of its table (a use after free, seen under valgrind). */
+static void
+test_brands_reload_changed_brand (void)
+{
+  g_autofree char *data_dir = make_scratch_subdir ("review-changed");
+  g_autofree char *db_path = g_build_filename (data_dir, "trustmatch.db", NULL);
+  g_autoptr(TmContext) context = tm_context_new (db_path, NULL);
+  g_autoptr(TmStore) other = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TmBrand) changed = NULL;
+  TmBrandObject *item;
+  guint n;
+
+  tm_context_load_async (context, NULL, NULL, NULL);
+  wait_for_load (context);
+  n = g_list_model_get_n_items (tm_context_get_brands (context));
+  item = g_list_model_get_item (tm_context_get_brands (context), 0);
+  g_object_unref (item);
+  changed = tm_brand_copy (tm_brand_object_get_brand (item));
+  g_free (changed->name);
+  changed->name = g_strdup ("别处改的");
+  other = tm_store_open (db_path, &error);
+  g_assert_no_error (error);
+  g_assert_true (tm_store_put_brand (other, changed, &error));
+  g_assert_no_error (error);
+
+  tm_context_load_async (context, NULL, NULL, NULL);
+  wait_for_load (context);
+  g_assert_cmpuint (g_list_model_get_n_items (tm_context_get_brands (context)), ==, n);
+  g_assert_true (tm_context_find_brand (context, changed->id) == item);
+  g_assert_cmpstr (tm_brand_object_get_brand (item)->name, ==, "别处改的");
+}
+
+/* A price typed into the spin button, then the window closed
+ * without Enter or Tab. */
+static void
+test_brands_typed_price_on_close (void)
+{
+  g_autofree char *data_dir = make_scratch_subdir ("review-typed");
+  g_autofree char *db_path = g_build_filename (data_dir, "trustmatch.db", NULL);
+  g_autoptr(TmContext) context = tm_context_new (db_path, NULL);
+  g_autoptr(GPtrArray) stored = NULL;
+  TmWindow *window = show_window_and_wait (context);
+  GtkListBox *list = get_child (window, "brands_list");
+  TmBrandEditor *editor = get_child (window, "brand_editor");
+  GtkSpinButton *price_spin = template_child (editor, TM_TYPE_BRAND_EDITOR, "price_spin");
+  g_autofree char *id = NULL;
+
+  gtk_list_box_select_row (list, gtk_list_box_get_row_at_index (list, 0));
+  id = g_strdup (tm_brand_editor_get_brand (editor)->id);
+  gtk_widget_grab_focus (GTK_WIDGET (price_spin));
+  gtk_editable_set_text (GTK_EDITABLE (price_spin), "4321.00");
+  gtk_window_close (GTK_WINDOW (window));
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+  g_assert_cmpint (find_stored_brand (context, &stored, id)->typical_order_price_fen, ==, 432100);
+}
+
 /* Every shortcut the shortcuts window lists names an action a window
  * has: a misspelt name shows a row without keys and does nothing. */
 static void
@@ -1223,6 +1457,11 @@ main (int   argc,
   g_test_add_func ("/gui/brands/edit-during-reload-is-kept", test_brands_edit_during_reload_is_kept);
   g_test_add_func ("/gui/brands/survive-a-kill", test_brands_survive_a_kill);
   g_test_add_func ("/gui/brands/rename-shows-in-review", test_brands_rename_shows_in_review);
+  g_test_add_func ("/gui/brands/selection-survives-reload", test_brands_selection_survives_reload);
+  g_test_add_func ("/gui/brands/two-deletes-undo", test_brands_two_deletes_undo);
+  g_test_add_func ("/gui/brands/quit-during-reload", test_brands_quit_during_reload);
+  g_test_add_func ("/gui/brands/reload-changed-brand", test_brands_reload_changed_brand);
+  g_test_add_func ("/gui/brands/typed-price-on-close", test_brands_typed_price_on_close);
 
   ret = g_test_run ();
 

@@ -139,6 +139,10 @@ tm_application_shutdown (GApplication *application)
 {
   TmApplication *self = TM_APPLICATION (application);
 
+  /* A load's task may still hold the context, so disposing it is not
+   * enough: edits that wait for the store are written now. */
+  if (self->context != NULL)
+    tm_context_shutdown (self->context);
   g_clear_object (&self->context);
 
   G_APPLICATION_CLASS (tm_application_parent_class)->shutdown (application);

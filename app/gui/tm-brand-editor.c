@@ -664,6 +664,15 @@ open_blacklist_picker (TmBrandEditor *self)
   gtk_window_set_transient_for (GTK_WINDOW (picker->window),
                                 GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (self))));
   gtk_window_set_default_size (GTK_WINDOW (picker->window), 420, 520);
+  {
+    GtkEventController *shortcuts = gtk_shortcut_controller_new ();
+
+    /* A dialog closes on Escape. */
+    gtk_shortcut_controller_add_shortcut (GTK_SHORTCUT_CONTROLLER (shortcuts),
+                                          gtk_shortcut_new (gtk_shortcut_trigger_parse_string ("Escape"),
+                                                            gtk_named_action_new ("window.close")));
+    gtk_widget_add_controller (picker->window, shortcuts);
+  }
   g_object_set_data_full (G_OBJECT (picker->window), "picker", picker, (GDestroyNotify) picker_free);
 
   box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);

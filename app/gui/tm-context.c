@@ -32,9 +32,11 @@ struct _TmContext
    * with a sync or a reload.  Written when it is free again. */
   GHashTable     *pending_saves;
   GHashTable     *pending_notes;  /* streamer id → text, likewise */
-  /* Items removed with tm_context_remove_brand, not yet deleted from the
-   * store (id → TmBrandObject). */
+  /* Items removed with tm_context_remove_brand whose undo toast still
+   * shows (id → TmBrandObject, its former position as data). */
   GHashTable     *pending_deletes;
+  /* Ids whose delete is no longer undoable but not yet written. */
+  GHashTable     *deletes_due;
   /* Ids saved since the running load began: its catalog may predate
    * them, so the items keep the edited version. */
   GHashTable     *saved_during_load;
@@ -204,15 +206,18 @@ find_brand_position (TmContext  *self,
 static void
 tm_context_refill_brands (TmContext *self)
 {
-  g_autoptr(GHashTable) old = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, g_object_unref);
-  g_autoptr(GPtrArray) items = g_ptr_array_new_with_free_func (g_object_unref);
+  /* Keys are copies: an item's id lives in its record, which set_brand
+   * frees. */
+  g_autoptr(GHashTable) old = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
+  g_autoptr(GHashTable) wanted = g_hash_table_new (g_direct_hash, g_direct_equal);
+  g_autoptr(GPtrArray) added = g_ptr_array_new_with_free_func (g_object_unref);
   guint n = g_list_model_get_n_items (G_LIST_MODEL (self->brands));
 
   for (guint i = 0; i < n; i++)
     {
       TmBrandObject *item = g_list_model_get_item (G_LIST_MODEL (self->brands), i);
 
-      g_hash_table_insert (old, (gpointer) tm_brand_object_get_id (item), item);
+      g_hash_table_insert (old, g_strdup (tm_brand_object_get_id (item)), item);
     }
 
   for (guint i = 0; i < self->catalog->n_brands; i++)
@@ -220,15 +225,16 @@ tm_context_refill_brands (TmContext *self)
       const TmBrand *brand = self->catalog->brands[i];
       TmBrandObject *item;
 
-      if (g_hash_table_contains (self->pending_deletes, brand->id))
+      if (g_hash_table_contains (self->pending_deletes, brand->id)
+          || g_hash_table_contains (self->deletes_due, brand->id))
         continue;
       item = g_hash_table_lookup (old, brand->id);
       if (item == NULL)
         {
-          g_ptr_array_add (items, tm_brand_object_new (tm_brand_copy (brand)));
+          g_ptr_array_add (added, tm_brand_object_new (tm_brand_copy (brand)));
           continue;
         }
-      g_ptr_array_add (items, g_object_ref (item));
+      g_hash_table_add (wanted, item);
       if (!g_hash_table_contains (self->saved_during_load, brand->id)
           && !g_hash_table_contains (self->pending_saves, brand->id))
         {
@@ -238,23 +244,23 @@ tm_context_refill_brands (TmContext *self)
           if (!g_str_equal (now, was))
             tm_brand_object_set_brand (item, tm_brand_copy (brand));
         }
-      g_hash_table_remove (old, brand->id);
     }
 
-  /* Saved by the user but not in this catalog yet: keep them. */
-  for (guint i = 0; i < n; i++)
+  /* Only what changed: a view's selected row stays when its item stays.
+   * Items saved by the user but not in this catalog yet stay too. */
+  for (guint i = n; i-- > 0;)
     {
       g_autoptr(TmBrandObject) item = g_list_model_get_item (G_LIST_MODEL (self->brands), i);
       const char *id = tm_brand_object_get_id (item);
 
-      if (g_hash_table_contains (old, id)
-          && (g_hash_table_contains (self->saved_during_load, id)
-              || g_hash_table_contains (self->pending_saves, id)))
-        g_ptr_array_add (items, g_object_ref (item));
+      if (!g_hash_table_contains (wanted, item)
+          && !g_hash_table_contains (self->saved_during_load, id)
+          && !g_hash_table_contains (self->pending_saves, id))
+        g_list_store_remove (self->brands, i);
     }
-
   g_hash_table_remove_all (self->saved_during_load);
-  g_list_store_splice (self->brands, 0, n, items->pdata, items->len);
+  g_list_store_splice (self->brands, g_list_model_get_n_items (G_LIST_MODEL (self->brands)), 0,
+                       added->pdata, added->len);
 }
 
 static gboolean
@@ -263,6 +269,46 @@ tm_context_store_is_free (TmContext *self)
   return self->state == TM_CONTEXT_STATE_READY
          && self->store != NULL
          && (self->sync_manager == NULL || !tm_sync_manager_get_running (self->sync_manager));
+}
+
+/* Deletes from the store the brands whose delete is due.  One that the
+ * store refuses goes back into the list (FALSE and @error, or a
+ * warning). */
+static gboolean
+write_due_deletes (TmContext  *self,
+                   GError    **error)
+{
+  g_autoptr(GList) ids = g_hash_table_get_keys (self->deletes_due);
+  gboolean ok = TRUE;
+
+  for (GList *l = ids; l != NULL; l = l->next)
+    {
+      g_autofree char *id = g_strdup (l->data);
+      g_autoptr(GError) local_error = NULL;
+
+      if (!tm_store_delete_brand (self->store, id, &local_error)
+          && !g_error_matches (local_error, TM_STORE_ERROR, TM_STORE_ERROR_NOT_FOUND))
+        {
+          TmBrandObject *item = g_hash_table_lookup (self->pending_deletes, id);
+
+          /* What could not be deleted is still there: show it again. */
+          g_hash_table_remove (self->deletes_due, id);
+          if (item != NULL)
+            tm_context_restore_brand (self, id);
+          if (ok && error != NULL)
+            g_propagate_error (error, g_steal_pointer (&local_error));
+          else
+            g_warning ("Could not delete the brand “%s”: %s", id,
+                       local_error != NULL ? local_error->message : "");
+          ok = FALSE;
+          continue;
+        }
+      /* Deleted: an edit that waited for the store has nothing to edit. */
+      g_hash_table_remove (self->pending_saves, id);
+      g_hash_table_remove (self->deletes_due, id);
+      g_hash_table_remove (self->pending_deletes, id);
+    }
+  return ok;
 }
 
 /* Writes the edits that waited for the store.  @force: even while a sync
@@ -292,6 +338,8 @@ tm_context_flush_saves_full (TmContext *self,
         }
       g_hash_table_remove (self->pending_notes, id);
     }
+
+  write_due_deletes (self, NULL);
 
   ids = g_hash_table_get_keys (self->pending_saves);
   for (GList *l = ids; l != NULL; l = l->next)
@@ -467,6 +515,8 @@ tm_context_remove_brand (TmContext  *self,
   if (!found)
     return FALSE;
   item = g_list_model_get_item (G_LIST_MODEL (self->brands), position);
+  /* Undo puts it back where it was. */
+  g_object_set_data (G_OBJECT (item), "tm-position", GUINT_TO_POINTER (position));
   g_hash_table_replace (self->pending_deletes, g_strdup (id), g_object_ref (item));
   g_list_store_remove (self->brands, position);
   return TRUE;
@@ -477,50 +527,76 @@ tm_context_restore_brand (TmContext  *self,
                           const char *id)
 {
   TmBrandObject *item;
+  guint position;
 
   g_return_val_if_fail (TM_IS_CONTEXT (self), FALSE);
   g_return_val_if_fail (id != NULL, FALSE);
 
   item = g_hash_table_lookup (self->pending_deletes, id);
-  if (item == NULL)
+  if (item == NULL || g_hash_table_contains (self->deletes_due, id))
     return FALSE;
-  g_list_store_append (self->brands, item);
+  position = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (item), "tm-position"));
+  position = MIN (position, g_list_model_get_n_items (G_LIST_MODEL (self->brands)));
+  g_list_store_insert (self->brands, position, item);
   g_hash_table_remove (self->pending_deletes, id);
   return TRUE;
 }
 
 gboolean
-tm_context_flush_deletes (TmContext  *self,
-                          GError    **error)
+tm_context_flush_delete (TmContext   *self,
+                         const char  *id,
+                         GError     **error)
 {
-  g_autoptr(GList) ids = NULL;
-
   g_return_val_if_fail (TM_IS_CONTEXT (self), FALSE);
+  g_return_val_if_fail (id != NULL, FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
-  if (g_hash_table_size (self->pending_deletes) == 0)
+  if (!g_hash_table_contains (self->pending_deletes, id))
+    return TRUE;   /* undone, or written already */
+  g_hash_table_add (self->deletes_due, g_strdup (id));
+  /* A sync or reload holds the store: written when it lets go, never
+   * making the window wait for it. */
+  if (!tm_context_store_is_free (self))
     return TRUE;
-  if (self->store == NULL)
-    return TRUE;   /* kept for the next flush */
+  return write_due_deletes (self, error);
+}
 
+void
+tm_context_shutdown (TmContext *self)
+{
+  g_autoptr(TmStore) store = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GList) ids = NULL;
+
+  g_return_if_fail (TM_IS_CONTEXT (self));
+
+  if (self->cancellable != NULL)
+    g_cancellable_cancel (self->cancellable);
+  if (self->sync_manager != NULL)
+    tm_sync_manager_cancel (self->sync_manager);
+
+  /* Quitting ends every undo time. */
   ids = g_hash_table_get_keys (self->pending_deletes);
   for (GList *l = ids; l != NULL; l = l->next)
-    {
-      g_autofree char *id = g_strdup (l->data);
-      g_autoptr(GError) local_error = NULL;
+    g_hash_table_add (self->deletes_due, g_strdup (l->data));
 
-      g_hash_table_remove (self->pending_saves, id);
-      if (!tm_store_delete_brand (self->store, id, &local_error)
-          && !g_error_matches (local_error, TM_STORE_ERROR, TM_STORE_ERROR_NOT_FOUND))
+  if (g_hash_table_size (self->deletes_due) == 0
+      && g_hash_table_size (self->pending_saves) == 0
+      && g_hash_table_size (self->pending_notes) == 0)
+    return;
+
+  /* A reload had let go of the store: open it again for these writes.
+   * A cancelled sync rolls back; the writes wait for its lock. */
+  if (self->store == NULL)
+    {
+      self->store = tm_store_open (self->database_path, &error);
+      if (self->store == NULL)
         {
-          /* Back in the list: what could not be deleted is still there. */
-          tm_context_restore_brand (self, id);
-          g_propagate_error (error, g_steal_pointer (&local_error));
-          return FALSE;
+          g_warning ("Could not save the last changes: %s", error->message);
+          return;
         }
-      g_hash_table_remove (self->pending_deletes, id);
     }
-  return TRUE;
+  tm_context_flush_saves_full (self, TRUE);
 }
 
 /* Back on the main thread: publish the worker's results, unless a newer
@@ -606,20 +682,15 @@ tm_context_dispose (GObject *object)
 {
   TmContext *self = TM_CONTEXT (object);
 
+  /* Normally done by the application already; a second call writes
+   * nothing new. */
+  if (self->brands != NULL)
+    tm_context_shutdown (self);
+
   g_clear_object (&self->sync_manager);
   if (self->cancellable != NULL)
     g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
-
-  if (self->store != NULL)
-    {
-      g_autoptr(GError) error = NULL;
-
-      /* Quitting ends the undo time of deleted brands. */
-      if (!tm_context_flush_deletes (self, &error))
-        g_warning ("%s", error->message);
-      tm_context_flush_saves_full (self, TRUE);
-    }
 
   g_clear_object (&self->store);
   g_clear_pointer (&self->catalog, tm_catalog_unref);
@@ -629,6 +700,7 @@ tm_context_dispose (GObject *object)
   g_clear_pointer (&self->pending_saves, g_hash_table_unref);
   g_clear_pointer (&self->pending_notes, g_hash_table_unref);
   g_clear_pointer (&self->pending_deletes, g_hash_table_unref);
+  g_clear_pointer (&self->deletes_due, g_hash_table_unref);
   g_clear_pointer (&self->saved_during_load, g_hash_table_unref);
 
   G_OBJECT_CLASS (tm_context_parent_class)->dispose (object);
@@ -774,6 +846,7 @@ tm_context_init (TmContext *self)
                                                (GDestroyNotify) tm_brand_free);
   self->pending_notes = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   self->pending_deletes = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
+  self->deletes_due = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->saved_during_load = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
 }
 

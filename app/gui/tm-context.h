@@ -88,16 +88,25 @@ gboolean        tm_context_get_streamer_note  (TmContext        *self,
                                                GError          **error);
 
 /* Deleting in two steps, for an undo toast: remove_brand takes the item
- * out of the list at once; the store forgets it at flush_deletes (when
- * the toast goes away, and at the latest when the app quits);
- * restore_brand puts it back.  Until the flush nothing is lost, even if
- * the app is killed. */
+ * out of the list at once; restore_brand puts it back where it was;
+ * flush_delete (when its toast goes away) makes the delete due, and it is
+ * written at once, or when a sync or reload lets go of the store.  Until
+ * then nothing is lost, even if the app is killed. */
 gboolean        tm_context_remove_brand    (TmContext           *self,
                                             const char          *id);
 gboolean        tm_context_restore_brand   (TmContext           *self,
                                             const char          *id);
-gboolean        tm_context_flush_deletes   (TmContext           *self,
+/* FALSE and @error when the store refused the delete: the brand is back
+ * in the list. */
+gboolean        tm_context_flush_delete    (TmContext           *self,
+                                            const char          *id,
                                             GError             **error);
+
+/* Before the application quits: stops a load or sync and writes every
+ * edit still waiting (saves, notes, deletes, undoable or not), opening
+ * the store itself if a reload had let go of it.  Later edits are written
+ * at once or not at all. */
+void            tm_context_shutdown        (TmContext           *self);
 
 /* The application's feed syncs (tm-sync-manager.h), owned by the context. */
 typedef struct _TmSyncManager TmSyncManager;

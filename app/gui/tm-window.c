@@ -11,6 +11,7 @@
 #include "tm-brand-editor.h"
 #include "tm-feed-settings.h"
 #include "tm-gui-utils.h"
+#include "tm-json.h"
 #include "tm-partnership-review.h"
 #include "tm-streamer-directory.h"
 #include "tm-streamer-page.h"
@@ -53,6 +54,7 @@ struct _TmWindow
   GtkLabel             *sync_status_label;
 
   TmBrandObject        *edited_brand;   /* shown in the editor */
+  GHashTable           *deleted_here;   /* ids whose undo toast is ours */
 
   gboolean              first_frame_logged;
   guint                 logged_streamers;
@@ -176,11 +178,34 @@ tm_window_update_brands_count (TmWindow *self)
     }
 }
 
+/* The brand shown changed elsewhere: a reload, a sync, another window. */
+static void
+on_edited_brand_changed_cb (TmBrandObject *item,
+                            GParamSpec    *pspec,
+                            TmWindow      *self)
+{
+  const TmBrand *shown = tm_brand_editor_get_brand (self->brand_editor);
+  g_autofree char *a = NULL;
+  g_autofree char *b = NULL;
+
+  if (shown == NULL)
+    return;
+  a = tm_brand_digest (shown);
+  b = tm_brand_digest (tm_brand_object_get_brand (item));
+  /* Our own saves leave the two equal. */
+  if (!g_str_equal (a, b))
+    tm_brand_editor_set_brand (self->brand_editor, tm_brand_object_get_brand (item));
+}
+
 static void
 tm_window_show_brand (TmWindow      *self,
                       TmBrandObject *item)
 {
+  if (self->edited_brand != NULL)
+    g_signal_handlers_disconnect_by_func (self->edited_brand, on_edited_brand_changed_cb, self);
   g_set_object (&self->edited_brand, item);
+  if (item != NULL)
+    g_signal_connect (item, "notify::brand", G_CALLBACK (on_edited_brand_changed_cb), self);
   if (item == NULL)
     {
       tm_brand_editor_set_brand (self->brand_editor, NULL);
@@ -283,12 +308,15 @@ on_brand_save_failed_cb (TmContext    *context,
   adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (text));
 }
 
+/* The undo time of brand @id deleted in this window is over. */
 static void
-tm_window_flush_deletes (TmWindow *self)
+tm_window_flush_delete (TmWindow   *self,
+                        const char *id)
 {
   g_autoptr(GError) error = NULL;
 
-  if (!tm_context_flush_deletes (self->context, &error))
+  g_hash_table_remove (self->deleted_here, id);
+  if (!tm_context_flush_delete (self->context, id, &error))
     {
       g_autofree char *text = g_strdup_printf (_("Could not delete the brand: %s. It is back in the list."),
                                                error->message);
@@ -301,7 +329,10 @@ static void
 on_delete_toast_dismissed_cb (AdwToast *toast,
                               TmWindow *self)
 {
-  tm_window_flush_deletes (self);
+  g_autofree char *id = g_strdup (g_object_get_data (G_OBJECT (toast), "brand-id"));
+
+  /* Only this toast's brand: another may still wait for its Undo. */
+  tm_window_flush_delete (self, id);
 }
 
 
@@ -722,11 +753,17 @@ duplicate_brand_action (GSimpleAction *action,
 
   if (self->edited_brand == NULL)
     return;
-  /* The form's version: what the user sees, even if not yet valid. */
+  /* The saved version: a form with a problem shows an edit never saved. */
   brand = tm_brand_object_get_brand (self->edited_brand);
   /* Translators: the name of a duplicated brand, e.g. "花西子 (Copy)". */
   name = g_strdup_printf (_("%s (Copy)"), brand->name);
   copy = tm_brand_duplicate (brand, name);
+  /* A name near the length limit would not take the suffix. */
+  if (!tm_brand_validate (copy, NULL, NULL))
+    {
+      g_free (copy->name);
+      copy->name = g_strdup (brand->name);
+    }
   if (tm_context_save_brand (self->context, copy, NULL, &error) == NULL)
     {
       g_autofree char *text = g_strdup_printf (_("Could not duplicate the brand: %s"), error->message);
@@ -759,6 +796,8 @@ delete_brand_action (GSimpleAction *action,
   adw_toast_set_action_name (toast, "win.undo-delete-brand");
   adw_toast_set_action_target_value (toast, g_variant_new_string (id));
   adw_toast_set_priority (toast, ADW_TOAST_PRIORITY_HIGH);
+  g_object_set_data_full (G_OBJECT (toast), "brand-id", g_strdup (id), g_free);
+  g_hash_table_add (self->deleted_here, g_strdup (id));
   g_signal_connect_object (toast, "dismissed", G_CALLBACK (on_delete_toast_dismissed_cb), self, 0);
   adw_toast_overlay_add_toast (self->toast_overlay, toast);
 }
@@ -786,6 +825,8 @@ brands_back_action (GSimpleAction *action,
   TmWindow *self = user_data;
 
   adw_leaflet_navigate (self->brands_leaflet, ADW_NAVIGATION_DIRECTION_BACK);
+  /* Selecting the same brand again must open it again. */
+  gtk_list_box_unselect_all (self->brands_list);
 }
 
 static const GActionEntry window_actions[] = {
@@ -825,8 +866,18 @@ tm_window_close_request (GtkWindow *window)
   g_settings_set_int (self->settings, "window-height", height);
   g_settings_set_boolean (self->settings, "window-maximized", gtk_window_is_maximized (window));
 
-  /* Closing ends the undo time of the brands deleted from this window. */
-  tm_window_flush_deletes (self);
+  /* Closing ends the undo time of the brands deleted in this window (not
+   * of those whose toasts another window shows). */
+  {
+    g_autoptr(GList) ids = g_hash_table_get_keys (self->deleted_here);
+
+    for (GList *l = ids; l != NULL; l = l->next)
+      {
+        g_autofree char *id = g_strdup (l->data);
+
+        tm_window_flush_delete (self, id);
+      }
+  }
 
   return GTK_WINDOW_CLASS (tm_window_parent_class)->close_request (window);
 }
@@ -893,6 +944,8 @@ tm_window_dispose (GObject *object)
 
   /* The settings binding stays: it belongs to the shared manager. */
   g_clear_object (&self->sync);
+  if (self->edited_brand != NULL)
+    g_signal_handlers_disconnect_by_func (self->edited_brand, on_edited_brand_changed_cb, self);
   g_clear_object (&self->edited_brand);
 
   G_OBJECT_CLASS (tm_window_parent_class)->dispose (object);
@@ -905,6 +958,7 @@ tm_window_finalize (GObject *object)
 
   g_clear_object (&self->settings);
   g_clear_object (&self->context);
+  g_clear_pointer (&self->deleted_here, g_hash_table_unref);
 
   G_OBJECT_CLASS (tm_window_parent_class)->finalize (object);
 }
@@ -1022,6 +1076,7 @@ tm_window_init (TmWindow *self)
   if (g_settings_get_boolean (self->settings, "window-maximized"))
     gtk_window_maximize (GTK_WINDOW (self));
 
+  self->deleted_here = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   g_signal_connect (self->brands_list, "row-selected", G_CALLBACK (on_brand_row_selected_cb), self);
   g_signal_connect (self->brand_editor, "brand-edited", G_CALLBACK (on_brand_edited_cb), self);
 
