@@ -15,6 +15,7 @@
 #include "tm-catalog.h"
 #include "tm-cli.h"
 #include "tm-engine.h"
+#include "tm-export.h"
 #include "tm-feed.h"
 #include "tm-feed-client.h"
 #include "tm-generator.h"
@@ -1898,6 +1899,125 @@ cmd_compare (const char *db_path, int argc, char **argv)
   return finish_output ();
 }
 
+/* export */
+
+static int
+cmd_export (const char *db_path, int argc, char **argv)
+{
+  g_autofree char *brand_id = NULL, *weights_text = NULL, *format = NULL;
+  g_autofree char *out_path = NULL, *as_of = NULL;
+  g_auto(GStrv) streamer_ids = NULL;
+  int top = -1;
+  GOptionEntry entries[] = {
+    { "brand", 'b', 0, G_OPTION_ARG_STRING, &brand_id, N_("The brand to export candidates for (see “list brands”)"), N_("ID") },
+    { "format", 'f', 0, G_OPTION_ARG_STRING, &format, N_("File format: csv or pdf"), N_("FORMAT") },
+    { "out", 'o', 0, G_OPTION_ARG_FILENAME, &out_path, N_("The file to write (replaced as a whole, never left half written)"), N_("FILE") },
+    { "top", 'n', 0, G_OPTION_ARG_INT, &top, N_("Export the best N candidates (default 20, 0 = all included)"), N_("N") },
+    { "streamer", 's', 0, G_OPTION_ARG_STRING_ARRAY, &streamer_ids, N_("Export this streamer, in the order given (repeat for more; instead of --top)"), N_("ID") },
+    { "weights", 'w', 0, G_OPTION_ARG_STRING, &weights_text, N_("Relative weights of the components, e.g. style=0.35,history=0.4,trust=0.25,risk=1 (names may be left out)"), N_("WEIGHTS") },
+    { "as-of", 0, 0, G_OPTION_ARG_STRING, &as_of, N_("Compute the scores as of this day instead of today"), N_("YYYY-MM-DD") },
+    G_OPTION_ENTRY_NULL
+  };
+  g_auto(Match) m = { 0 };
+  g_autoptr(TmRanking) ranking = NULL;
+  g_autoptr(GPtrArray) rows = NULL;
+  g_autoptr(GBytes) csv = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree guint32 *selection = NULL;
+  TmWeights defaults;
+  guint n_selected;
+  int code;
+
+  if (!parse_options (NULL,
+                      _("Write the best candidates for a brand (or the streamers given) to a "
+                        "file: CSV for a spreadsheet, with every score, the credit score "
+                        "and its source, and the history with the brand (docs/export.md)."),
+                      entries, &argc, &argv))
+    return TM_CLI_USAGE;
+  if (argc != 1)
+    {
+      print_error (_("export takes no arguments besides its options"));
+      return TM_CLI_USAGE;
+    }
+  if (format == NULL || (!g_str_equal (format, "csv") && !g_str_equal (format, "pdf")))
+    {
+      if (format == NULL)
+        print_error (_("export needs --format csv or --format pdf"));
+      else
+        print_error (_("unknown format “%s”: use csv or pdf"), format);
+      return TM_CLI_USAGE;
+    }
+  if (out_path == NULL || *out_path == '\0')
+    {
+      print_error (_("export needs --out FILE, the file to write"));
+      return TM_CLI_USAGE;
+    }
+  if (top < -1 || (top == -1 && streamer_ids == NULL))
+    {
+      if (top < -1)
+        {
+          print_error (_("--top must be 0 (all) or more"));
+          return TM_CLI_USAGE;
+        }
+      top = 20;
+    }
+  else if (top >= 0 && streamer_ids != NULL)
+    {
+      print_error (_("use either --top or --streamer, not both"));
+      return TM_CLI_USAGE;
+    }
+  if (!match_parse_arguments (&m, "export", brand_id, weights_text, as_of))
+    return TM_CLI_USAGE;
+  if ((code = match_open (&m, db_path, brand_id)) != TM_CLI_OK)
+    return code;
+
+  ranking = tm_engine_rank (m.engine, m.brand, &m.weights);
+  if (streamer_ids != NULL)
+    {
+      selection = tm_export_find_streamers (m.catalog, (const char * const *) streamer_ids,
+                                            &n_selected, &error);
+      if (selection == NULL)
+        {
+          print_error (_("%s: run “trustmatch-cli list streamers” to see the streamer ids"),
+                       error->message);
+          return TM_CLI_INVALID_INPUT;
+        }
+    }
+  else
+    {
+      guint n_included = tm_ranking_get_n_included (ranking);
+      guint limit = top == 0 ? n_included : MIN ((guint) top, n_included);
+
+      selection = g_new (guint32, MAX (limit, 1));
+      n_selected = tm_ranking_top (ranking, limit, FALSE, selection);
+    }
+
+  /* With other weights, each row says how far it moved from the ranking
+   * under the default ones. */
+  tm_weights_init_default (&defaults);
+  rows = tm_export_rows_new (ranking, m.store, selection, n_selected,
+                             weights_text != NULL ? &defaults : NULL);
+
+  if (g_str_equal (format, "pdf"))
+    {
+      /* A placeholder: the PDF dossier (app/report) is built separately
+       * and replaces this when both are merged. */
+      print_error (_("PDF export is not available in this build"));
+      return TM_CLI_USAGE;
+    }
+
+  csv = tm_export_csv (rows);
+  if (!tm_export_write_file (out_path, csv, &error))
+    {
+      print_error ("%s", error->message);
+      return TM_CLI_IO_FAILED;
+    }
+  /* Translators: %u is a number of candidates, %s a file path */
+  g_print (ngettext ("Wrote %u candidate to %s\n", "Wrote %u candidates to %s\n", rows->len),
+           rows->len, out_path);
+  return finish_output ();
+}
+
 static const Command commands[] = {
   { "import", N_("Import dataset files (all or nothing)"), cmd_import },
   { "list", N_("List brands, streamers, cooperations or incidents"), cmd_list },
@@ -1909,6 +2029,7 @@ static const Command commands[] = {
   { "rank", N_("Rank the streamers for a brand, best first"), cmd_rank },
   { "explain", N_("Explain one streamer's score for a brand"), cmd_explain },
   { "compare", N_("Compare two to four streamers for a brand"), cmd_compare },
+  { "export", N_("Write the best candidates for a brand to a CSV or PDF file"), cmd_export },
 };
 
 static void
