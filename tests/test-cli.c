@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include <glib/gstdio.h>
+#include <errno.h>
 #include <json-glib/json-glib.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -988,6 +989,148 @@ test_rank_csv (Fixture *f, gconstpointer data)
   }
 }
 
+/* export: a file a spreadsheet opens, with the rank command's candidates. */
+
+static GPtrArray *
+read_export (const char *path)
+{
+  g_autofree char *text = NULL;
+  gsize length;
+
+  g_assert_true (g_file_get_contents (path, &text, &length, NULL));
+  /* UTF-8 with a byte order mark, then RFC 4180 with CRLF. */
+  g_assert_true (g_str_has_prefix (text, "\xEF\xBB\xBF"));
+  g_assert_cmpuint (strlen (text), ==, length);
+  return parse_csv (text + 3);
+}
+
+static void
+test_export_csv (Fixture *f, gconstpointer data)
+{
+  g_autofree char *path = g_build_filename (f->dir, "shortlist.csv", NULL);
+  g_autofree char *out = NULL, *json = NULL;
+  g_autoptr(GPtrArray) rows = NULL;
+  g_autoptr(JsonNode) root = NULL;
+  JsonArray *ranked;
+
+  import_sample (f, NULL);
+  g_assert_cmpint (run_cli (f, &out, NULL, "export", "--brand", "b-001", "--format", "csv",
+                            "--out", path, "--top", "7", "--as-of", AS_OF, NULL), ==, 0);
+  g_assert_nonnull (strstr (out, "Wrote 7 candidates"));
+  g_assert_nonnull (strstr (out, path));
+
+  /* The same candidates, in the same order, with the same scores as
+   * “rank” gives. */
+  g_assert_cmpint (run_cli (f, &json, NULL, "rank", "--brand", "b-001", "--top", "0",
+                            "--format", "json", "--as-of", AS_OF, NULL), ==, 0);
+  root = parse_json (json);
+  ranked = json_object_get_array_member (json_node_get_object (root), "candidates");
+  rows = read_export (path);
+  g_assert_cmpuint (rows->len, ==, 1 + 7);
+  g_assert_cmpstr (((GPtrArray *) rows->pdata[0])->pdata[0], ==, "Rank");
+  for (guint r = 1; r < rows->len; r++)
+    {
+      GPtrArray *cells = rows->pdata[r];
+      JsonObject *c = json_array_get_object_element (ranked, r - 1);
+
+      g_assert_cmpuint (cells->len, ==, ((GPtrArray *) rows->pdata[0])->len);
+      g_assert_cmpint (atoi (cells->pdata[0]), ==, (int) r);
+      g_assert_cmpstr (cells->pdata[2], ==, json_object_get_string_member (c, "id"));
+      g_assert_cmpstr (cells->pdata[3], ==, json_object_get_string_member (c, "name"));
+      g_assert_cmpfloat_with_epsilon (g_ascii_strtod (cells->pdata[6], NULL),
+                                      json_object_get_double_member (c, "score"), 0.0051);
+    }
+
+  /* --top 0: every included candidate; replacing the file whole. */
+  g_clear_pointer (&rows, g_ptr_array_unref);
+  g_assert_cmpint (run_cli (f, NULL, NULL, "export", "--brand", "b-001", "--format", "csv",
+                            "--out", path, "--top", "0", "--as-of", AS_OF, NULL), ==, 0);
+  rows = read_export (path);
+  g_assert_cmpuint (rows->len, ==, 1 + json_array_get_length (ranked));
+
+  /* Chosen streamers, in the order given. */
+  g_clear_pointer (&rows, g_ptr_array_unref);
+  g_assert_cmpint (run_cli (f, NULL, NULL, "export", "--brand", "b-001", "--format", "csv",
+                            "--out", path, "--streamer", "s-000049", "--streamer", "s-000001",
+                            "--as-of", AS_OF, NULL), ==, 0);
+  rows = read_export (path);
+  g_assert_cmpuint (rows->len, ==, 3);
+  g_assert_cmpstr (((GPtrArray *) rows->pdata[1])->pdata[2], ==, "s-000049");
+  g_assert_cmpstr (((GPtrArray *) rows->pdata[1])->pdata[3], ==, "老曾美妆间");
+  g_assert_cmpstr (((GPtrArray *) rows->pdata[2])->pdata[2], ==, "s-000001");
+}
+
+/* Errors name what is wrong, exit non-zero, and write nothing. */
+static void
+test_export_errors (Fixture *f, gconstpointer data)
+{
+  g_autofree char *path = g_build_filename (f->dir, "shortlist.csv", NULL);
+  g_autofree char *missing = g_build_filename (f->dir, "no-such-folder", "shortlist.csv", NULL);
+  g_autofree char *err = NULL, *contents = NULL;
+  g_autoptr(GDir) dir = NULL;
+  const char *name;
+
+  import_sample (f, NULL);
+
+  g_assert_cmpint (run_cli (f, NULL, &err, "export", "--brand", "b-nope", "--format", "csv",
+                            "--out", path, "--as-of", AS_OF, NULL), ==, 1);
+  g_assert_nonnull (strstr (err, "b-nope"));
+  g_assert_nonnull (strstr (err, "list brands"));
+  g_assert_false (g_file_test (path, G_FILE_TEST_EXISTS));
+  g_clear_pointer (&err, g_free);
+
+  g_assert_cmpint (run_cli (f, NULL, &err, "export", "--brand", "b-001", "--format", "csv",
+                            "--out", missing, "--as-of", AS_OF, NULL), ==, 4);
+  g_assert_nonnull (strstr (err, missing));
+  g_assert_nonnull (strstr (err, g_strerror (ENOENT)));
+  g_assert_false (g_file_test (missing, G_FILE_TEST_EXISTS));
+  g_clear_pointer (&err, g_free);
+
+  /* A folder where the file should go: refused, the folder untouched. */
+  g_assert_cmpint (run_cli (f, NULL, &err, "export", "--brand", "b-001", "--format", "csv",
+                            "--out", f->dir, "--as-of", AS_OF, NULL), ==, 4);
+  g_assert_nonnull (strstr (err, f->dir));
+  g_assert_true (g_file_test (f->dir, G_FILE_TEST_IS_DIR));
+  g_clear_pointer (&err, g_free);
+
+  /* A file already there stays as it was when the export fails. */
+  g_assert_true (g_file_set_contents (path, "keep me", -1, NULL));
+  g_assert_cmpint (run_cli (f, NULL, &err, "export", "--brand", "b-001", "--format", "csv",
+                            "--out", path, "--streamer", "s-gone", "--as-of", AS_OF, NULL), ==, 1);
+  g_assert_nonnull (strstr (err, "s-gone"));
+  g_assert_true (g_file_get_contents (path, &contents, NULL, NULL));
+  g_assert_cmpstr (contents, ==, "keep me");
+  g_clear_pointer (&err, g_free);
+
+  /* Wrong command lines. */
+  g_assert_cmpint (run_cli (f, NULL, &err, "export", "--brand", "b-001", "--format", "csv",
+                            "--out", path, "--top", "-3", NULL), ==, 2);
+  g_assert_nonnull (strstr (err, "--top"));
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpint (run_cli (f, NULL, NULL, "export", "--brand", "b-001", "--format", "csv",
+                            "--out", path, "--top", "ten", NULL), ==, 2);
+  g_assert_cmpint (run_cli (f, NULL, NULL, "export", "--brand", "b-001", "--format", "xlsx",
+                            "--out", path, NULL), ==, 2);
+  g_assert_cmpint (run_cli (f, NULL, NULL, "export", "--brand", "b-001", "--format", "csv", NULL), ==, 2);
+  g_assert_cmpint (run_cli (f, NULL, NULL, "export", "--brand", "b-001", "--out", path, NULL), ==, 2);
+  g_assert_cmpint (run_cli (f, NULL, NULL, "export", "--format", "csv", "--out", path, NULL), ==, 2);
+  g_assert_cmpint (run_cli (f, NULL, NULL, "export", "--brand", "b-001", "--format", "csv",
+                            "--out", path, "--top", "3", "--streamer", "s-000001", NULL), ==, 2);
+  /* Placeholder until the PDF dossier is merged. */
+  g_assert_cmpint (run_cli (f, NULL, &err, "export", "--brand", "b-001", "--format", "pdf",
+                            "--out", path, "--as-of", AS_OF, NULL), !=, 0);
+  g_clear_pointer (&err, g_free);
+
+  /* Nothing but the database, the kept file and the imported sample:
+   * no temporary file left behind. */
+  g_clear_pointer (&contents, g_free);
+  g_assert_true (g_file_get_contents (path, &contents, NULL, NULL));
+  g_assert_cmpstr (contents, ==, "keep me");
+  dir = g_dir_open (f->dir, 0, NULL);
+  while ((name = g_dir_read_name (dir)))
+    g_assert_false (g_str_has_prefix (name, "."));
+}
+
 static void
 test_match_usage_errors (Fixture *f, gconstpointer data)
 {
@@ -1110,6 +1253,8 @@ main (int argc, char *argv[])
   g_test_add ("/cli/rank/csv", Fixture, NULL, fixture_set_up, test_rank_csv, fixture_tear_down);
   g_test_add ("/cli/explain", Fixture, NULL, fixture_set_up, test_explain, fixture_tear_down);
   g_test_add ("/cli/compare", Fixture, NULL, fixture_set_up, test_compare, fixture_tear_down);
+  g_test_add ("/cli/export/csv", Fixture, NULL, fixture_set_up, test_export_csv, fixture_tear_down);
+  g_test_add ("/cli/export/errors", Fixture, NULL, fixture_set_up, test_export_errors, fixture_tear_down);
   g_test_add ("/cli/match-usage-errors", Fixture, NULL, fixture_set_up, test_match_usage_errors, fixture_tear_down);
 
   g_test_add ("/cli/publish", Fixture, NULL, fixture_set_up, test_publish, fixture_tear_down);
