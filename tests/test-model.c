@@ -70,6 +70,8 @@ test_codes_round_trip (void)
     g_assert_cmpint (tm_verification_from_code (tm_verification_code (i)), ==, i);
   for (int i = 0; i < TM_N_PRICE_TIERS; i++)
     g_assert_cmpint (tm_price_tier_from_code (tm_price_tier_code (i)), ==, i);
+  for (int i = 0; i < TM_N_DECISIONS; i++)
+    g_assert_cmpint (tm_decision_from_code (tm_decision_code (i)), ==, i);
 
   g_assert_cmpint (tm_platform_from_code ("myspace"), ==, -1);
   g_assert_cmpint (tm_platform_from_code (NULL), ==, -1);

@@ -10,8 +10,9 @@
 #include "app/core/tm-store-feed.h"
 #include "tm-test-utils.h"
 
-/* The streamer page's data: the user's notes about a streamer, which no
- * sync or import may touch, and one streamer's full records. */
+/* The user's own data that no sync or import may touch: notes about a
+ * streamer, decisions about a streamer for a brand, a brand's saved
+ * weights; and one streamer's full records, for the streamer page. */
 
 #define FEED_URL "https://data.example.com/team/manifest.json"
 
@@ -478,6 +479,157 @@ test_load_streamer_not_found (Fixture *f, gconstpointer data)
   g_assert_null (coops);
 }
 
+/* Decisions and saved weights -------------------------------------------- */
+
+static GPtrArray *
+load_decisions (TmStore *store, const char *brand_id)
+{
+  g_autoptr(GError) error = NULL;
+  GPtrArray *decisions = tm_store_load_decisions (store, brand_id, &error);
+
+  g_assert_no_error (error);
+  return decisions;
+}
+
+static void
+set_decision (TmStore *store, const char *brand, const char *streamer,
+              TmDecisionStatus status, const char *note, gint64 decided)
+{
+  g_autoptr(TmDecision) decision = tm_decision_new (brand, streamer, status, note);
+  g_autoptr(GError) error = NULL;
+
+  decision->decided = decided;
+  g_assert_true (tm_store_set_decision (store, decision, &error));
+  g_assert_no_error (error);
+}
+
+/* Set, replace, clear, per brand, newest first, and after a reopen. */
+static void
+test_decisions_round_trip (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GPtrArray) decisions = NULL;
+  g_autoptr(GError) error = NULL;
+  TmDecision *d;
+
+  import_sample (f->store);
+  set_decision (f->store, "b001", "s-000001", TM_DECISION_SHORTLISTED, "先约档期", 1000);
+  set_decision (f->store, "b001", "s-000002", TM_DECISION_REJECTED, NULL, 2000);
+  set_decision (f->store, "b002", "s-000001", TM_DECISION_CONTACTED, "已发报价", 1500);
+
+  decisions = load_decisions (f->store, "b001");
+  g_assert_cmpuint (decisions->len, ==, 2);
+  d = g_ptr_array_index (decisions, 0);
+  g_assert_cmpstr (d->streamer_id, ==, "s-000002");
+  g_assert_cmpint (d->status, ==, TM_DECISION_REJECTED);
+  g_assert_null (d->note);
+  d = g_ptr_array_index (decisions, 1);
+  g_assert_cmpstr (d->note, ==, "先约档期");
+  g_assert_cmpint (d->decided, ==, 1000);
+  g_clear_pointer (&decisions, g_ptr_array_unref);
+  decisions = load_decisions (f->store, NULL);
+  g_assert_cmpuint (decisions->len, ==, 3);
+  g_clear_pointer (&decisions, g_ptr_array_unref);
+
+  /* A new decision about the same pair replaces the old one. */
+  set_decision (f->store, "b001", "s-000001", TM_DECISION_CONTACTED, "谈好了", 3000);
+  reopen (f);
+  decisions = load_decisions (f->store, "b001");
+  g_assert_cmpuint (decisions->len, ==, 2);
+  d = g_ptr_array_index (decisions, 0);
+  g_assert_cmpstr (d->streamer_id, ==, "s-000001");
+  g_assert_cmpint (d->status, ==, TM_DECISION_CONTACTED);
+  g_assert_cmpstr (d->note, ==, "谈好了");
+  g_clear_pointer (&decisions, g_ptr_array_unref);
+
+  g_assert_true (tm_store_clear_decision (f->store, "b001", "s-000001", &error));
+  g_assert_no_error (error);
+  /* Clearing what is not there is no error. */
+  g_assert_true (tm_store_clear_decision (f->store, "b001", "s-000001", &error));
+  g_assert_no_error (error);
+  decisions = load_decisions (f->store, "b001");
+  g_assert_cmpuint (decisions->len, ==, 1);
+}
+
+/* Weights saved for a brand: none, saved, replaced, forgotten. */
+static void
+test_brand_weights (Fixture *f, gconstpointer data)
+{
+  const double saved[4] = { 0.5, 0.25, 0.25, 1.5 };
+  double read[4];
+  gboolean found = TRUE;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (tm_store_get_brand_weights (f->store, "b001", read, &found, &error));
+  g_assert_no_error (error);
+  g_assert_false (found);
+
+  g_assert_true (tm_store_set_brand_weights (f->store, "b001", saved, &error));
+  g_assert_no_error (error);
+  reopen (f);
+  g_assert_true (tm_store_get_brand_weights (f->store, "b001", read, &found, &error));
+  g_assert_true (found);
+  for (int i = 0; i < 4; i++)
+    g_assert_cmpfloat (read[i], ==, saved[i]);
+
+  g_assert_true (tm_store_set_brand_weights (f->store, "b001", NULL, &error));
+  g_assert_true (tm_store_get_brand_weights (f->store, "b001", read, &found, &error));
+  g_assert_false (found);
+}
+
+/* Decisions and weights outlive a sync that removes the streamer and one
+ * that brings it back; deleting the brand by hand takes them along. */
+static void
+test_decisions_survive_sync (Fixture *f, gconstpointer data)
+{
+  g_autoptr(TmStore) publisher = NULL;
+  g_autoptr(TmDataset) full = NULL;
+  g_autoptr(TmDataset) smaller = NULL;
+  g_autoptr(GPtrArray) decisions = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *feed = g_build_filename (f->dir, "feed", NULL);
+  g_autofree char *publisher_db = g_build_filename (f->dir, "publisher.db", NULL);
+  g_autofree char *id = NULL;
+  g_autofree char *brand = NULL;
+  const double weights[4] = { 1, 2, 3, 0.5 };
+  double read[4];
+  gboolean found;
+
+  publisher = tm_store_open (publisher_db, &error);
+  g_assert_no_error (error);
+  import_sample (publisher);
+  full = dump (publisher);
+  id = pick_streamer (full);
+  brand = g_strdup (((TmBrand *) g_ptr_array_index (full->brands, 0))->id);
+
+  publish (f, full, "full");
+  sync_from (f->store, feed);
+  set_decision (f->store, brand, id, TM_DECISION_SHORTLISTED, "首选", 1234);
+  g_assert_true (tm_store_set_brand_weights (f->store, brand, weights, &error));
+
+  smaller = dump (publisher);
+  drop_streamer (smaller, id);
+  publish (f, smaller, "smaller");
+  sync_from (f->store, feed);
+  publish (f, full, "full-again");
+  sync_from (f->store, feed);
+
+  decisions = load_decisions (f->store, brand);
+  g_assert_cmpuint (decisions->len, ==, 1);
+  g_assert_cmpstr (((TmDecision *) g_ptr_array_index (decisions, 0))->note, ==, "首选");
+  g_assert_cmpint (((TmDecision *) g_ptr_array_index (decisions, 0))->decided, ==, 1234);
+  g_clear_pointer (&decisions, g_ptr_array_unref);
+  g_assert_true (tm_store_get_brand_weights (f->store, brand, read, &found, &error));
+  g_assert_true (found);
+
+  g_assert_true (tm_store_delete_brand (f->store, brand, &error));
+  g_assert_no_error (error);
+  decisions = load_decisions (f->store, brand);
+  g_assert_cmpuint (decisions->len, ==, 0);
+  g_assert_true (tm_store_get_brand_weights (f->store, brand, read, &found, &error));
+  g_assert_false (found);
+}
+
+
 int
 main (int argc, char *argv[])
 {
@@ -491,6 +643,9 @@ main (int argc, char *argv[])
   ADD ("/streamer-notes/survive-reopen", test_survive_reopen);
   ADD ("/streamer-notes/survive-import", test_survive_import);
   ADD ("/streamer-notes/survive-sync", test_survive_sync);
+  ADD ("/decisions/round-trip", test_decisions_round_trip);
+  ADD ("/decisions/brand-weights", test_brand_weights);
+  ADD ("/decisions/survive-sync-and-go-with-the-brand", test_decisions_survive_sync);
   ADD ("/store/load-streamer/equals-dump", test_load_streamer);
   ADD ("/store/load-streamer/not-found", test_load_streamer_not_found);
 #undef ADD

@@ -464,6 +464,14 @@ DEFINE_CODES (incident_kind, TmIncidentKind, TM_N_INCIDENT_KINDS, incident_kinds
 DEFINE_CODES (verification, TmVerification, TM_N_VERIFICATIONS, verifications)
 DEFINE_CODES (price_tier, TmPriceTier, TM_N_PRICE_TIERS, price_tiers)
 
+static const CodeLabel decisions[TM_N_DECISIONS] = {
+  { "shortlisted", N_("Shortlisted") },
+  { "contacted", N_("Contacted") },
+  { "rejected", N_("Rejected") },
+};
+
+DEFINE_CODES (decision, TmDecisionStatus, TM_N_DECISIONS, decisions)
+
 const char *
 tm_region_code (TmRegion r)
 {
@@ -706,4 +714,35 @@ tm_brand_duplicate (const TmBrand *brand,
   copy->name = g_strdup (name);
   set_entered_today (copy);
   return copy;
+}
+
+TmDecision *
+tm_decision_new (const char       *brand_id,
+                 const char       *streamer_id,
+                 TmDecisionStatus  status,
+                 const char       *note)
+{
+  TmDecision *decision;
+
+  g_return_val_if_fail (brand_id != NULL && streamer_id != NULL, NULL);
+  g_return_val_if_fail ((int) status >= 0 && status < TM_N_DECISIONS, NULL);
+
+  decision = g_new0 (TmDecision, 1);
+  decision->brand_id = g_strdup (brand_id);
+  decision->streamer_id = g_strdup (streamer_id);
+  decision->status = status;
+  decision->note = note != NULL && note[0] != '\0' ? g_strdup (note) : NULL;
+  decision->decided = g_get_real_time () / G_USEC_PER_SEC;
+  return decision;
+}
+
+void
+tm_decision_free (TmDecision *decision)
+{
+  if (decision == NULL)
+    return;
+  g_free (decision->brand_id);
+  g_free (decision->streamer_id);
+  g_free (decision->note);
+  g_free (decision);
 }

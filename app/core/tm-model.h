@@ -83,6 +83,14 @@ typedef enum {
 } TmPriceTier;
 
 /* Audience buckets, shared by a brand's target and a streamer's audience. */
+/* What the user decided about a streamer for a brand (issue 6). */
+typedef enum {
+  TM_DECISION_SHORTLISTED,
+  TM_DECISION_CONTACTED,
+  TM_DECISION_REJECTED,
+  TM_N_DECISIONS,
+} TmDecisionStatus;
+
 typedef enum {
   TM_AGE_UNDER_18,
   TM_AGE_18_24,
@@ -227,6 +235,23 @@ typedef struct {
   GPtrArray *incidents;     /* TmIncident* */
 } TmDataset;
 
+/* The user's decision about one streamer for one brand: local data that
+ * imports and syncs never touch.  Keyed by both ids as text, so it
+ * outlives a sync that removes the streamer and brings it back. */
+typedef struct {
+  char             *brand_id;
+  char             *streamer_id;
+  TmDecisionStatus  status;
+  char             *note;       /* nullable */
+  gint64            decided;    /* unix seconds, UTC */
+} TmDecision;
+
+TmDecision    *tm_decision_new      (const char       *brand_id,
+                                     const char       *streamer_id,
+                                     TmDecisionStatus  status,
+                                     const char       *note);
+void           tm_decision_free     (TmDecision    *decision);
+
 TmBrand       *tm_brand_new         (void);
 void           tm_brand_free        (TmBrand       *brand);
 TmBrand       *tm_brand_copy        (const TmBrand *brand);
@@ -244,6 +269,7 @@ void           tm_dataset_take_all  (TmDataset     *into,
                                      TmDataset     *from);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (TmBrand, tm_brand_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (TmDecision, tm_decision_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (TmStreamer, tm_streamer_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (TmCooperation, tm_cooperation_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (TmIncident, tm_incident_free)
@@ -279,6 +305,9 @@ int          tm_incident_kind_from_code (const char *code);
 const char  *tm_verification_code  (TmVerification v);
 const char  *tm_verification_label (TmVerification v);
 int          tm_verification_from_code (const char *code);
+const char  *tm_decision_code      (TmDecisionStatus d);  /* "shortlisted" */
+const char  *tm_decision_label     (TmDecisionStatus d);
+int          tm_decision_from_code (const char *code);
 const char  *tm_price_tier_code    (TmPriceTier t);
 const char  *tm_price_tier_label   (TmPriceTier t);
 int          tm_price_tier_from_code (const char *code);

@@ -194,6 +194,28 @@ static const char * const tm_store_migrations[] = {
   "  text TEXT NOT NULL CHECK (text <> ''),"
   "  updated INTEGER NOT NULL"
   ") WITHOUT ROWID;",
+
+  /* 4 → 5: the user's decisions about streamers for a brand (shortlisted,
+   * contacted, rejected; docs/data-model.md) and the ranking weights saved
+   * for a brand.  Like streamer_notes: keyed by id text, read and written
+   * only by the user's own edits, never by imports or syncs; a brand the
+   * user deletes takes its rows along.  Times are unix seconds, UTC. */
+  "CREATE TABLE decisions ("
+  "  brand_id TEXT NOT NULL,"
+  "  streamer_id TEXT NOT NULL,"
+  "  status TEXT NOT NULL CHECK (status IN ('shortlisted', 'contacted', 'rejected')),"
+  "  note TEXT CHECK (note <> ''),"
+  "  decided INTEGER NOT NULL,"
+  "  PRIMARY KEY (brand_id, streamer_id)"
+  ") WITHOUT ROWID;"
+  "CREATE TABLE brand_weights ("
+  "  brand_id TEXT PRIMARY KEY,"
+  "  style REAL NOT NULL,"
+  "  history REAL NOT NULL,"
+  "  trust REAL NOT NULL,"
+  "  risk REAL NOT NULL,"
+  "  updated INTEGER NOT NULL"
+  ") WITHOUT ROWID;",
 };
 
 #define TM_STORE_SCHEMA_VERSION ((int) G_N_ELEMENTS (tm_store_migrations))

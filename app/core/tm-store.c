@@ -2871,6 +2871,204 @@ tm_store_set_streamer_note (TmStore     *self,
   return commit (self, error);
 }
 
+/* Decisions and saved weights ------------------------------------------ */
+
+gboolean
+tm_store_set_decision (TmStore          *self,
+                       const TmDecision *decision,
+                       GError          **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+
+  g_return_val_if_fail (TM_IS_STORE (self), FALSE);
+  g_return_val_if_fail (decision != NULL, FALSE);
+  g_return_val_if_fail ((int) decision->status >= 0 && decision->status < TM_N_DECISIONS, FALSE);
+  g_return_val_if_fail (decision->note == NULL || g_utf8_validate (decision->note, -1, NULL), FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  if (!begin (self, "BEGIN IMMEDIATE", error))
+    return FALSE;
+  stmt = prepare (self,
+                  "INSERT INTO decisions (brand_id, streamer_id, status, note, decided) "
+                  "VALUES (?1, ?2, ?3, ?4, ?5) "
+                  "ON CONFLICT (brand_id, streamer_id) DO UPDATE SET status = ?3, note = ?4, decided = ?5",
+                  error);
+  if (stmt == NULL)
+    {
+      rollback (self);
+      return FALSE;
+    }
+  sqlite3_bind_text (stmt, 1, decision->brand_id, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 2, decision->streamer_id, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 3, tm_decision_code (decision->status), -1, SQLITE_STATIC);
+  if (decision->note != NULL && decision->note[0] != '\0')
+    sqlite3_bind_text (stmt, 4, decision->note, -1, SQLITE_STATIC);
+  else
+    sqlite3_bind_null (stmt, 4);
+  sqlite3_bind_int64 (stmt, 5, decision->decided);
+  if (sqlite3_step (stmt) != SQLITE_DONE)
+    {
+      set_sqlite_error (self, error, _("Could not save the decision about the streamer “%s”"),
+                        decision->streamer_id);
+      rollback (self);
+      return FALSE;
+    }
+  return commit (self, error);
+}
+
+gboolean
+tm_store_clear_decision (TmStore     *self,
+                         const char  *brand_id,
+                         const char  *streamer_id,
+                         GError     **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+
+  g_return_val_if_fail (TM_IS_STORE (self), FALSE);
+  g_return_val_if_fail (brand_id != NULL && streamer_id != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  if (!begin (self, "BEGIN IMMEDIATE", error))
+    return FALSE;
+  stmt = prepare (self, "DELETE FROM decisions WHERE brand_id = ?1 AND streamer_id = ?2", error);
+  if (stmt == NULL)
+    {
+      rollback (self);
+      return FALSE;
+    }
+  sqlite3_bind_text (stmt, 1, brand_id, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 2, streamer_id, -1, SQLITE_STATIC);
+  if (sqlite3_step (stmt) != SQLITE_DONE)
+    {
+      set_sqlite_error (self, error, _("Could not clear the decision about the streamer “%s”"), streamer_id);
+      rollback (self);
+      return FALSE;
+    }
+  return commit (self, error);
+}
+
+GPtrArray *
+tm_store_load_decisions (TmStore     *self,
+                         const char  *brand_id,
+                         GError     **error)
+{
+  g_autoptr(GPtrArray) decisions = g_ptr_array_new_with_free_func ((GDestroyNotify) tm_decision_free);
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  int rc;
+
+  g_return_val_if_fail (TM_IS_STORE (self), NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  stmt = prepare (self,
+                  "SELECT brand_id, streamer_id, status, note, decided FROM decisions "
+                  "WHERE ?1 IS NULL OR brand_id = ?1 ORDER BY decided DESC, streamer_id",
+                  error);
+  if (stmt == NULL)
+    return NULL;
+  if (brand_id != NULL)
+    sqlite3_bind_text (stmt, 1, brand_id, -1, SQLITE_STATIC);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      int status = tm_decision_from_code ((const char *) sqlite3_column_text (stmt, 2));
+      TmDecision *decision;
+
+      /* The CHECK constraint keeps the codes known. */
+      if (status < 0)
+        continue;
+      decision = tm_decision_new ((const char *) sqlite3_column_text (stmt, 0),
+                                  (const char *) sqlite3_column_text (stmt, 1),
+                                  (TmDecisionStatus) status,
+                                  (const char *) sqlite3_column_text (stmt, 3));
+      decision->decided = sqlite3_column_int64 (stmt, 4);
+      g_ptr_array_add (decisions, decision);
+    }
+  if (rc != SQLITE_DONE)
+    {
+      set_sqlite_error (self, error, _("Could not read the decisions"));
+      return NULL;
+    }
+  return g_steal_pointer (&decisions);
+}
+
+gboolean
+tm_store_get_brand_weights (TmStore    *self,
+                            const char *brand_id,
+                            double      out_weights[4],
+                            gboolean   *out_found,
+                            GError    **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  int rc;
+
+  g_return_val_if_fail (TM_IS_STORE (self), FALSE);
+  g_return_val_if_fail (brand_id != NULL && out_weights != NULL && out_found != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  *out_found = FALSE;
+  stmt = prepare (self, "SELECT style, history, trust, risk FROM brand_weights WHERE brand_id = ?1", error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, brand_id, -1, SQLITE_STATIC);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    {
+      for (int i = 0; i < 4; i++)
+        out_weights[i] = sqlite3_column_double (stmt, i);
+      *out_found = TRUE;
+      return TRUE;
+    }
+  if (rc != SQLITE_DONE)
+    {
+      set_sqlite_error (self, error, _("Could not read the weights of the brand “%s”"), brand_id);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+gboolean
+tm_store_set_brand_weights (TmStore      *self,
+                            const char   *brand_id,
+                            const double *weights,
+                            GError      **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+
+  g_return_val_if_fail (TM_IS_STORE (self), FALSE);
+  g_return_val_if_fail (brand_id != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  if (!begin (self, "BEGIN IMMEDIATE", error))
+    return FALSE;
+  if (weights == NULL)
+    stmt = prepare (self, "DELETE FROM brand_weights WHERE brand_id = ?1", error);
+  else
+    stmt = prepare (self,
+                    "INSERT INTO brand_weights (brand_id, style, history, trust, risk, updated) "
+                    "VALUES (?1, ?2, ?3, ?4, ?5, ?6) "
+                    "ON CONFLICT (brand_id) DO UPDATE SET style = ?2, history = ?3, trust = ?4, "
+                    "risk = ?5, updated = ?6",
+                    error);
+  if (stmt == NULL)
+    {
+      rollback (self);
+      return FALSE;
+    }
+  sqlite3_bind_text (stmt, 1, brand_id, -1, SQLITE_STATIC);
+  if (weights != NULL)
+    {
+      for (int i = 0; i < 4; i++)
+        sqlite3_bind_double (stmt, 2 + i, weights[i]);
+      sqlite3_bind_int64 (stmt, 6, g_get_real_time () / G_USEC_PER_SEC);
+    }
+  if (sqlite3_step (stmt) != SQLITE_DONE)
+    {
+      set_sqlite_error (self, error, _("Could not save the weights of the brand “%s”"), brand_id);
+      rollback (self);
+      return FALSE;
+    }
+  return commit (self, error);
+}
+
 /* Single edits ---------------------------------------------------------- */
 
 static gboolean
@@ -3062,6 +3260,34 @@ delete_brand (TmStore     *self,
   return TRUE;
 }
 
+/* What the user kept for a brand they delete: its decisions and saved
+ * weights have nothing left to belong to. */
+static gboolean
+delete_brand_own_rows (TmStore     *self,
+                       const char  *brand_id,
+                       GError     **error)
+{
+  static const char * const sql[] = {
+    "DELETE FROM decisions WHERE brand_id = ?1",
+    "DELETE FROM brand_weights WHERE brand_id = ?1",
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (sql); i++)
+    {
+      g_autoptr(sqlite3_stmt) stmt = prepare (self, sql[i], error);
+
+      if (stmt == NULL)
+        return FALSE;
+      sqlite3_bind_text (stmt, 1, brand_id, -1, SQLITE_STATIC);
+      if (sqlite3_step (stmt) != SQLITE_DONE)
+        {
+          set_sqlite_error (self, error, _("Could not delete the brand “%s”"), brand_id);
+          return FALSE;
+        }
+    }
+  return TRUE;
+}
+
 gboolean
 tm_store_delete_brand (TmStore     *self,
                        const char  *brand_id,
@@ -3073,7 +3299,9 @@ tm_store_delete_brand (TmStore     *self,
 
   if (!begin (self, "BEGIN IMMEDIATE", error))
     return FALSE;
-  if (!delete_brand (self, brand_id, error) || !commit (self, error))
+  if (!delete_brand (self, brand_id, error)
+      || !delete_brand_own_rows (self, brand_id, error)
+      || !commit (self, error))
     {
       rollback (self);
       return FALSE;

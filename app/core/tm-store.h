@@ -134,6 +134,36 @@ gboolean     tm_store_set_streamer_note (TmStore     *self,
                                          const char  *text,
                                          GError     **error);
 
+/* The user's decisions (tm-model.h TmDecision), each call one
+ * transaction.  set replaces the decision of that brand and streamer;
+ * clear removes it (no error when there is none); load returns the
+ * brand's decisions (all when @brand_id is NULL), TmDecision*, newest
+ * first. */
+gboolean     tm_store_set_decision   (TmStore          *self,
+                                      const TmDecision *decision,
+                                      GError          **error);
+gboolean     tm_store_clear_decision (TmStore          *self,
+                                      const char       *brand_id,
+                                      const char       *streamer_id,
+                                      GError          **error);
+GPtrArray   *tm_store_load_decisions (TmStore          *self,
+                                      const char       *brand_id,
+                                      GError          **error);
+
+/* Ranking weights saved for a brand, as four numbers (style, history,
+ * trust relative; risk multiplier: TmWeights in tm-engine.h).  get:
+ * *@out_found FALSE when none are saved.  set with @weights NULL forgets
+ * them.  The caller checks them (tm_weights_is_valid) before saving. */
+gboolean     tm_store_get_brand_weights (TmStore    *self,
+                                         const char *brand_id,
+                                         double      out_weights[4],
+                                         gboolean   *out_found,
+                                         GError    **error);
+gboolean     tm_store_set_brand_weights (TmStore      *self,
+                                         const char   *brand_id,
+                                         const double *weights,
+                                         GError      **error);
+
 /* Single edits (the GUI's), each one transaction. */
 gboolean     tm_store_put_brand      (TmStore        *self,
                                       const TmBrand  *brand,
