@@ -1229,6 +1229,93 @@ test_publish (Fixture *f, gconstpointer data)
   g_assert_cmpint (run_cli (f, NULL, NULL, "publish", feed, "other", NULL), ==, 2);
 }
 
+/* Decisions recorded with “decide” are listed, and “export --shortlist”
+ * writes the shortlisted and contacted streamers in rank order, never the
+ * rejected one. */
+static void
+test_decisions_shortlist (Fixture *f, gconstpointer data)
+{
+  g_autofree char *path = g_build_filename (f->dir, "shortlist.csv", NULL);
+  g_autofree char *out = NULL, *err = NULL, *json = NULL;
+  g_autoptr(GPtrArray) rows = NULL;
+  g_autoptr(JsonNode) root = NULL;
+  g_autoptr(GPtrArray) expected = g_ptr_array_new ();
+  JsonArray *ranked;
+  const char *chosen[] = { "s-000002", "s-000049", NULL };
+
+  import_sample (f, NULL);
+  g_assert_cmpint (run_cli (f, &out, NULL, "decide", "--brand", "b-001", "--streamer", "s-000049",
+                            "--shortlist", "--note", "首选，成分讲得好", NULL), ==, 0);
+  g_assert_nonnull (strstr (out, "Shortlisted"));
+  g_assert_cmpint (run_cli (f, NULL, NULL, "decide", "--brand", "b-001", "--streamer", "s-000002",
+                            "--contacted", NULL), ==, 0);
+  g_assert_cmpint (run_cli (f, NULL, NULL, "decide", "--brand", "b-001", "--streamer", "s-000001",
+                            "--reject", NULL), ==, 0);
+  g_clear_pointer (&out, g_free);
+  g_assert_cmpint (run_cli (f, &out, NULL, "decisions", "--brand", "b-001", NULL), ==, 0);
+  g_assert_nonnull (strstr (out, "s-000049\tShortlisted\t首选，成分讲得好"));
+  g_assert_nonnull (strstr (out, "s-000001\tRejected"));
+
+  g_assert_cmpint (run_cli (f, NULL, NULL, "export", "--brand", "b-001", "--format", "csv",
+                            "--out", path, "--shortlist", "--as-of", AS_OF, NULL), ==, 0);
+  g_assert_cmpint (run_cli (f, &json, NULL, "rank", "--brand", "b-001", "--top", "0",
+                            "--format", "json", "--as-of", AS_OF, NULL), ==, 0);
+  root = parse_json (json);
+  ranked = json_object_get_array_member (json_node_get_object (root), "candidates");
+  for (guint i = 0; i < json_array_get_length (ranked); i++)
+    {
+      const char *id = json_object_get_string_member (json_array_get_object_element (ranked, i), "id");
+
+      if (g_strv_contains (chosen, id))
+        g_ptr_array_add (expected, (gpointer) id);
+    }
+  g_assert_cmpuint (expected->len, ==, 2);
+  rows = read_export (path);
+  g_assert_cmpuint (rows->len, ==, 1 + expected->len);
+  for (guint r = 1; r < rows->len; r++)
+    g_assert_cmpstr (((GPtrArray *) rows->pdata[r])->pdata[2], ==, expected->pdata[r - 1]);
+
+  /* Cleared, it leaves the shortlist; an unknown streamer is refused. */
+  g_assert_cmpint (run_cli (f, NULL, NULL, "decide", "--brand", "b-001", "--streamer", "s-000002",
+                            "--clear", NULL), ==, 0);
+  g_assert_cmpint (run_cli (f, NULL, NULL, "export", "--brand", "b-001", "--format", "csv",
+                            "--out", path, "--shortlist", "--as-of", AS_OF, NULL), ==, 0);
+  g_clear_pointer (&rows, g_ptr_array_unref);
+  rows = read_export (path);
+  g_assert_cmpuint (rows->len, ==, 2);
+  g_assert_cmpstr (((GPtrArray *) rows->pdata[1])->pdata[2], ==, "s-000049");
+  g_assert_cmpint (run_cli (f, NULL, &err, "decide", "--brand", "b-001", "--streamer", "nobody",
+                            "--reject", NULL), ==, 1);
+  g_assert_nonnull (strstr (err, "nobody"));
+}
+
+/* Weights saved for a brand are where rank starts: the same ranking as
+ * giving them with --weights; forgotten, the defaults rank again. */
+static void
+test_weights_saved_are_used (Fixture *f, gconstpointer data)
+{
+  g_autofree char *saved = NULL, *given = NULL, *defaults = NULL, *cleared = NULL, *out = NULL;
+
+  import_sample (f, NULL);
+  g_assert_cmpint (run_cli (f, &defaults, NULL, "rank", "--brand", "b-001", "--top", "0",
+                            "--format", "json", "--as-of", AS_OF, NULL), ==, 0);
+  g_assert_cmpint (run_cli (f, &out, NULL, "weights", "--brand", "b-001", "--set",
+                            "style=0.8,trust=0.05", NULL), ==, 0);
+  g_assert_nonnull (strstr (out, "saved for this brand"));
+  g_assert_cmpint (run_cli (f, &saved, NULL, "rank", "--brand", "b-001", "--top", "0",
+                            "--format", "json", "--as-of", AS_OF, NULL), ==, 0);
+  g_assert_cmpint (run_cli (f, &given, NULL, "rank", "--brand", "b-001", "--top", "0",
+                            "--weights", "style=0.8,trust=0.05", "--format", "json",
+                            "--as-of", AS_OF, NULL), ==, 0);
+  g_assert_cmpstr (saved, ==, given);
+  g_assert_cmpstr (saved, !=, defaults);
+
+  g_assert_cmpint (run_cli (f, NULL, NULL, "weights", "--brand", "b-001", "--clear", NULL), ==, 0);
+  g_assert_cmpint (run_cli (f, &cleared, NULL, "rank", "--brand", "b-001", "--top", "0",
+                            "--format", "json", "--as-of", AS_OF, NULL), ==, 0);
+  g_assert_cmpstr (cleared, ==, defaults);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -1255,6 +1342,8 @@ main (int argc, char *argv[])
   g_test_add ("/cli/compare", Fixture, NULL, fixture_set_up, test_compare, fixture_tear_down);
   g_test_add ("/cli/export/csv", Fixture, NULL, fixture_set_up, test_export_csv, fixture_tear_down);
   g_test_add ("/cli/export/errors", Fixture, NULL, fixture_set_up, test_export_errors, fixture_tear_down);
+  g_test_add ("/cli/decisions/shortlist-export", Fixture, NULL, fixture_set_up, test_decisions_shortlist, fixture_tear_down);
+  g_test_add ("/cli/weights/saved-are-used", Fixture, NULL, fixture_set_up, test_weights_saved_are_used, fixture_tear_down);
   g_test_add ("/cli/match-usage-errors", Fixture, NULL, fixture_set_up, test_match_usage_errors, fixture_tear_down);
 
   g_test_add ("/cli/publish", Fixture, NULL, fixture_set_up, test_publish, fixture_tear_down);

@@ -894,6 +894,8 @@ typedef struct {
   const TmBrand   *brand;
   TmWeights        weights;
   TmDate           as_of;
+  const char      *weights_text;   /* --weights, applied over the saved ones */
+  gboolean         weights_saved;  /* the brand's saved weights are the base */
 } Match;
 
 static void
@@ -926,7 +928,11 @@ match_parse_arguments (Match      *m,
     }
 
   tm_weights_init_default (&m->weights);
-  /* tm_weights_parse() refuses weights that are not valid together. */
+  m->weights_text = weights_text;
+  /* Checked here against the defaults, so that a typo is a usage error
+   * before anything is opened; applied over the brand's saved weights in
+   * match_open().  tm_weights_parse() refuses weights that are not valid
+   * together. */
   if (weights_text != NULL && !tm_weights_parse (weights_text, &m->weights, &error))
     {
       /* Translators: the first %s is what the user gave, the second why
@@ -972,6 +978,33 @@ match_open (Match      *m,
       return TM_CLI_INVALID_INPUT;
     }
   m->brand = m->catalog->brands[b];
+
+  /* The weights saved for this brand (in the app or with “weights”) are
+   * the starting point; --weights changes the components it names. */
+  {
+    double saved[4];
+    gboolean found = FALSE;
+    TmWeights weights;
+
+    if (!tm_store_get_brand_weights (m->store, brand_id, saved, &found, &error))
+      {
+        print_error ("%s", error->message);
+        return TM_CLI_STORE_FAILED;
+      }
+    weights = (TmWeights) { saved[0], saved[1], saved[2], saved[3] };
+    if (found && tm_weights_is_valid (&weights))
+      {
+        m->weights = weights;
+        m->weights_saved = TRUE;
+        if (m->weights_text != NULL && !tm_weights_parse (m->weights_text, &m->weights, &error))
+          {
+            print_error (_("invalid --weights “%s” over the brand’s saved weights: %s"),
+                         m->weights_text, error->message);
+            return TM_CLI_USAGE;
+          }
+      }
+  }
+
   m->engine = tm_engine_new (m->catalog, m->as_of);
   return TM_CLI_OK;
 }
@@ -1901,12 +1934,236 @@ cmd_compare (const char *db_path, int argc, char **argv)
 
 /* export */
 
+/* The brand's shortlist: streamers shortlisted or contacted, in the
+ * ranking's order (included first, then excluded ones, which a user may
+ * still have chosen).  NULL and an exit code in @code on failure. */
+static guint32 *
+select_shortlist (Match     *m,
+                  TmRanking *ranking,
+                  guint     *out_n,
+                  int       *code)
+{
+  g_autoptr(GPtrArray) decisions = NULL;
+  g_autoptr(GHashTable) chosen = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr(GError) error = NULL;
+  guint32 *selection;
+  guint n_candidates, n = 0;
+
+  decisions = tm_store_load_decisions (m->store, m->brand->id, &error);
+  if (decisions == NULL)
+    {
+      print_error ("%s", error->message);
+      *code = TM_CLI_STORE_FAILED;
+      return NULL;
+    }
+  for (guint i = 0; i < decisions->len; i++)
+    {
+      const TmDecision *d = g_ptr_array_index (decisions, i);
+
+      if (d->status == TM_DECISION_SHORTLISTED || d->status == TM_DECISION_CONTACTED)
+        g_hash_table_add (chosen, d->streamer_id);
+    }
+
+  tm_ranking_get_candidates (ranking, &n_candidates);
+  selection = g_new (guint32, MAX (n_candidates, 1));
+  {
+    g_autofree guint32 *order = g_new (guint32, MAX (n_candidates, 1));
+    guint n_order;
+
+    /* Rank order: the included best first, then the excluded. */
+    n_order = tm_ranking_top (ranking, n_candidates, FALSE, order);
+    n_order += tm_ranking_top (ranking, n_candidates - n_order, TRUE, order + n_order);
+    for (guint i = 0; i < n_order; i++)
+      if (g_hash_table_contains (chosen, m->catalog->streamers[order[i]].id))
+        selection[n++] = order[i];
+  }
+  *out_n = n;
+  return selection;
+}
+
+static int
+cmd_decide (const char *db_path, int argc, char **argv)
+{
+  g_autofree char *brand_id = NULL, *streamer_id = NULL, *note = NULL;
+  gboolean shortlisted = FALSE, contacted = FALSE, rejected = FALSE, clear = FALSE;
+  GOptionEntry entries[] = {
+    { "brand", 'b', 0, G_OPTION_ARG_STRING, &brand_id, N_("The brand (see “list brands”)"), N_("ID") },
+    { "streamer", 's', 0, G_OPTION_ARG_STRING, &streamer_id, N_("The streamer (see “list streamers”)"), N_("ID") },
+    { "shortlist", 0, 0, G_OPTION_ARG_NONE, &shortlisted, N_("Put the streamer on the brand’s shortlist"), NULL },
+    { "contacted", 0, 0, G_OPTION_ARG_NONE, &contacted, N_("Mark the streamer as contacted for the brand"), NULL },
+    { "reject", 0, 0, G_OPTION_ARG_NONE, &rejected, N_("Reject the streamer for the brand"), NULL },
+    { "clear", 0, 0, G_OPTION_ARG_NONE, &clear, N_("Forget the decision"), NULL },
+    { "note", 'm', 0, G_OPTION_ARG_STRING, &note, N_("Why, for whoever reads the shortlist later"), N_("TEXT") },
+    G_OPTION_ENTRY_NULL
+  };
+  g_autoptr(TmStore) store = NULL;
+  g_autoptr(TmCatalog) catalog = NULL;
+  g_autoptr(GError) error = NULL;
+  int code = TM_CLI_OK;
+
+  if (!parse_options (NULL,
+                      _("Record a decision about a streamer for a brand: shortlisted, contacted or "
+                        "rejected, with a note and today’s date. Decisions are yours: a sync never "
+                        "changes them."),
+                      entries, &argc, &argv))
+    return TM_CLI_USAGE;
+  if (argc != 1 || brand_id == NULL || streamer_id == NULL
+      || shortlisted + contacted + rejected + clear != 1)
+    {
+      print_error (_("decide needs --brand ID, --streamer ID and one of --shortlist, --contacted, "
+                     "--reject or --clear"));
+      return TM_CLI_USAGE;
+    }
+  if (note != NULL && !g_utf8_validate (note, -1, NULL))
+    {
+      print_error (_("the --note is not valid UTF-8 text"));
+      return TM_CLI_USAGE;
+    }
+  if (!(store = open_store (db_path, &code)))
+    return code;
+  if (!(catalog = tm_catalog_load (store, &error)))
+    {
+      print_error ("%s", error->message);
+      return TM_CLI_STORE_FAILED;
+    }
+  if (tm_catalog_find_brand (catalog, brand_id) < 0)
+    {
+      print_error (_("unknown brand “%s”: run “trustmatch-cli list brands” to see the brand ids"),
+                   brand_id);
+      return TM_CLI_INVALID_INPUT;
+    }
+  if (tm_catalog_find_streamer (catalog, streamer_id) < 0)
+    {
+      print_error (_("unknown streamer “%s”: run “trustmatch-cli list streamers” to see the streamer ids"),
+                   streamer_id);
+      return TM_CLI_INVALID_INPUT;
+    }
+
+  if (clear)
+    {
+      if (!tm_store_clear_decision (store, brand_id, streamer_id, &error))
+        {
+          print_error ("%s", error->message);
+          return TM_CLI_STORE_FAILED;
+        }
+      /* Translators: the first %s is a streamer id, the second a brand id */
+      g_print (_("Cleared the decision about %s for %s\n"), streamer_id, brand_id);
+    }
+  else
+    {
+      TmDecisionStatus status = shortlisted ? TM_DECISION_SHORTLISTED
+                                : contacted ? TM_DECISION_CONTACTED : TM_DECISION_REJECTED;
+      g_autoptr(TmDecision) decision = tm_decision_new (brand_id, streamer_id, status, note);
+
+      if (!tm_store_set_decision (store, decision, &error))
+        {
+          print_error ("%s", error->message);
+          return TM_CLI_STORE_FAILED;
+        }
+      /* Translators: “s-000012 for b-001: Shortlisted” */
+      g_print (_("%s for %s: %s\n"), streamer_id, brand_id, tm_decision_label (status));
+    }
+  return finish_output ();
+}
+
+static int
+cmd_decisions (const char *db_path, int argc, char **argv)
+{
+  g_autofree char *brand_id = NULL;
+  GOptionEntry entries[] = {
+    { "brand", 'b', 0, G_OPTION_ARG_STRING, &brand_id, N_("Only this brand’s decisions"), N_("ID") },
+    G_OPTION_ENTRY_NULL
+  };
+  g_autoptr(TmStore) store = NULL;
+  g_autoptr(GPtrArray) decisions = NULL;
+  g_autoptr(GError) error = NULL;
+  int code = TM_CLI_OK;
+
+  if (!parse_options (NULL, _("List the decisions about streamers, newest first."), entries, &argc, &argv))
+    return TM_CLI_USAGE;
+  if (argc != 1)
+    {
+      print_error (_("decisions takes no arguments besides its options"));
+      return TM_CLI_USAGE;
+    }
+  if (!(store = open_store (db_path, &code)))
+    return code;
+  if (!(decisions = tm_store_load_decisions (store, brand_id, &error)))
+    {
+      print_error ("%s", error->message);
+      return TM_CLI_STORE_FAILED;
+    }
+  for (guint i = 0; i < decisions->len; i++)
+    {
+      const TmDecision *d = g_ptr_array_index (decisions, i);
+      g_autoptr(GDateTime) when = g_date_time_new_from_unix_utc (d->decided);
+      g_autofree char *date = when != NULL ? g_date_time_format (when, "%Y-%m-%d") : g_strdup ("?");
+
+      g_print ("%s\t%s\t%s\t%s\t%s\n", date, d->brand_id, d->streamer_id,
+               tm_decision_label (d->status), d->note != NULL ? d->note : "");
+    }
+  return finish_output ();
+}
+
+static int
+cmd_weights (const char *db_path, int argc, char **argv)
+{
+  g_autofree char *brand_id = NULL, *set = NULL;
+  gboolean clear = FALSE;
+  GOptionEntry entries[] = {
+    { "brand", 'b', 0, G_OPTION_ARG_STRING, &brand_id, N_("The brand (see “list brands”)"), N_("ID") },
+    { "set", 0, 0, G_OPTION_ARG_STRING, &set, N_("Save these weights for the brand, e.g. style=0.5,history=0.3,trust=0.2,risk=1 (names left out keep their value)"), N_("WEIGHTS") },
+    { "clear", 0, 0, G_OPTION_ARG_NONE, &clear, N_("Forget the brand’s saved weights (the defaults apply again)"), NULL },
+    G_OPTION_ENTRY_NULL
+  };
+  g_auto(Match) m = { 0 };
+  g_autoptr(GError) error = NULL;
+  int code;
+
+  if (!parse_options (NULL,
+                      _("Show, save or forget the ranking weights saved for a brand. rank, explain, "
+                        "compare and export start from them."),
+                      entries, &argc, &argv))
+    return TM_CLI_USAGE;
+  if (argc != 1 || (set != NULL && clear))
+    {
+      print_error (_("weights takes --brand ID and at most one of --set or --clear"));
+      return TM_CLI_USAGE;
+    }
+  if (!match_parse_arguments (&m, "weights", brand_id, set, NULL))
+    return TM_CLI_USAGE;
+  if ((code = match_open (&m, db_path, brand_id)) != TM_CLI_OK)
+    return code;
+
+  if (set != NULL || clear)
+    {
+      double values[4] = { m.weights.style, m.weights.history, m.weights.trust, m.weights.risk };
+
+      if (!tm_store_set_brand_weights (m.store, m.brand->id, clear ? NULL : values, &error))
+        {
+          print_error ("%s", error->message);
+          return TM_CLI_STORE_FAILED;
+        }
+      if (clear)
+        tm_weights_init_default (&m.weights);
+      m.weights_saved = !clear;
+    }
+
+  /* Translators: the brand's weights; the last %s says whether they are
+   * saved for the brand or the defaults */
+  g_print (_("%s: style=%g, history=%g, trust=%g, risk=%g (%s)\n"), m.brand->id,
+           m.weights.style, m.weights.history, m.weights.trust, m.weights.risk,
+           m.weights_saved ? _("saved for this brand") : _("the defaults"));
+  return finish_output ();
+}
+
 static int
 cmd_export (const char *db_path, int argc, char **argv)
 {
   g_autofree char *brand_id = NULL, *weights_text = NULL, *format = NULL;
   g_autofree char *out_path = NULL, *as_of = NULL;
   g_auto(GStrv) streamer_ids = NULL;
+  gboolean shortlist = FALSE;
   int top = -1;
   GOptionEntry entries[] = {
     { "brand", 'b', 0, G_OPTION_ARG_STRING, &brand_id, N_("The brand to export candidates for (see “list brands”)"), N_("ID") },
@@ -1914,6 +2171,7 @@ cmd_export (const char *db_path, int argc, char **argv)
     { "out", 'o', 0, G_OPTION_ARG_FILENAME, &out_path, N_("The file to write (replaced as a whole, never left half written)"), N_("FILE") },
     { "top", 'n', 0, G_OPTION_ARG_INT, &top, N_("Export the best N candidates (default 20, 0 = all included)"), N_("N") },
     { "streamer", 's', 0, G_OPTION_ARG_STRING_ARRAY, &streamer_ids, N_("Export this streamer, in the order given (repeat for more; instead of --top)"), N_("ID") },
+    { "shortlist", 0, 0, G_OPTION_ARG_NONE, &shortlist, N_("Export the streamers shortlisted or contacted for the brand (see “decide”), best first"), NULL },
     { "weights", 'w', 0, G_OPTION_ARG_STRING, &weights_text, N_("Relative weights of the components, e.g. style=0.35,history=0.4,trust=0.25,risk=1 (names may be left out)"), N_("WEIGHTS") },
     { "as-of", 0, 0, G_OPTION_ARG_STRING, &as_of, N_("Compute the scores as of this day instead of today"), N_("YYYY-MM-DD") },
     G_OPTION_ENTRY_NULL
@@ -1952,7 +2210,12 @@ cmd_export (const char *db_path, int argc, char **argv)
       print_error (_("export needs --out FILE, the file to write"));
       return TM_CLI_USAGE;
     }
-  if (top < -1 || (top == -1 && streamer_ids == NULL))
+  if ((shortlist && streamer_ids != NULL) || (shortlist && top >= 0))
+    {
+      print_error (_("use only one of --top, --streamer and --shortlist"));
+      return TM_CLI_USAGE;
+    }
+  if (top < -1 || (top == -1 && streamer_ids == NULL && !shortlist))
     {
       if (top < -1)
         {
@@ -1972,7 +2235,13 @@ cmd_export (const char *db_path, int argc, char **argv)
     return code;
 
   ranking = tm_engine_rank (m.engine, m.brand, &m.weights);
-  if (streamer_ids != NULL)
+  if (shortlist)
+    {
+      selection = select_shortlist (&m, ranking, &n_selected, &code);
+      if (selection == NULL)
+        return code;
+    }
+  else if (streamer_ids != NULL)
     {
       selection = tm_export_find_streamers (m.catalog, (const char * const *) streamer_ids,
                                             &n_selected, &error);
@@ -2030,6 +2299,9 @@ static const Command commands[] = {
   { "explain", N_("Explain one streamer's score for a brand"), cmd_explain },
   { "compare", N_("Compare two to four streamers for a brand"), cmd_compare },
   { "export", N_("Write the best candidates for a brand to a CSV or PDF file"), cmd_export },
+  { "decide", N_("Shortlist, mark contacted or reject a streamer for a brand"), cmd_decide },
+  { "decisions", N_("List the decisions about streamers"), cmd_decisions },
+  { "weights", N_("Show, save or forget a brand's ranking weights"), cmd_weights },
 };
 
 static void
