@@ -26,9 +26,13 @@
 #define CONTENT_WIDTH  (PAGE_WIDTH - 2 * MARGIN)
 #define FOOTER_Y       (PAGE_HEIGHT - 40.0)
 
-/* Chinese first, so that Han characters never take a Japanese font's
- * glyphs; any sans for what is left. */
+/* One Chinese font for all text, so that lines with and without Han
+ * characters are equally high and share a baseline; Simplified Chinese
+ * glyphs (never a Japanese font's); any sans for what is left. */
 #define FONT_FAMILY "WenQuanYi Micro Hei,Noto Sans CJK SC,sans"
+/* Except curly quotes in a language that is not CJK: the Chinese font's
+ * are full width, which reads as "streamer ’ s" in English. */
+#define FONT_FAMILY_QUOTES "Nimbus Sans,DejaVu Sans,sans"
 
 typedef enum {
   TEXT_TITLE,
@@ -101,6 +105,7 @@ typedef struct {
   Dossier      *dossier;
   cairo_t      *cr;
   PangoContext *pango;
+  gboolean      latin_quotes;
   double        y;
   guint         page;
   guint         n_pages;   /* 0 on the counting pass */
@@ -231,6 +236,30 @@ doc_layout (Doc            *doc,
     }
   pango_layout_set_alignment (layout, align);
   pango_layout_set_text (layout, text != NULL ? text : "", -1);
+  if (doc->latin_quotes && text != NULL)
+    {
+      PangoAttrList *attrs = NULL;
+
+      for (const char *p = text; *p != '\0'; p = g_utf8_next_char (p))
+        {
+          gunichar c = g_utf8_get_char (p);
+          PangoAttribute *attr;
+
+          if (c != 0x2018 && c != 0x2019 && c != 0x201C && c != 0x201D)
+            continue;
+          if (attrs == NULL)
+            attrs = pango_attr_list_new ();
+          attr = pango_attr_family_new (FONT_FAMILY_QUOTES);
+          attr->start_index = p - text;
+          attr->end_index = g_utf8_next_char (p) - text;
+          pango_attr_list_insert (attrs, attr);
+        }
+      if (attrs != NULL)
+        {
+          pango_layout_set_attributes (layout, attrs);
+          pango_attr_list_unref (attrs);
+        }
+    }
   return layout;
 }
 
@@ -719,7 +748,8 @@ draw_brand_profile (Doc *doc)
   rows_add (rows, 2, g_strdup (_("Typical order price")),
             brand->typical_order_price_fen >= 0 ? tm_format_fen (brand->typical_order_price_fen, FALSE) : NULL);
   if (brand->budget_fen >= 0)
-    rows_add (rows, 2, g_strdup (_("Budget")), tm_format_fen (brand->budget_fen, FALSE));
+    /* Not the price tier "Budget": the money the brand can spend. */
+    rows_add (rows, 2, g_strdup (C_("brand field", "Budget")), tm_format_fen (brand->budget_fen, FALSE));
   rows_add (rows, 2, g_strdup (_("Style tags")),
             tags->len > 0 ? g_string_free (tags, FALSE) : (g_string_free (tags, TRUE), NULL));
   rows_add (rows, 2, g_strdup (_("Target audience")), format_audience (&brand->audience));
@@ -773,12 +803,12 @@ draw_summary (Doc *doc)
     { C_("dossier", "Rank"), 32, TRUE },
     { C_("dossier", "Streamer"), 0, FALSE },
     { C_("dossier", "Score"), 40, TRUE },
-    { tm_component_label (TM_COMPONENT_STYLE), 40, TRUE },
-    { tm_component_label (TM_COMPONENT_HISTORY), 40, TRUE },
-    { tm_component_label (TM_COMPONENT_TRUST), 40, TRUE },
-    { tm_component_label (TM_COMPONENT_RISK), 64, TRUE },
-    { C_("dossier", "Confidence"), 56, TRUE },
-    { C_("dossier", "Page"), 34, TRUE },
+    { tm_component_label (TM_COMPONENT_STYLE), 46, TRUE },
+    { tm_component_label (TM_COMPONENT_HISTORY), 58, TRUE },
+    { tm_component_label (TM_COMPONENT_TRUST), 50, TRUE },
+    { tm_component_label (TM_COMPONENT_RISK), 56, TRUE },
+    { C_("dossier", "Confidence"), 54, TRUE },
+    { C_("dossier", "Page"), 30, TRUE },
   };
   g_autoptr(GPtrArray) rows = rows_new ();
 
@@ -946,6 +976,9 @@ draw_candidate_title (Doc     *doc,
     }
 }
 
+/* The big score on the left, the components beside it. */
+#define SCORE_WIDTH 130.0
+
 static void
 draw_component_row (Doc        *doc,
                     const char *label,
@@ -955,13 +988,13 @@ draw_component_row (Doc        *doc,
   g_autofree char *number = g_strdup_printf ("%.1f", value);
   /* Translators: how sure a component score is, in the PDF dossier */
   g_autofree char *conf = g_strdup_printf (_("confidence %.0f%%"), confidence * 100.0);
-  double x = MARGIN + 150;
+  double x = MARGIN + SCORE_WIDTH;
 
-  draw_text (doc, x, doc->y, 70, label, TEXT_BODY_BOLD, &COLOR_MUTED, PANGO_ALIGN_LEFT);
-  draw_bar (doc, x + 74, doc->y + 3, 140, 7, value / 100.0, &COLOR_ACCENT);
-  draw_text (doc, x + 220, doc->y, 30, number, TEXT_BODY, &COLOR_TEXT, PANGO_ALIGN_RIGHT);
-  draw_text (doc, x + 256, doc->y + 1, CONTENT_WIDTH - 150 - 256, conf, TEXT_SMALL, &COLOR_MUTED,
-             PANGO_ALIGN_LEFT);
+  draw_text (doc, x, doc->y, -1, label, TEXT_BODY_BOLD, &COLOR_MUTED, PANGO_ALIGN_LEFT);
+  draw_bar (doc, x + 100, doc->y + 3, 130, 7, value / 100.0, &COLOR_ACCENT);
+  draw_text (doc, x + 234, doc->y, 30, number, TEXT_BODY, &COLOR_TEXT, PANGO_ALIGN_RIGHT);
+  draw_text (doc, x + 270, doc->y + 1, CONTENT_WIDTH - SCORE_WIDTH - 270, conf, TEXT_SMALL,
+             &COLOR_MUTED, PANGO_ALIGN_LEFT);
   doc->y += 14;
 }
 
@@ -978,16 +1011,16 @@ draw_score (Doc     *doc,
 
   doc_heading (doc, _("Score"), 70);
   top = doc->y;
-  draw_text (doc, MARGIN, top - 4, 140, score, TEXT_SCORE, c->exclusions ? &COLOR_MUTED : &COLOR_TEXT,
+  draw_text (doc, MARGIN, top - 4, SCORE_WIDTH, score, TEXT_SCORE, c->exclusions ? &COLOR_MUTED : &COLOR_TEXT,
              PANGO_ALIGN_LEFT);
-  draw_text (doc, MARGIN, top + 32, 140, of, TEXT_SMALL, &COLOR_MUTED, PANGO_ALIGN_LEFT);
+  draw_text (doc, MARGIN, top + 32, SCORE_WIDTH, of, TEXT_SMALL, &COLOR_MUTED, PANGO_ALIGN_LEFT);
 
   draw_component_row (doc, tm_component_label (TM_COMPONENT_STYLE), c->style, c->style_confidence);
   draw_component_row (doc, tm_component_label (TM_COMPONENT_HISTORY), c->history, c->history_confidence);
   draw_component_row (doc, tm_component_label (TM_COMPONENT_TRUST), c->trust, c->trust_confidence);
-  draw_text (doc, MARGIN + 150, doc->y, 70, tm_component_label (TM_COMPONENT_RISK), TEXT_BODY_BOLD,
-             &COLOR_MUTED, PANGO_ALIGN_LEFT);
-  draw_text (doc, MARGIN + 224, doc->y, 200, risk, TEXT_BODY,
+  draw_text (doc, MARGIN + SCORE_WIDTH, doc->y, -1, tm_component_label (TM_COMPONENT_RISK),
+             TEXT_BODY_BOLD, &COLOR_MUTED, PANGO_ALIGN_LEFT);
+  draw_text (doc, MARGIN + SCORE_WIDTH + 100, doc->y, 200, risk, TEXT_BODY,
              c->penalty > 0 ? &COLOR_NEGATIVE : &COLOR_TEXT, PANGO_ALIGN_LEFT);
   doc->y = MAX (doc->y + 14, top + 46);
 
@@ -1051,7 +1084,7 @@ draw_explanation (Doc     *doc,
 {
   Dossier *d = doc->dossier;
   const TmExplanation *e = sec->explanation;
-  double lo = 0, hi = 0, neutral = 0;
+  double lo = 0, hi = 0, neutral = 0, step = 1;
   double bars_x = MARGIN + EXPLAIN_NUM + EXPLAIN_LABEL;
   g_autoptr(GArray) ticks = NULL;
   TmChartScale scale;
@@ -1070,7 +1103,7 @@ draw_explanation (Doc     *doc,
       lo = MIN (lo, item->contribution);
       hi = MAX (hi, item->contribution);
     }
-  ticks = tm_chart_nice_ticks (MIN (lo, -1.0), MAX (hi, 1.0), 6, NULL);
+  ticks = tm_chart_nice_ticks (MIN (lo, -1.0), MAX (hi, 1.0), 6, &step);
   scale = (TmChartScale) { g_array_index (ticks, double, 0), g_array_index (ticks, double, ticks->len - 1),
                            bars_x, bars_x + EXPLAIN_BARS };
 
@@ -1087,9 +1120,17 @@ draw_explanation (Doc     *doc,
   for (guint t = 0; t < ticks->len; t++)
     {
       double v = g_array_index (ticks, double, t);
-      g_autofree char *text = g_strdup_printf ("%+.0f", v);
+      g_autofree char *text = NULL;
 
-      draw_text (doc, tm_chart_scale_map (&scale, v) - 20, doc->y, 40, v == 0 ? "0" : text,
+      /* Whole points when the step allows: "+2", not "+2.0". */
+      if (fabs (v) < step / 2)
+        text = g_strdup ("0");
+      else if (step >= 1)
+        text = g_strdup_printf ("%s%.0f", v > 0 ? "+" : "−", fabs (v));
+      else
+        text = format_signed (v);
+
+      draw_text (doc, tm_chart_scale_map (&scale, v) - 20, doc->y, 40, text,
                  TEXT_SMALL, &COLOR_MUTED, PANGO_ALIGN_CENTER);
     }
   doc->y += 12;
@@ -1424,13 +1465,13 @@ draw_history (Doc     *doc,
   const TmCatalogStreamer *s = &d->catalog->streamers[sec->streamer];
   const Column columns[] = {
     /* Translators: column headers of the cooperation table in the PDF dossier */
-    { C_("dossier", "Date"), 52, FALSE },
-    { C_("dossier", "Brand"), 70, FALSE },
-    { C_("dossier", "Platform"), 50, FALSE },
+    { C_("dossier", "Date"), 50, FALSE },
+    { C_("dossier", "Brand"), 64, FALSE },
+    { C_("dossier", "Platform"), 88, FALSE },
     { C_("dossier", "GMV"), 62, TRUE },
-    { C_("dossier", "Orders"), 38, TRUE },
+    { C_("dossier", "Orders"), 36, TRUE },
     { C_("dossier", "Return rate"), 44, TRUE },
-    { C_("dossier", "Rating"), 32, TRUE },
+    { C_("dossier", "Rating"), 28, TRUE },
     { C_("dossier", "Provenance"), 0, FALSE },
   };
   g_autoptr(GPtrArray) rows = rows_new ();
@@ -1476,7 +1517,7 @@ draw_incidents (Doc     *doc,
     { C_("dossier", "Severity"), 40, TRUE },
     { C_("dossier", "Status"), 50, FALSE },
     { C_("dossier", "What happened and how it was resolved"), 0, FALSE },
-    { C_("dossier", "Provenance"), 96, FALSE },
+    { C_("dossier", "Provenance"), 112, FALSE },
   };
   g_autoptr(GPtrArray) rows = rows_new ();
 
@@ -1612,7 +1653,10 @@ render (Dossier         *d,
   /* Simplified Chinese glyphs for Han characters, unless the user reads
    * another CJK language (PLATFORM.md). */
   if (!g_str_has_prefix (lang, "zh") && !g_str_has_prefix (lang, "ja") && !g_str_has_prefix (lang, "ko"))
-    pango_context_set_language (doc.pango, pango_language_from_string ("zh-cn"));
+    {
+      doc.latin_quotes = TRUE;
+      pango_context_set_language (doc.pango, pango_language_from_string ("zh-cn"));
+    }
   /* Translators: the left part of the PDF dossier's footer: the brand
    * and the day the dossier was made */
   doc.footer = g_strdup_printf (_("%s · streamer dossier · %s"), d->brand->name, generated);
