@@ -5,6 +5,7 @@
 
 #include <glib/gstdio.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "tm-catalog.h"
 #include "tm-dossier.h"
@@ -262,6 +263,15 @@ test_dossier_content (void)
   g_assert_true (memcmp (contents, "%PDF-", 5) == 0);
   listing = list_dir (out_dir);
   g_assert_cmpstr (listing, ==, "青禾美妆 dossier.pdf");
+  /* Readable as any new document, not private like a temporary file. */
+  {
+    GStatBuf st;
+    mode_t mask = umask (0);
+
+    umask (mask);
+    g_assert_cmpint (g_stat (pdf, &st), ==, 0);
+    g_assert_cmpint (st.st_mode & 0777, ==, 0666 & ~mask);
+  }
   /* For docs/screenshots: a copy of the dossier where this says. */
   if (g_getenv ("TM_TEST_DOSSIER_COPY") != NULL)
     {

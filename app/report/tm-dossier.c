@@ -96,6 +96,7 @@ typedef struct {
   GDateTime        *generated;
   const char       *author;
   gboolean          have_details;
+  PangoFontMap     *font_map;
   Section          *sections;
   guint             n_sections;
 } Dossier;
@@ -1647,7 +1648,8 @@ render (Dossier         *d,
   doc.dossier = d;
   doc.n_pages = n_pages;
   doc.cr = cairo_create (surface);
-  doc.pango = pango_cairo_create_context (doc.cr);
+  doc.pango = pango_font_map_create_context (d->font_map);
+  pango_cairo_update_context (doc.cr, doc.pango);
   /* Points, not pixels: a 9 pt font is 9 units high. */
   pango_cairo_context_set_resolution (doc.pango, 72.0);
   /* Simplified Chinese glyphs for Han characters, unless the user reads
@@ -1775,6 +1777,7 @@ dossier_clear (Dossier *d)
     }
   g_clear_pointer (&d->sections, g_free);
   g_clear_pointer (&d->generated, g_date_time_unref);
+  g_clear_object (&d->font_map);
 }
 
 static gboolean
@@ -1839,11 +1842,16 @@ tm_dossier_write_pdf (TmRanking              *ranking,
        * streamer: the dossier still shows what the catalog has. */
       if (d.have_details && !load_details (&d, sec, options->store, &store_error))
         {
-          g_warning ("No details for streamer %s: %s",
+          g_debug ("No details for streamer %s: %s",
                      d.catalog->streamers[sec->streamer].id, store_error->message);
           g_clear_error (&store_error);
         }
     }
+
+  /* A font map of its own rather than the thread's default, which would
+   * keep every font and shaped glyph of the dossier until the thread ends
+   * (the GUI writes from a worker). */
+  d.font_map = pango_cairo_font_map_new ();
 
   /* The first pass only counts the pages (and finds where each section
    * starts, for the cover), so that footers can say "Page 2 of 7". */
@@ -1855,6 +1863,7 @@ tm_dossier_write_pdf (TmRanking              *ranking,
   dir = g_path_get_dirname (path);
   base = g_path_get_basename (path);
   tmp = g_strdup_printf ("%s%c.%s.XXXXXX", dir, G_DIR_SEPARATOR, base);
+  /* 0666 less the umask, as any new document: not g_mkstemp()'s 0600. */
   fd = g_mkstemp_full (tmp, O_WRONLY, 0666);
   if (fd < 0)
     {
@@ -1863,15 +1872,6 @@ tm_dossier_write_pdf (TmRanking              *ranking,
       dossier_clear (&d);
       return write_failed (path, saved_errno, error);
     }
-  /* g_mkstemp_full() makes it 0600 whatever the mode: give it the mode a
-   * new file gets, so the dossier can be shared like any document. */
-  {
-    mode_t mask = umask (0);
-
-    umask (mask);
-    fchmod (fd, 0666 & ~mask);
-  }
-
   sink.fd = fd;
   surface = cairo_pdf_surface_create_for_stream (sink_write, &sink, PAGE_WIDTH, PAGE_HEIGHT);
   {
