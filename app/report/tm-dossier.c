@@ -1182,7 +1182,7 @@ draw_explanation (Doc     *doc,
       cairo_stroke (doc->cr);
 
       draw_text (doc, bars_x + EXPLAIN_BARS + 4, doc->y, 40, points, TEXT_SMALL,
-                 item->contribution < 0 ? &COLOR_NEGATIVE : &COLOR_TEXT, PANGO_ALIGN_RIGHT);
+                 g_str_has_prefix (points, "−") ? &COLOR_NEGATIVE : &COLOR_TEXT, PANGO_ALIGN_RIGHT);
       doc->y += EXPLAIN_ROW;
     }
 
@@ -1373,14 +1373,7 @@ draw_history_chart (Doc     *doc,
                  TEXT_SMALL, &COLOR_RATE, PANGO_ALIGN_LEFT);
     }
 
-  if (n == 0)
-    {
-      draw_text (doc, left, (top + bottom) / 2 - 6, right - left, _("No cooperations on record"),
-                 TEXT_BODY, &COLOR_MUTED, PANGO_ALIGN_CENTER);
-      doc->y += CHART_HEIGHT;
-      return;
-    }
-
+  g_assert (n > 0);
   pad_days = coops[n - 1].date > coops[0].date ? MAX (1.0, (coops[n - 1].date - coops[0].date) * 0.04) : 15.0;
   x = (TmChartScale) { coops[0].date - pad_days, coops[n - 1].date + pad_days, left + 3, right - 3 };
   date_ticks = tm_chart_date_ticks ((TmDate) ceil (x.domain_min), (TmDate) floor (x.domain_max),
@@ -1477,10 +1470,15 @@ draw_history (Doc     *doc,
   };
   g_autoptr(GPtrArray) rows = rows_new ();
 
+  if (s->n_cooperations == 0)
+    {
+      /* No chart of nothing: empty axes would only look like missing data. */
+      doc_heading (doc, _("Cooperation history"), 20);
+      doc_paragraph (doc, _("No cooperations on record."), TEXT_BODY, &COLOR_MUTED, 0);
+      return;
+    }
   doc_heading (doc, _("Cooperation history"), CHART_HEIGHT);
   draw_history_chart (doc, sec);
-  if (s->n_cooperations == 0)
-    return;
 
   doc->y += 4;
   /* Newest first, as the explanation lists them. */
