@@ -367,6 +367,62 @@ test_dossier_content (void)
   g_rmdir (out_dir);
 }
 
+/* An excluded candidate's section says why; a streamer without
+ * cooperations gets a sentence, not an empty chart. */
+static void
+test_dossier_excluded (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TmRanking) ranking = NULL;
+  g_autoptr(GPtrArray) exclusions = NULL;
+  g_autofree char *out_dir = make_out_dir ();
+  g_autofree char *pdf = g_build_filename (out_dir, "d.pdf", NULL);
+  g_autofree char *text = NULL, *squeezed = NULL;
+  g_auto(GStrv) pages = NULL;
+  const TmBrand *brand = world->catalog->brands[tm_catalog_find_brand (world->catalog, "b-001")];
+  const TmCandidate *all;
+  guint32 chosen[2] = { G_MAXUINT32, G_MAXUINT32 };
+  TmDossierOptions options = { 0, };
+  TmWeights weights;
+
+  g_assert_true (brand->blacklist != NULL && brand->blacklist->len > 0);
+  chosen[0] = tm_catalog_find_streamer (world->catalog, g_ptr_array_index (brand->blacklist, 0));
+  for (guint i = 0; i < world->catalog->n_streamers && chosen[1] == G_MAXUINT32; i++)
+    if (world->catalog->streamers[i].n_cooperations == 0)
+      chosen[1] = i;
+  g_assert_cmpuint (chosen[1], !=, G_MAXUINT32);
+
+  tm_weights_init_default (&weights);
+  ranking = tm_engine_rank (world->engine, brand, &weights);
+  all = tm_ranking_get_candidates (ranking, NULL);
+  g_assert_cmpuint (all[chosen[0]].exclusions, !=, 0);
+  options.store = world->store;
+  g_assert_true (tm_dossier_write_pdf (ranking, chosen, 2, &options, pdf, &error));
+  g_assert_no_error (error);
+
+  text = run_tool ("pdftotext", "-enc", "UTF-8", pdf, "-", NULL);
+  pages = g_strsplit (text, "\f", -1);
+  g_assert_cmpuint (g_strv_length (pages) - 1, >=, 3);
+  /* Unranked: the heading is the bare name, and the cover says why. */
+  g_assert_true (g_str_has_prefix (pages[1], world->catalog->streamers[chosen[0]].name));
+  g_assert_nonnull (strstr (pages[0], "excluded"));
+  g_assert_nonnull (strstr (text, "Excluded by the brand's constraints"));
+  squeezed = squeeze (text);
+  exclusions = tm_engine_get_exclusions (world->engine, brand, chosen[0]);
+  g_assert_cmpuint (exclusions->len, >, 0);
+  for (guint i = 0; i < exclusions->len; i++)
+    {
+      const TmExclusion *x = g_ptr_array_index (exclusions, i);
+      g_autofree char *want = squeeze (x->message);
+
+      g_assert_nonnull (strstr (squeezed, want));
+    }
+  g_assert_nonnull (strstr (text, "No cooperations on record."));
+
+  g_unlink (pdf);
+  g_rmdir (out_dir);
+}
+
 /* Writing again over an existing dossier replaces it in one step. */
 static void
 test_dossier_replace (void)
@@ -448,6 +504,7 @@ main (int argc, char **argv)
   g_test_init (&argc, &argv, NULL);
   world_load ();
   g_test_add_func ("/dossier/content", test_dossier_content);
+  g_test_add_func ("/dossier/excluded", test_dossier_excluded);
   g_test_add_func ("/dossier/replace", test_dossier_replace);
   g_test_add_func ("/dossier/unwritable", test_dossier_unwritable);
   status = g_test_run ();

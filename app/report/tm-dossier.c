@@ -801,7 +801,7 @@ draw_summary (Doc *doc)
   Dossier *d = doc->dossier;
   const Column columns[] = {
     /* Translators: column headers of the candidate summary in the PDF dossier */
-    { C_("dossier", "Rank"), 32, TRUE },
+    { C_("dossier", "Rank"), 44, TRUE },
     { C_("dossier", "Streamer"), 0, FALSE },
     { C_("dossier", "Score"), 40, TRUE },
     { tm_component_label (TM_COMPONENT_STYLE), 46, TRUE },
