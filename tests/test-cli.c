@@ -1116,9 +1116,10 @@ test_export_errors (Fixture *f, gconstpointer data)
   g_assert_cmpint (run_cli (f, NULL, NULL, "export", "--format", "csv", "--out", path, NULL), ==, 2);
   g_assert_cmpint (run_cli (f, NULL, NULL, "export", "--brand", "b-001", "--format", "csv",
                             "--out", path, "--top", "3", "--streamer", "s-000001", NULL), ==, 2);
-  /* Placeholder until the PDF dossier is merged. */
+  /* A dossier to a folder that does not exist: the same kind of error. */
   g_assert_cmpint (run_cli (f, NULL, &err, "export", "--brand", "b-001", "--format", "pdf",
-                            "--out", path, "--as-of", AS_OF, NULL), !=, 0);
+                            "--out", missing, "--as-of", AS_OF, NULL), ==, 4);
+  g_assert_nonnull (strstr (err, missing));
   g_clear_pointer (&err, g_free);
 
   /* Nothing but the database, the kept file and the imported sample:
@@ -1316,6 +1317,52 @@ test_weights_saved_are_used (Fixture *f, gconstpointer data)
   g_assert_cmpstr (cleared, ==, defaults);
 }
 
+/* export --format pdf: a dossier of the shortlist whose text names the
+ * brand and each chosen streamer (pdftotext from poppler-utils). */
+static void
+test_export_pdf (Fixture *f, gconstpointer data)
+{
+  g_autofree char *path = g_build_filename (f->dir, "dossier.pdf", NULL);
+  g_autofree char *out = NULL, *json = NULL, *text = NULL, *pdf = NULL;
+  g_autoptr(JsonNode) root = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *argv[] = { "pdftotext", "-enc", "UTF-8", path, "-", NULL };
+  JsonArray *ranked;
+  gsize length;
+  int status;
+
+  import_sample (f, NULL);
+  g_assert_cmpint (run_cli (f, NULL, NULL, "decide", "--brand", "b-001", "--streamer", "s-000049",
+                            "--shortlist", NULL), ==, 0);
+  g_assert_cmpint (run_cli (f, NULL, NULL, "decide", "--brand", "b-001", "--streamer", "s-000002",
+                            "--contacted", NULL), ==, 0);
+  g_assert_cmpint (run_cli (f, &out, NULL, "export", "--brand", "b-001", "--format", "pdf",
+                            "--out", path, "--shortlist", "--as-of", AS_OF, NULL), ==, 0);
+  g_assert_nonnull (strstr (out, "2 candidates"));
+  g_assert_true (g_file_get_contents (path, &pdf, &length, NULL));
+  g_assert_true (length > 5 && memcmp (pdf, "%PDF-", 5) == 0);
+
+  g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH | G_SPAWN_STDERR_TO_DEV_NULL,
+                               NULL, NULL, &text, NULL, &status, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_spawn_check_wait_status (status, NULL));
+  g_assert_cmpint (run_cli (f, &json, NULL, "rank", "--brand", "b-001", "--top", "0",
+                            "--format", "json", "--as-of", AS_OF, NULL), ==, 0);
+  root = parse_json (json);
+  g_assert_nonnull (strstr (text, json_object_get_string_member (json_object_get_object_member (
+                                    json_node_get_object (root), "brand"), "name")));
+  ranked = json_object_get_array_member (json_node_get_object (root), "candidates");
+  for (guint i = 0; i < json_array_get_length (ranked); i++)
+    {
+      JsonObject *c = json_array_get_object_element (ranked, i);
+      const char *id = json_object_get_string_member (c, "id");
+      gboolean chosen = g_str_equal (id, "s-000049") || g_str_equal (id, "s-000002");
+
+      if (chosen)
+        g_assert_nonnull (strstr (text, json_object_get_string_member (c, "name")));
+    }
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -1342,6 +1389,7 @@ main (int argc, char *argv[])
   g_test_add ("/cli/compare", Fixture, NULL, fixture_set_up, test_compare, fixture_tear_down);
   g_test_add ("/cli/export/csv", Fixture, NULL, fixture_set_up, test_export_csv, fixture_tear_down);
   g_test_add ("/cli/export/errors", Fixture, NULL, fixture_set_up, test_export_errors, fixture_tear_down);
+  g_test_add ("/cli/export/pdf", Fixture, NULL, fixture_set_up, test_export_pdf, fixture_tear_down);
   g_test_add ("/cli/decisions/shortlist-export", Fixture, NULL, fixture_set_up, test_decisions_shortlist, fixture_tear_down);
   g_test_add ("/cli/weights/saved-are-used", Fixture, NULL, fixture_set_up, test_weights_saved_are_used, fixture_tear_down);
   g_test_add ("/cli/match-usage-errors", Fixture, NULL, fixture_set_up, test_match_usage_errors, fixture_tear_down);

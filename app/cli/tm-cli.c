@@ -16,6 +16,7 @@
 #include "tm-cli.h"
 #include "tm-engine.h"
 #include "tm-export.h"
+#include "tm-dossier.h"
 #include "tm-feed.h"
 #include "tm-feed-client.h"
 #include "tm-generator.h"
@@ -2269,10 +2270,18 @@ cmd_export (const char *db_path, int argc, char **argv)
 
   if (g_str_equal (format, "pdf"))
     {
-      /* A placeholder: the PDF dossier (app/report) is built separately
-       * and replaces this when both are merged. */
-      print_error (_("PDF export is not available in this build"));
-      return TM_CLI_USAGE;
+      TmDossierOptions options = { .store = m.store };
+
+      if (!tm_dossier_write_pdf (ranking, selection, n_selected, &options, out_path, &error))
+        {
+          print_error ("%s", error->message);
+          return TM_CLI_IO_FAILED;
+        }
+      /* Translators: %u is a number of candidates, %s a file path */
+      g_print (ngettext ("Wrote a dossier of %u candidate to %s\n",
+                         "Wrote a dossier of %u candidates to %s\n", n_selected),
+               n_selected, out_path);
+      return finish_output ();
     }
 
   csv = tm_export_csv (rows);
