@@ -60,6 +60,7 @@ struct _TmMatchView
   GtkScale            *history_scale;
   GtkScale            *trust_scale;
   GtkScale            *risk_scale;
+  GtkButton           *reset_button;
   GtkStack            *list_stack;
   AdwStatusPage       *empty_page;
   GtkListView         *list_view;
@@ -696,6 +697,16 @@ brand_name_cb (TmBrandObject *item)
  * The list's rows
  */
 
+/* The list view drops rows without always tearing them down first. */
+static void
+row_finalized_cb (gpointer  user_data,
+                  GObject  *row)
+{
+  TmMatchView *self = user_data;
+
+  g_ptr_array_remove_fast (self->rows, row);
+}
+
 static void
 setup_row_cb (GtkSignalListItemFactory *factory,
               GtkListItem              *list_item,
@@ -704,15 +715,8 @@ setup_row_cb (GtkSignalListItemFactory *factory,
   GtkWidget *row = tm_match_row_new (&self->row_data);
 
   g_ptr_array_add (self->rows, row);
+  g_object_weak_ref (G_OBJECT (row), row_finalized_cb, self);
   gtk_list_item_set_child (list_item, row);
-}
-
-static void
-teardown_row_cb (GtkSignalListItemFactory *factory,
-                 GtkListItem              *list_item,
-                 TmMatchView              *self)
-{
-  g_ptr_array_remove_fast (self->rows, gtk_list_item_get_child (list_item));
 }
 
 static void
@@ -763,6 +767,9 @@ tm_match_view_dispose (GObject *object)
   g_clear_object (&self->brand);
 
   gtk_widget_dispose_template (GTK_WIDGET (self), TM_TYPE_MATCH_VIEW);
+  for (guint i = 0; i < self->rows->len; i++)
+    g_object_weak_unref (g_ptr_array_index (self->rows, i), row_finalized_cb, self);
+  g_ptr_array_set_size (self->rows, 0);
 
   g_clear_object (&self->selection);
   g_clear_object (&self->slots);
@@ -812,6 +819,7 @@ tm_match_view_class_init (TmMatchViewClass *klass)
   gtk_widget_class_bind_template_child (widget_class, TmMatchView, history_scale);
   gtk_widget_class_bind_template_child (widget_class, TmMatchView, trust_scale);
   gtk_widget_class_bind_template_child (widget_class, TmMatchView, risk_scale);
+  gtk_widget_class_bind_template_child (widget_class, TmMatchView, reset_button);
   gtk_widget_class_bind_template_child (widget_class, TmMatchView, list_stack);
   gtk_widget_class_bind_template_child (widget_class, TmMatchView, empty_page);
   gtk_widget_class_bind_template_child (widget_class, TmMatchView, list_view);
@@ -869,7 +877,6 @@ tm_match_view_init (TmMatchView *self)
                             G_CALLBACK (on_brand_selected_cb), self);
 
   g_signal_connect (factory, "setup", G_CALLBACK (setup_row_cb), self);
-  g_signal_connect (factory, "teardown", G_CALLBACK (teardown_row_cb), self);
   g_signal_connect (factory, "bind", G_CALLBACK (bind_row_cb), self);
   g_signal_connect (factory, "unbind", G_CALLBACK (unbind_row_cb), self);
   self->selection = gtk_single_selection_new (g_object_ref (G_LIST_MODEL (self->slots)));
