@@ -475,7 +475,8 @@ tm_match_view_explain (TmMatchView *self)
       sums[item->factor] += item->contribution;
       present[item->factor] = TRUE;
     }
-  for (int f = 0; f < TM_N_FACTORS; f++)
+  /* The neutral 50 is said in words: as a bar it would dwarf the rest. */
+  for (int f = TM_FACTOR_NEUTRAL + 1; f < TM_N_FACTORS; f++)
     if (present[f])
       {
         labels[n] = tm_factor_label (f);
