@@ -387,6 +387,58 @@ test_excluded (Fixture *f, gconstpointer data)
     g_assert_nonnull (strstr (tm_match_row_get_text (g_ptr_array_index (rows, r), TM_MATCH_ROW_DETAILS), "⛔"));
 }
 
+/* The followers filter and the search narrow the list to the CLI's
+ * candidates that pass them, in the CLI's order; the oracle sums each
+ * streamer's accounts from the catalog's account records. */
+static void
+test_filters (Fixture *f, gconstpointer data)
+{
+  g_autofree char *weights = default_weights_text ();
+  g_autoptr(JsonArray) candidates = run_rank (f, weights, "candidates");
+  TmCatalog *catalog = tm_context_get_catalog (f->context);
+  GListModel *model = tm_match_view_get_model (f->view);
+  GtkSpinButton *min_spin = template_child (f->view, TM_TYPE_MATCH_VIEW, "followers_min_spin");
+  GtkEditable *search = template_child (f->view, TM_TYPE_MATCH_VIEW, "search_entry");
+  const gint64 minimum = 200000;
+  const char *name = NULL;
+  guint j = 0;
+
+  gtk_spin_button_set_value (min_spin, minimum);
+  drain ();
+  for (guint i = 0; i < json_array_get_length (candidates); i++)
+    {
+      const char *id = json_object_get_string_member (json_array_get_object_element (candidates, i), "id");
+      const TmCatalogStreamer *s = &catalog->streamers[tm_catalog_find_streamer (catalog, id)];
+      gint64 followers = 0;
+
+      for (guint a = s->first_account; a < s->first_account + s->n_accounts; a++)
+        followers += MAX (catalog->accounts[a].followers, 0);
+      if (followers < minimum)
+        continue;
+      g_assert_cmpuint (j, <, g_list_model_get_n_items (model));
+      g_assert_cmpstr (item_id (model, j), ==, id);
+      j++;
+    }
+  g_assert_cmpuint (j, ==, g_list_model_get_n_items (model));
+  g_assert_cmpuint (j, >, 0);
+  g_assert_cmpuint (j, <, json_array_get_length (candidates));
+
+  /* A search for one candidate's name on top finds it. */
+  name = json_object_get_string_member (json_array_get_object_element (candidates, 0), "name");
+  gtk_spin_button_set_value (min_spin, 0);
+  gtk_editable_set_text (search, name);
+  /* The entry waits a moment before it says the search changed. */
+  g_signal_emit_by_name (search, "search-changed");
+  drain ();
+  g_assert_cmpuint (g_list_model_get_n_items (model), >=, 1);
+  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
+    {
+      g_autoptr(TmStreamerItem) item = g_list_model_get_item (model, i);
+
+      g_assert_nonnull (strstr (tm_streamer_item_get_streamer (item)->name, name));
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -407,6 +459,7 @@ main (int   argc,
   ADD ("/gui/match/weights-reorder", test_weights_reorder);
   ADD ("/gui/match/explanation", test_explanation);
   ADD ("/gui/match/excluded", test_excluded);
+  ADD ("/gui/match/filters", test_filters);
 #undef ADD
 
   ret = g_test_run ();

@@ -700,7 +700,13 @@ match_brand_action (GSimpleAction *action,
 {
   TmWindow *self = user_data;
 
-  tm_match_view_set_brand_id (self->match_view, g_variant_get_string (parameter, NULL));
+  /* A new brand has no results until it is saved. */
+  if (!tm_match_view_set_brand_id (self->match_view, g_variant_get_string (parameter, NULL)))
+    {
+      adw_toast_overlay_add_toast (self->toast_overlay,
+                                   adw_toast_new (_("Save the brand to find streamers for it")));
+      return;
+    }
   adw_view_stack_set_visible_child_name (self->view_stack, "match");
 }
 
