@@ -229,7 +229,6 @@ show_rows (TmMatchView *self)
     }
 
   read_filter (self, &filter);
-  gtk_widget_set_visible (GTK_WIDGET (self->filter_button), TRUE);
   if (filter.followers_min >= 0 || filter.followers_max >= 0
       || filter.price_min_fen >= 0 || filter.price_max_fen >= 0
       || gtk_drop_down_get_selected (self->platform_dropdown) > 0)
