@@ -95,8 +95,9 @@ tm_application_startup (GApplication *application)
     { "win.reload", { "F5", NULL } },
     { "win.preferences", { "<Control>comma", NULL } },
     { "win.show-brands", { "<Alt>1", NULL } },
-    { "win.show-streamers", { "<Alt>2", NULL } },
-    { "win.show-review", { "<Alt>3", NULL } },
+    { "win.show-match", { "<Alt>2", NULL } },
+    { "win.show-streamers", { "<Alt>3", NULL } },
+    { "win.show-review", { "<Alt>4", NULL } },
     { "win.search", { "<Control>f", NULL } },
     { "win.new-brand", { "<Control>n", NULL } },
   };

@@ -48,6 +48,7 @@ struct _TmBrandEditor
   AdwAvatar      *avatar;
   GtkLabel       *title_label;
   GtkLabel       *save_status_label;
+  GtkButton      *match_button;
   GtkLabel       *error_label;
   AdwEntryRow    *name_row;
   AdwComboRow    *category_row;
@@ -980,6 +981,9 @@ tm_brand_editor_set_brand (TmBrandEditor *self,
   g_clear_pointer (&self->brand, tm_brand_free);
   if (brand != NULL)
     self->brand = tm_brand_copy (brand);
+  /* Find Streamers ranks the brand as saved, by its id. */
+  gtk_actionable_set_action_target (GTK_ACTIONABLE (self->match_button), "s",
+                                    brand != NULL && brand->id != NULL ? brand->id : "");
   gtk_label_set_text (self->save_status_label, "");
   tm_brand_editor_fill (self);
 }
@@ -1101,6 +1105,7 @@ tm_brand_editor_class_init (TmBrandEditorClass *klass)
   gtk_widget_class_bind_template_child (widget_class, TmBrandEditor, avatar);
   gtk_widget_class_bind_template_child (widget_class, TmBrandEditor, title_label);
   gtk_widget_class_bind_template_child (widget_class, TmBrandEditor, save_status_label);
+  gtk_widget_class_bind_template_child (widget_class, TmBrandEditor, match_button);
   gtk_widget_class_bind_template_child (widget_class, TmBrandEditor, error_label);
   gtk_widget_class_bind_template_child (widget_class, TmBrandEditor, name_row);
   gtk_widget_class_bind_template_child (widget_class, TmBrandEditor, category_row);

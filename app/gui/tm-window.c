@@ -12,6 +12,7 @@
 #include "tm-feed-settings.h"
 #include "tm-gui-utils.h"
 #include "tm-json.h"
+#include "tm-match-view.h"
 #include "tm-partnership-review.h"
 #include "tm-streamer-directory.h"
 #include "tm-streamer-page.h"
@@ -41,6 +42,7 @@ struct _TmWindow
   TmBrandEditor        *brand_editor;
   TmStreamerDirectory  *directory;
   TmPartnershipReview  *review;
+  TmMatchView          *match_view;
   GtkStack             *streamers_stack;
   TmStreamerPage       *streamer_page;
   GtkLabel             *status_label;
@@ -357,6 +359,18 @@ on_streamer_activated_cb (TmWindow   *self,
   gtk_widget_grab_focus (GTK_WIDGET (self->streamer_page));
 }
 
+/* Opens a streamer's page from elsewhere (the match view's evidence). */
+static void
+show_streamer_action (GSimpleAction *action,
+                      GVariant      *parameter,
+                      gpointer       user_data)
+{
+  TmWindow *self = user_data;
+
+  adw_view_stack_set_visible_child_name (self->view_stack, "streamers");
+  on_streamer_activated_cb (self, g_variant_get_string (parameter, NULL));
+}
+
 static void
 on_streamer_page_closed_cb (TmWindow *self)
 {
@@ -410,6 +424,10 @@ tm_window_set_page (TmWindow   *self,
   g_simple_action_set_enabled (G_SIMPLE_ACTION (g_action_map_lookup_action (G_ACTION_MAP (self), "search")),
                                data);
   g_simple_action_set_enabled (G_SIMPLE_ACTION (g_action_map_lookup_action (G_ACTION_MAP (self), "show-review")),
+                               data);
+  g_simple_action_set_enabled (G_SIMPLE_ACTION (g_action_map_lookup_action (G_ACTION_MAP (self), "show-match")),
+                               data);
+  g_simple_action_set_enabled (G_SIMPLE_ACTION (g_action_map_lookup_action (G_ACTION_MAP (self), "match-brand")),
                                data);
 }
 
@@ -665,6 +683,34 @@ preferences_action (GSimpleAction *action,
 }
 
 static void
+show_match_action (GSimpleAction *action,
+                   GVariant      *parameter,
+                   gpointer       user_data)
+{
+  TmWindow *self = user_data;
+
+  adw_view_stack_set_visible_child_name (self->view_stack, "match");
+}
+
+/* "Find Streamers" in the brand editor: the match results of that brand. */
+static void
+match_brand_action (GSimpleAction *action,
+                    GVariant      *parameter,
+                    gpointer       user_data)
+{
+  TmWindow *self = user_data;
+
+  /* A new brand has no results until it is saved. */
+  if (!tm_match_view_set_brand_id (self->match_view, g_variant_get_string (parameter, NULL)))
+    {
+      adw_toast_overlay_add_toast (self->toast_overlay,
+                                   adw_toast_new (_("Save the brand to find streamers for it")));
+      return;
+    }
+  adw_view_stack_set_visible_child_name (self->view_stack, "match");
+}
+
+static void
 show_review_action (GSimpleAction *action,
                     GVariant      *param,
                     gpointer       user_data)
@@ -844,6 +890,9 @@ static const GActionEntry window_actions[] = {
   { "show-brands", show_brands_action },
   { "show-streamers", show_streamers_action },
   { "show-review", show_review_action },
+  { "show-match", show_match_action },
+  { "match-brand", match_brand_action, "s" },
+  { "show-streamer", show_streamer_action, "s" },
   { "search", search_action },
 };
 
@@ -892,6 +941,7 @@ tm_window_constructed (GObject *object)
   g_assert (TM_IS_CONTEXT (self->context));
 
   tm_streamer_page_set_context (self->streamer_page, self->context);
+  tm_match_view_set_context (self->match_view, self->context);
 
   g_signal_connect_object (self->context,
                            "notify::state",
@@ -1027,6 +1077,7 @@ tm_window_class_init (TmWindowClass *klass)
   g_type_ensure (TM_TYPE_BRAND_EDITOR);
   g_type_ensure (TM_TYPE_PARTNERSHIP_REVIEW);
   g_type_ensure (TM_TYPE_STREAMER_PAGE);
+  g_type_ensure (TM_TYPE_MATCH_VIEW);
   gtk_widget_class_set_template_from_resource (widget_class, "/org/example/TrustMatch/tm-window.ui");
   gtk_widget_class_bind_template_child (widget_class, TmWindow, switcher_title);
   gtk_widget_class_bind_template_child (widget_class, TmWindow, state_stack);
@@ -1043,6 +1094,7 @@ tm_window_class_init (TmWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, TmWindow, directory);
   gtk_widget_class_bind_template_child (widget_class, TmWindow, review);
   gtk_widget_class_bind_template_child (widget_class, TmWindow, streamers_stack);
+  gtk_widget_class_bind_template_child (widget_class, TmWindow, match_view);
   gtk_widget_class_bind_template_child (widget_class, TmWindow, streamer_page);
   gtk_widget_class_bind_template_callback (widget_class, on_streamer_activated_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_streamer_page_closed_cb);

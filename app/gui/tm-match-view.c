@@ -1,0 +1,1002 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "tm-match-view"
+
+#include "config.h"
+
+#include <math.h>
+#include <string.h>
+
+#include <glib/gi18n.h>
+
+#include "tm-contribution-chart.h"
+#include "tm-directory.h"
+#include "tm-gui-utils.h"
+#include "tm-match.h"
+#include "tm-match-row.h"
+#include "tm-match-view.h"
+#include "tm-streamer-item.h"
+#include "tm-streamer-slots.h"
+
+struct _TmMatchView
+{
+  AdwBin               parent_instance;
+
+  TmContext           *context;
+  GSettings           *settings;
+
+  /* What is shown */
+  TmCatalog           *catalog;      /* of the engine */
+  TmEngine            *engine;
+  TmRanking           *ranking;
+  TmDirectory         *directory;    /* search and platform filter */
+  guint32             *ranks;
+  guint32             *base_ranks;
+  GArray              *order;        /* included, rank order, unfiltered */
+  TmMatchRowData       row_data;
+  TmStreamerSlots     *slots;
+  GtkSingleSelection  *selection;
+  GPtrArray           *rows;         /* TmMatchRow, every row made */
+  TmBrandObject       *brand;        /* picked, followed for edits */
+  TmWeights            weights;
+  guint                explained;    /* streamer index, G_MAXUINT none */
+
+  /* Ranking in the worker */
+  GCancellable        *cancellable;
+  guint                serial;
+  gboolean             busy;
+  gboolean             dirty;        /* rank again when shown */
+  guint                weights_idle;
+  gboolean             loading_weights; /* the sliders are being set */
+  gboolean             following;    /* the selection follows the rows */
+
+  /* Template widgets */
+  GtkDropDown         *brand_dropdown;
+  GtkSearchEntry      *search_entry;
+  GtkMenuButton       *filter_button;
+  GtkToggleButton     *excluded_toggle;
+  GtkSpinner          *spinner;
+  GtkLabel            *count_label;
+  GtkScale            *style_scale;
+  GtkScale            *history_scale;
+  GtkScale            *trust_scale;
+  GtkScale            *risk_scale;
+  GtkButton           *reset_button;
+  GtkStack            *list_stack;
+  AdwStatusPage       *empty_page;
+  GtkListView         *list_view;
+  GtkLabel            *explain_title;
+  GtkLabel            *explain_score;
+  TmContributionChart *chart;
+  GtkListBox          *evidence_list;
+  GtkDropDown         *platform_dropdown;
+  GtkSpinButton       *followers_min_spin;
+  GtkSpinButton       *followers_max_spin;
+  GtkSpinButton       *price_min_spin;
+  GtkSpinButton       *price_max_spin;
+};
+
+G_DEFINE_FINAL_TYPE (TmMatchView, tm_match_view, ADW_TYPE_BIN)
+
+static void tm_match_view_request (TmMatchView *self);
+static void tm_match_view_explain (TmMatchView *self);
+
+
+/*
+ * The ranking job
+ */
+
+typedef struct {
+  TmCatalog *catalog;
+  TmEngine  *engine;     /* NULL: made in the worker */
+  TmBrand   *brand;
+  TmWeights  weights;
+  TmWeights  defaults;
+  /* Results */
+  TmRanking *ranking;
+  guint32   *ranks;
+  guint32   *base_ranks;
+  GArray    *order;
+} RankJob;
+
+static void
+rank_job_free (RankJob *job)
+{
+  g_clear_pointer (&job->catalog, tm_catalog_unref);
+  g_clear_pointer (&job->engine, tm_engine_unref);
+  g_clear_pointer (&job->brand, tm_brand_free);
+  g_clear_pointer (&job->ranking, tm_ranking_free);
+  g_clear_pointer (&job->ranks, g_free);
+  g_clear_pointer (&job->base_ranks, g_free);
+  g_clear_pointer (&job->order, g_array_unref);
+  g_free (job);
+}
+
+static void
+ranks_from_order (GArray  *order,
+                  guint32 *ranks,
+                  guint    n)
+{
+  memset (ranks, 0, n * sizeof (guint32));
+  for (guint i = 0; i < order->len; i++)
+    ranks[g_array_index (order, guint32, i)] = i + 1;
+}
+
+static void
+rank_thread (GTask        *task,
+             gpointer      source_object,
+             gpointer      task_data,
+             GCancellable *cancellable)
+{
+  RankJob *job = task_data;
+  guint n = job->catalog->n_streamers;
+
+  if (job->engine == NULL)
+    job->engine = tm_engine_new (job->catalog, tm_date_today ());
+  if (g_task_return_error_if_cancelled (task))
+    return;
+
+  /* The ranks under the default weights first: rank changes compare with
+   * them. */
+  job->ranking = tm_engine_rank (job->engine, job->brand, &job->defaults);
+  job->base_ranks = g_new (guint32, MAX (n, 1));
+  job->ranks = g_new (guint32, MAX (n, 1));
+  job->order = tm_match_collect (job->ranking, NULL, FALSE);
+  ranks_from_order (job->order, job->base_ranks, n);
+  if (g_task_return_error_if_cancelled (task))
+    return;
+
+  tm_ranking_set_weights (job->ranking, &job->weights);
+  g_clear_pointer (&job->order, g_array_unref);
+  job->order = tm_match_collect (job->ranking, NULL, FALSE);
+  ranks_from_order (job->order, job->ranks, n);
+
+  g_task_return_boolean (task, TRUE);
+}
+
+
+/*
+ * The list
+ */
+
+static void
+update_rows (TmMatchView *self)
+{
+  for (guint i = 0; i < self->rows->len; i++)
+    tm_match_row_update (g_ptr_array_index (self->rows, i));
+}
+
+static void
+read_filter (TmMatchView   *self,
+             TmMatchFilter *filter)
+{
+  TmDirectoryFilter df = TM_DIRECTORY_FILTER_INIT;
+  const char *search = gtk_editable_get_text (GTK_EDITABLE (self->search_entry));
+  guint platform = gtk_drop_down_get_selected (self->platform_dropdown);
+  double fmin = gtk_spin_button_get_value (self->followers_min_spin);
+  double fmax = gtk_spin_button_get_value (self->followers_max_spin);
+  double pmin = gtk_spin_button_get_value (self->price_min_spin);
+  double pmax = gtk_spin_button_get_value (self->price_max_spin);
+  gboolean directory = FALSE;
+
+  *filter = (TmMatchFilter) TM_MATCH_FILTER_INIT;
+  if (search != NULL && search[0] != '\0')
+    {
+      df.search = search;
+      directory = TRUE;
+    }
+  /* Item 0 is "Any platform". */
+  if (platform != GTK_INVALID_LIST_POSITION && platform > 0)
+    {
+      df.platforms = 1u << (platform - 1);
+      directory = TRUE;
+    }
+  if (directory && self->directory != NULL)
+    {
+      tm_directory_set_filter (self->directory, &df);
+      filter->directory = self->directory;
+    }
+  filter->followers_min = fmin > 0 ? (gint64) fmin : -1;
+  filter->followers_max = fmax > 0 ? (gint64) fmax : -1;
+  filter->price_min_fen = pmin > 0 ? (gint64) llround (pmin * 100) : -1;
+  filter->price_max_fen = pmax > 0 ? (gint64) llround (pmax * 100) : -1;
+}
+
+static gboolean
+filter_is_empty (const TmMatchFilter *f)
+{
+  return f->directory == NULL && f->followers_min < 0 && f->followers_max < 0
+         && f->price_min_fen < 0 && f->price_max_fen < 0;
+}
+
+/* The rows shown: the order, narrowed by the filters, or the excluded
+ * candidates. */
+static void
+show_rows (TmMatchView *self)
+{
+  g_autoptr(GArray) rows = NULL;
+  g_autofree char *count = NULL;
+  g_autofree char *total = NULL;
+  g_autofree char *text = NULL;
+  gboolean excluded = gtk_toggle_button_get_active (self->excluded_toggle);
+  TmMatchFilter filter;
+  guint n_all;
+
+  if (self->ranking == NULL)
+    {
+      tm_streamer_slots_set_rows (self->slots, NULL, NULL);
+      gtk_label_set_text (self->count_label, "");
+      return;
+    }
+
+  read_filter (self, &filter);
+  if (filter.followers_min >= 0 || filter.followers_max >= 0
+      || filter.price_min_fen >= 0 || filter.price_max_fen >= 0
+      || gtk_drop_down_get_selected (self->platform_dropdown) > 0)
+    gtk_widget_add_css_class (GTK_WIDGET (self->filter_button), "filter-active");
+  else
+    gtk_widget_remove_css_class (GTK_WIDGET (self->filter_button), "filter-active");
+
+  if (excluded)
+    rows = tm_match_collect (self->ranking, &filter, TRUE);
+  else if (filter_is_empty (&filter))
+    rows = g_array_ref (self->order);
+  else
+    {
+      rows = g_array_sized_new (FALSE, FALSE, sizeof (guint32), self->order->len);
+      for (guint i = 0; i < self->order->len; i++)
+        {
+          guint32 s = g_array_index (self->order, guint32, i);
+
+          if (tm_match_filter_matches (&filter, self->catalog, s))
+            g_array_append_val (rows, s);
+        }
+    }
+
+  tm_streamer_slots_set_rows (self->slots, self->catalog, rows);
+  update_rows (self);
+
+  /* The items at each position moved to other streamers: the selection
+   * follows the candidate explained to its new place. */
+  {
+    guint position = GTK_INVALID_LIST_POSITION;
+
+    for (guint i = 0; i < rows->len && self->explained != G_MAXUINT; i++)
+      if (g_array_index (rows, guint32, i) == self->explained)
+        {
+          position = i;
+          break;
+        }
+    self->following = TRUE;
+    gtk_single_selection_set_selected (self->selection, position);
+    self->following = FALSE;
+  }
+
+  n_all = excluded ? tm_ranking_get_n_excluded (self->ranking) : tm_ranking_get_n_included (self->ranking);
+  count = tm_gui_format_count (rows->len);
+  total = tm_gui_format_count (n_all);
+  if (excluded)
+    /* Translators: "12 of 30 excluded candidates". */
+    text = g_strdup_printf (_("%s of %s excluded candidates"), count, total);
+  else
+    /* Translators: "120 of 3,000 candidates". */
+    text = g_strdup_printf (_("%s of %s candidates"), count, total);
+  gtk_label_set_text (self->count_label, text);
+
+  gtk_stack_set_visible_child_name (self->list_stack, rows->len > 0 ? "list" : "empty");
+}
+
+
+/*
+ * Weights
+ */
+
+static void
+read_weights (TmMatchView *self,
+              TmWeights   *w)
+{
+  w->style = gtk_range_get_value (GTK_RANGE (self->style_scale));
+  w->history = gtk_range_get_value (GTK_RANGE (self->history_scale));
+  w->trust = gtk_range_get_value (GTK_RANGE (self->trust_scale));
+  w->risk = gtk_range_get_value (GTK_RANGE (self->risk_scale));
+}
+
+static void
+get_defaults (TmMatchView *self,
+              TmWeights   *w)
+{
+  tm_settings_get_default_weights (self->settings, w);
+}
+
+/* Shows @w on the sliders: relative weights as percentages of their sum,
+ * which rank the same (they are normalised). */
+static void
+write_weights (TmMatchView     *self,
+               const TmWeights *w)
+{
+  double sum = w->style + w->history + w->trust;
+
+  self->loading_weights = TRUE;
+  gtk_range_set_value (GTK_RANGE (self->style_scale), sum > 0 ? 100 * w->style / sum : 0);
+  gtk_range_set_value (GTK_RANGE (self->history_scale), sum > 0 ? 100 * w->history / sum : 0);
+  gtk_range_set_value (GTK_RANGE (self->trust_scale), sum > 0 ? 100 * w->trust / sum : 0);
+  gtk_range_set_value (GTK_RANGE (self->risk_scale), w->risk);
+  self->loading_weights = FALSE;
+}
+
+/* New weights on the ranking in hand: totals, order and ranks again.
+ * 100k candidates take a few milliseconds (bench/bench-match.c), so this
+ * runs on the main thread, at most once per frame. */
+static void
+apply_weights (TmMatchView *self)
+{
+  gint64 start = g_get_monotonic_time ();
+  guint n;
+
+  if (self->ranking == NULL || !tm_weights_is_valid (&self->weights))
+    return;
+
+  tm_ranking_set_weights (self->ranking, &self->weights);
+  tm_ranking_get_candidates (self->ranking, &n);
+  g_clear_pointer (&self->order, g_array_unref);
+  self->order = tm_match_collect (self->ranking, NULL, FALSE);
+  ranks_from_order (self->order, self->ranks, n);
+  show_rows (self);
+  tm_match_view_explain (self);
+  g_debug ("Re-ranked %u candidates in %.1f ms", n, (g_get_monotonic_time () - start) / 1000.0);
+}
+
+static gboolean
+apply_weights_idle_cb (gpointer user_data)
+{
+  TmMatchView *self = user_data;
+
+  self->weights_idle = 0;
+  apply_weights (self);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+on_weight_changed_cb (TmMatchView *self)
+{
+  TmWeights w;
+
+  if (self->loading_weights)
+    return;
+  read_weights (self, &w);
+  /* All three at 0 rank nothing: keep the last valid weights. */
+  if (!tm_weights_is_valid (&w))
+    return;
+  self->weights = w;
+  /* A drag sends many values per frame: only the latest is ranked. */
+  if (self->weights_idle == 0)
+    self->weights_idle = g_idle_add_full (GDK_PRIORITY_REDRAW - 1, apply_weights_idle_cb, self, NULL);
+}
+
+static void
+on_reset_clicked_cb (TmMatchView *self)
+{
+  TmWeights w;
+
+  get_defaults (self, &w);
+  tm_match_view_set_weights (self, &w);
+}
+
+static void
+on_default_weights_changed_cb (TmMatchView *self)
+{
+  /* The rank changes compare with the defaults: rank again. */
+  self->dirty = TRUE;
+  if (gtk_widget_get_mapped (GTK_WIDGET (self)))
+    tm_match_view_request (self);
+}
+
+
+/*
+ * The explanation
+ */
+
+static void
+clear_evidence (TmMatchView *self)
+{
+  GtkWidget *child;
+
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->evidence_list))) != NULL)
+    gtk_list_box_remove (self->evidence_list, child);
+}
+
+static void
+add_evidence_row (TmMatchView *self,
+                  const char  *text,
+                  const char  *streamer_id,
+                  gboolean     opens)
+{
+  GtkWidget *row = gtk_list_box_row_new ();
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+  GtkWidget *label = gtk_label_new (text);
+
+  gtk_label_set_wrap (GTK_LABEL (label), TRUE);
+  gtk_label_set_wrap_mode (GTK_LABEL (label), PANGO_WRAP_WORD_CHAR);
+  gtk_label_set_xalign (GTK_LABEL (label), 0);
+  gtk_widget_set_hexpand (label, TRUE);
+  gtk_widget_set_margin_start (box, 12);
+  gtk_widget_set_margin_end (box, 12);
+  gtk_widget_set_margin_top (box, 8);
+  gtk_widget_set_margin_bottom (box, 8);
+  gtk_box_append (GTK_BOX (box), label);
+  if (opens)
+    {
+      GtkWidget *arrow = gtk_image_new_from_icon_name ("go-next-symbolic");
+
+      gtk_widget_set_tooltip_text (row, _("Open on the streamer page"));
+      gtk_box_append (GTK_BOX (box), arrow);
+      g_object_set_data_full (G_OBJECT (row), "streamer-id", g_strdup (streamer_id), g_free);
+    }
+  gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (row), box);
+  gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), opens);
+  gtk_list_box_append (self->evidence_list, row);
+}
+
+static void
+tm_match_view_explain (TmMatchView *self)
+{
+  g_autoptr(TmExplanation) explanation = NULL;
+  const TmCatalogStreamer *s;
+  const char *labels[TM_N_FACTORS];
+  double values[TM_N_FACTORS], sums[TM_N_FACTORS] = { 0 };
+  gboolean present[TM_N_FACTORS] = { FALSE };
+  g_autofree char *score = NULL;
+  guint n = 0;
+
+  clear_evidence (self);
+  gtk_widget_set_visible (GTK_WIDGET (self->evidence_list), FALSE);
+  if (self->ranking == NULL || self->explained >= self->catalog->n_streamers)
+    {
+      gtk_label_set_text (self->explain_title, _("Select a candidate to see why it ranks where it does."));
+      gtk_label_set_text (self->explain_score, "");
+      tm_contribution_chart_set_bars (self->chart, NULL, NULL, 0);
+      return;
+    }
+
+  s = &self->catalog->streamers[self->explained];
+  explanation = tm_engine_explain (self->engine, tm_ranking_get_brand (self->ranking),
+                                   self->explained, &self->weights);
+  gtk_label_set_text (self->explain_title, s->name);
+  /* Translators: the score of the candidate explained, 0–100. */
+  score = g_strdup_printf (_("Score %.1f: the bars add up to it from the neutral start of 50."),
+                           explanation->candidate.score);
+  gtk_label_set_text (self->explain_score, score);
+
+  /* One bar per factor: a candidate may have dozens of cooperations. */
+  for (guint i = 0; i < explanation->items->len; i++)
+    {
+      const TmExplanationItem *item = g_ptr_array_index (explanation->items, i);
+
+      sums[item->factor] += item->contribution;
+      present[item->factor] = TRUE;
+    }
+  /* The neutral 50 is said in words: as a bar it would dwarf the rest. */
+  for (int f = TM_FACTOR_NEUTRAL + 1; f < TM_N_FACTORS; f++)
+    if (present[f])
+      {
+        labels[n] = tm_factor_label (f);
+        values[n] = sums[f];
+        n++;
+      }
+  tm_contribution_chart_set_bars (self->chart, labels, values, n);
+  gtk_widget_set_visible (GTK_WIDGET (self->evidence_list), TRUE);
+
+  for (guint i = 0; i < explanation->exclusions->len; i++)
+    {
+      const TmExclusion *e = g_ptr_array_index (explanation->exclusions, i);
+      g_autofree char *text = g_strdup_printf ("⛔ %s", e->message);
+
+      add_evidence_row (self, text, NULL, FALSE);
+    }
+  for (guint i = 0; i < explanation->items->len; i++)
+    {
+      const TmExplanationItem *item = g_ptr_array_index (explanation->items, i);
+      gboolean record = (item->factor == TM_FACTOR_COOPERATION || item->factor == TM_FACTOR_INCIDENT)
+                        && item->evidence != NULL && item->evidence[0] != NULL;
+      g_autofree char *text = NULL;
+
+      if (item->message == NULL || item->message[0] == '\0')
+        continue;
+      text = g_strdup_printf ("%+.1f  %s", item->contribution, item->message);
+      add_evidence_row (self, text, s->id, record);
+    }
+}
+
+static void
+on_evidence_activated_cb (TmMatchView   *self,
+                          GtkListBoxRow *row)
+{
+  const char *id = g_object_get_data (G_OBJECT (row), "streamer-id");
+
+  if (id != NULL)
+    gtk_widget_activate_action (GTK_WIDGET (self), "win.show-streamer", "s", id);
+}
+
+static void
+on_selection_changed_cb (TmMatchView *self)
+{
+  TmStreamerItem *item = gtk_single_selection_get_selected_item (self->selection);
+
+  if (self->following)
+    return;
+  self->explained = G_MAXUINT;
+  if (item != NULL && self->catalog != NULL)
+    self->explained = tm_streamer_item_get_streamer (item) - self->catalog->streamers;
+  tm_match_view_explain (self);
+}
+
+
+/*
+ * Brands and ranking requests
+ */
+
+static void
+set_busy (TmMatchView *self,
+          gboolean     busy)
+{
+  self->busy = busy;
+  gtk_spinner_set_spinning (self->spinner, busy);
+  gtk_widget_set_visible (GTK_WIDGET (self->spinner), busy);
+}
+
+static void
+rank_done_cb (GObject      *object,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  TmMatchView *self = TM_MATCH_VIEW (object);
+  RankJob *job = g_task_get_task_data (G_TASK (result));
+  guint serial = GPOINTER_TO_UINT (user_data);
+  g_autoptr(GError) error = NULL;
+
+  /* A newer request replaced this one; its spinner stays. */
+  if (!g_task_propagate_boolean (G_TASK (result), &error) || serial != self->serial)
+    return;
+
+  set_busy (self, FALSE);
+  if (self->engine != job->engine)
+    {
+      g_clear_pointer (&self->engine, tm_engine_unref);
+      self->engine = tm_engine_ref (job->engine);
+    }
+  g_clear_pointer (&self->ranking, tm_ranking_free);
+  g_clear_pointer (&self->ranks, g_free);
+  g_clear_pointer (&self->base_ranks, g_free);
+  g_clear_pointer (&self->order, g_array_unref);
+  self->ranking = g_steal_pointer (&job->ranking);
+  self->ranks = g_steal_pointer (&job->ranks);
+  self->base_ranks = g_steal_pointer (&job->base_ranks);
+  self->order = g_steal_pointer (&job->order);
+  self->row_data.ranking = self->ranking;
+  self->row_data.ranks = self->ranks;
+  self->row_data.base_ranks = self->base_ranks;
+
+  /* The sliders may have moved while the worker ran. */
+  if (memcmp (&job->weights, &self->weights, sizeof (TmWeights)) != 0)
+    apply_weights (self);
+  else
+    {
+      show_rows (self);
+      tm_match_view_explain (self);
+    }
+}
+
+static void
+tm_match_view_request (TmMatchView *self)
+{
+  g_autoptr(GTask) task = NULL;
+  TmCatalog *catalog;
+  RankJob *job;
+
+  self->dirty = FALSE;
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  self->serial++;
+
+  catalog = self->context != NULL ? tm_context_get_catalog (self->context) : NULL;
+  if (catalog != self->catalog)
+    {
+      /* Rows and items point into the old catalog: let go of them first. */
+      self->explained = G_MAXUINT;
+      g_clear_pointer (&self->ranking, tm_ranking_free);
+      self->row_data.ranking = NULL;
+      tm_streamer_slots_set_rows (self->slots, NULL, NULL);
+      g_clear_pointer (&self->engine, tm_engine_unref);
+      g_clear_pointer (&self->directory, tm_directory_free);
+      g_clear_pointer (&self->catalog, tm_catalog_unref);
+      if (catalog != NULL)
+        {
+          self->catalog = tm_catalog_ref (catalog);
+          self->directory = tm_directory_new (catalog);
+        }
+    }
+  if (self->catalog == NULL || self->brand == NULL)
+    {
+      set_busy (self, FALSE);
+      show_rows (self);
+      tm_match_view_explain (self);
+      return;
+    }
+
+  job = g_new0 (RankJob, 1);
+  job->catalog = tm_catalog_ref (self->catalog);
+  job->engine = self->engine != NULL ? tm_engine_ref (self->engine) : NULL;
+  job->brand = tm_brand_copy (tm_brand_object_get_brand (self->brand));
+  job->weights = self->weights;
+  get_defaults (self, &job->defaults);
+
+  self->cancellable = g_cancellable_new ();
+  task = g_task_new (self, self->cancellable, rank_done_cb, GUINT_TO_POINTER (self->serial));
+  g_task_set_source_tag (task, tm_match_view_request);
+  g_task_set_task_data (task, job, (GDestroyNotify) rank_job_free);
+  set_busy (self, TRUE);
+  g_task_run_in_thread (task, rank_thread);
+}
+
+static void
+on_brand_edited_cb (TmMatchView *self)
+{
+  self->dirty = TRUE;
+  if (gtk_widget_get_mapped (GTK_WIDGET (self)))
+    tm_match_view_request (self);
+}
+
+static void
+set_brand (TmMatchView   *self,
+           TmBrandObject *brand)
+{
+  if (brand == self->brand)
+    return;
+  if (self->brand != NULL)
+    g_signal_handlers_disconnect_by_func (self->brand, on_brand_edited_cb, self);
+  g_set_object (&self->brand, brand);
+  if (brand != NULL)
+    g_signal_connect_swapped (brand, "notify::brand", G_CALLBACK (on_brand_edited_cb), self);
+  self->explained = G_MAXUINT;
+  on_brand_edited_cb (self);
+}
+
+static void
+on_brand_selected_cb (TmMatchView *self)
+{
+  set_brand (self, gtk_drop_down_get_selected_item (self->brand_dropdown));
+}
+
+static void
+on_context_state_cb (TmMatchView *self)
+{
+  if (tm_context_get_state (self->context) != TM_CONTEXT_STATE_READY)
+    return;
+  if (self->brand == NULL && g_list_model_get_n_items (tm_context_get_brands (self->context)) > 0)
+    on_brand_selected_cb (self);
+  self->dirty = TRUE;
+  if (gtk_widget_get_mapped (GTK_WIDGET (self)))
+    tm_match_view_request (self);
+}
+
+static void
+on_filter_changed_cb (TmMatchView *self)
+{
+  show_rows (self);
+}
+
+static char *
+brand_name_cb (TmBrandObject *item)
+{
+  const TmBrand *brand = item ? tm_brand_object_get_brand (item) : NULL;
+
+  return g_strdup (brand != NULL ? brand->name : "");
+}
+
+
+/*
+ * The list's rows
+ */
+
+/* The list view drops rows without always tearing them down first. */
+static void
+row_finalized_cb (gpointer  user_data,
+                  GObject  *row)
+{
+  TmMatchView *self = user_data;
+
+  g_ptr_array_remove_fast (self->rows, row);
+}
+
+static void
+setup_row_cb (GtkSignalListItemFactory *factory,
+              GtkListItem              *list_item,
+              TmMatchView              *self)
+{
+  GtkWidget *row = tm_match_row_new (&self->row_data);
+
+  g_ptr_array_add (self->rows, row);
+  g_object_weak_ref (G_OBJECT (row), row_finalized_cb, self);
+  gtk_list_item_set_child (list_item, row);
+}
+
+static void
+bind_row_cb (GtkSignalListItemFactory *factory,
+             GtkListItem              *list_item,
+             TmMatchView              *self)
+{
+  tm_match_row_set_item (TM_MATCH_ROW (gtk_list_item_get_child (list_item)),
+                         gtk_list_item_get_item (list_item));
+}
+
+static void
+unbind_row_cb (GtkSignalListItemFactory *factory,
+               GtkListItem              *list_item,
+               TmMatchView              *self)
+{
+  tm_match_row_set_item (TM_MATCH_ROW (gtk_list_item_get_child (list_item)), NULL);
+}
+
+
+/*
+ * GObject and GtkWidget
+ */
+
+static void
+tm_match_view_map (GtkWidget *widget)
+{
+  TmMatchView *self = TM_MATCH_VIEW (widget);
+
+  GTK_WIDGET_CLASS (tm_match_view_parent_class)->map (widget);
+
+  /* Ranking 100k candidates costs a second and memory: only once the
+   * view is shown. */
+  if (self->dirty)
+    tm_match_view_request (self);
+}
+
+static void
+tm_match_view_dispose (GObject *object)
+{
+  TmMatchView *self = TM_MATCH_VIEW (object);
+
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  g_clear_handle_id (&self->weights_idle, g_source_remove);
+  if (self->brand != NULL)
+    g_signal_handlers_disconnect_by_func (self->brand, on_brand_edited_cb, self);
+  g_clear_object (&self->brand);
+
+  gtk_widget_dispose_template (GTK_WIDGET (self), TM_TYPE_MATCH_VIEW);
+  for (guint i = 0; i < self->rows->len; i++)
+    g_object_weak_unref (g_ptr_array_index (self->rows, i), row_finalized_cb, self);
+  g_ptr_array_set_size (self->rows, 0);
+
+  g_clear_object (&self->selection);
+  g_clear_object (&self->slots);
+  g_clear_object (&self->context);
+  g_clear_object (&self->settings);
+
+  G_OBJECT_CLASS (tm_match_view_parent_class)->dispose (object);
+}
+
+static void
+tm_match_view_finalize (GObject *object)
+{
+  TmMatchView *self = TM_MATCH_VIEW (object);
+
+  g_clear_pointer (&self->ranking, tm_ranking_free);
+  g_clear_pointer (&self->engine, tm_engine_unref);
+  g_clear_pointer (&self->directory, tm_directory_free);
+  g_clear_pointer (&self->catalog, tm_catalog_unref);
+  g_clear_pointer (&self->ranks, g_free);
+  g_clear_pointer (&self->base_ranks, g_free);
+  g_clear_pointer (&self->order, g_array_unref);
+  g_clear_pointer (&self->rows, g_ptr_array_unref);
+
+  G_OBJECT_CLASS (tm_match_view_parent_class)->finalize (object);
+}
+
+static void
+tm_match_view_class_init (TmMatchViewClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = tm_match_view_dispose;
+  object_class->finalize = tm_match_view_finalize;
+  widget_class->map = tm_match_view_map;
+
+  g_type_ensure (TM_TYPE_CONTRIBUTION_CHART);
+
+  gtk_widget_class_set_template_from_resource (widget_class, "/org/example/TrustMatch/tm-match-view.ui");
+  gtk_widget_class_bind_template_child (widget_class, TmMatchView, brand_dropdown);
+  gtk_widget_class_bind_template_child (widget_class, TmMatchView, search_entry);
+  gtk_widget_class_bind_template_child (widget_class, TmMatchView, filter_button);
+  gtk_widget_class_bind_template_child (widget_class, TmMatchView, excluded_toggle);
+  gtk_widget_class_bind_template_child (widget_class, TmMatchView, spinner);
+  gtk_widget_class_bind_template_child (widget_class, TmMatchView, count_label);
+  gtk_widget_class_bind_template_child (widget_class, TmMatchView, style_scale);
+  gtk_widget_class_bind_template_child (widget_class, TmMatchView, history_scale);
+  gtk_widget_class_bind_template_child (widget_class, TmMatchView, trust_scale);
+  gtk_widget_class_bind_template_child (widget_class, TmMatchView, risk_scale);
+  gtk_widget_class_bind_template_child (widget_class, TmMatchView, reset_button);
+  gtk_widget_class_bind_template_child (widget_class, TmMatchView, list_stack);
+  gtk_widget_class_bind_template_child (widget_class, TmMatchView, empty_page);
+  gtk_widget_class_bind_template_child (widget_class, TmMatchView, list_view);
+  gtk_widget_class_bind_template_child (widget_class, TmMatchView, explain_title);
+  gtk_widget_class_bind_template_child (widget_class, TmMatchView, explain_score);
+  gtk_widget_class_bind_template_child (widget_class, TmMatchView, chart);
+  gtk_widget_class_bind_template_child (widget_class, TmMatchView, evidence_list);
+  gtk_widget_class_bind_template_child (widget_class, TmMatchView, platform_dropdown);
+  gtk_widget_class_bind_template_child (widget_class, TmMatchView, followers_min_spin);
+  gtk_widget_class_bind_template_child (widget_class, TmMatchView, followers_max_spin);
+  gtk_widget_class_bind_template_child (widget_class, TmMatchView, price_min_spin);
+  gtk_widget_class_bind_template_child (widget_class, TmMatchView, price_max_spin);
+  gtk_widget_class_bind_template_callback (widget_class, on_filter_changed_cb);
+  gtk_widget_class_bind_template_callback (widget_class, on_weight_changed_cb);
+  gtk_widget_class_bind_template_callback (widget_class, on_reset_clicked_cb);
+  gtk_widget_class_bind_template_callback (widget_class, on_evidence_activated_cb);
+}
+
+static void
+tm_match_view_init (TmMatchView *self)
+{
+  g_autoptr(GtkListItemFactory) factory = gtk_signal_list_item_factory_new ();
+  g_autoptr(GtkStringList) platforms = gtk_string_list_new (NULL);
+  TmWeights w;
+
+  self->explained = G_MAXUINT;
+  self->rows = g_ptr_array_new ();
+  self->slots = tm_streamer_slots_new ();
+
+  gtk_widget_init_template (GTK_WIDGET (self));
+
+  self->settings = g_settings_new (APP_ID);
+  g_signal_connect_object (self->settings, "changed::" TM_SETTINGS_WEIGHT_STYLE,
+                           G_CALLBACK (on_default_weights_changed_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->settings, "changed::" TM_SETTINGS_WEIGHT_HISTORY,
+                           G_CALLBACK (on_default_weights_changed_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->settings, "changed::" TM_SETTINGS_WEIGHT_TRUST,
+                           G_CALLBACK (on_default_weights_changed_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->settings, "changed::" TM_SETTINGS_WEIGHT_RISK,
+                           G_CALLBACK (on_default_weights_changed_cb), self, G_CONNECT_SWAPPED);
+  get_defaults (self, &w);
+  self->weights = w;
+  write_weights (self, &w);
+  read_weights (self, &self->weights);
+
+  gtk_string_list_append (platforms, _("Any platform"));
+  for (int p = 0; p < TM_N_PLATFORMS; p++)
+    gtk_string_list_append (platforms, tm_platform_label (p));
+  gtk_drop_down_set_model (self->platform_dropdown, G_LIST_MODEL (platforms));
+
+  gtk_drop_down_set_expression (self->brand_dropdown,
+                                gtk_cclosure_expression_new (G_TYPE_STRING, NULL, 0, NULL,
+                                                             G_CALLBACK (brand_name_cb), NULL, NULL));
+  g_signal_connect_swapped (self->brand_dropdown, "notify::selected-item",
+                            G_CALLBACK (on_brand_selected_cb), self);
+
+  g_signal_connect (factory, "setup", G_CALLBACK (setup_row_cb), self);
+  g_signal_connect (factory, "bind", G_CALLBACK (bind_row_cb), self);
+  g_signal_connect (factory, "unbind", G_CALLBACK (unbind_row_cb), self);
+  self->selection = gtk_single_selection_new (g_object_ref (G_LIST_MODEL (self->slots)));
+  gtk_single_selection_set_autoselect (self->selection, FALSE);
+  gtk_single_selection_set_can_unselect (self->selection, TRUE);
+  gtk_single_selection_set_selected (self->selection, GTK_INVALID_LIST_POSITION);
+  g_signal_connect_swapped (self->selection, "selection-changed",
+                            G_CALLBACK (on_selection_changed_cb), self);
+  gtk_list_view_set_model (self->list_view, GTK_SELECTION_MODEL (self->selection));
+  gtk_list_view_set_factory (self->list_view, factory);
+  gtk_widget_add_css_class (GTK_WIDGET (self->list_view), "match-list");
+  set_busy (self, FALSE);
+}
+
+
+/*
+ * Public
+ */
+
+void
+tm_match_view_set_context (TmMatchView *self,
+                           TmContext   *context)
+{
+  g_return_if_fail (TM_IS_MATCH_VIEW (self));
+  g_return_if_fail (TM_IS_CONTEXT (context));
+
+  if (self->context == context)
+    return;
+  g_assert (self->context == NULL);
+  self->context = g_object_ref (context);
+  gtk_drop_down_set_model (self->brand_dropdown, tm_context_get_brands (context));
+  g_signal_connect_object (context, "notify::state", G_CALLBACK (on_context_state_cb),
+                           self, G_CONNECT_SWAPPED);
+  on_context_state_cb (self);
+}
+
+gboolean
+tm_match_view_set_brand_id (TmMatchView *self,
+                            const char  *id)
+{
+  GListModel *brands;
+
+  g_return_val_if_fail (TM_IS_MATCH_VIEW (self), FALSE);
+
+  if (self->context == NULL || id == NULL)
+    return FALSE;
+  brands = tm_context_get_brands (self->context);
+  for (guint i = 0; i < g_list_model_get_n_items (brands); i++)
+    {
+      g_autoptr(TmBrandObject) item = g_list_model_get_item (brands, i);
+
+      if (g_strcmp0 (tm_brand_object_get_id (item), id) == 0)
+        {
+          gtk_drop_down_set_selected (self->brand_dropdown, i);
+          set_brand (self, item);
+          return TRUE;
+        }
+    }
+  return FALSE;
+}
+
+const char *
+tm_match_view_get_brand_id (TmMatchView *self)
+{
+  g_return_val_if_fail (TM_IS_MATCH_VIEW (self), NULL);
+
+  return self->brand != NULL ? tm_brand_object_get_id (self->brand) : NULL;
+}
+
+void
+tm_match_view_set_weights (TmMatchView     *self,
+                           const TmWeights *weights)
+{
+  g_return_if_fail (TM_IS_MATCH_VIEW (self));
+  g_return_if_fail (tm_weights_is_valid (weights));
+
+  write_weights (self, weights);
+  read_weights (self, &self->weights);
+  g_clear_handle_id (&self->weights_idle, g_source_remove);
+  apply_weights (self);
+}
+
+void
+tm_match_view_get_weights (TmMatchView *self,
+                           TmWeights   *weights)
+{
+  g_return_if_fail (TM_IS_MATCH_VIEW (self));
+
+  *weights = self->weights;
+}
+
+gboolean
+tm_match_view_is_busy (TmMatchView *self)
+{
+  g_return_val_if_fail (TM_IS_MATCH_VIEW (self), FALSE);
+
+  return self->busy;
+}
+
+TmRanking *
+tm_match_view_get_ranking (TmMatchView *self)
+{
+  g_return_val_if_fail (TM_IS_MATCH_VIEW (self), NULL);
+
+  return self->ranking;
+}
+
+GListModel *
+tm_match_view_get_model (TmMatchView *self)
+{
+  g_return_val_if_fail (TM_IS_MATCH_VIEW (self), NULL);
+
+  return G_LIST_MODEL (self->slots);
+}
+
+void
+tm_match_view_select (TmMatchView *self,
+                      guint        position)
+{
+  g_return_if_fail (TM_IS_MATCH_VIEW (self));
+
+  gtk_single_selection_set_selected (self->selection, position);
+}

@@ -1,0 +1,471 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "test-gui-match"
+
+#include "config.h"
+
+#include <math.h>
+#include <string.h>
+
+#include <adwaita.h>
+#include <json-glib/json-glib.h>
+
+#include "tm-contribution-chart.h"
+#include "tm-context.h"
+#include "tm-match.h"
+#include "tm-match-row.h"
+#include "tm-match-view.h"
+#include "tm-gui-utils.h"
+#include "tm-streamer-item.h"
+#include "tm-streamer-page.h"
+#include "tm-window.h"
+#include "tm-test-utils.h"
+
+/* The match view in a window on the sample data, compared with
+ * `trustmatch-cli rank` on the same database: the order, the scores, the
+ * order after moving the weights, the rank changes between the two, and
+ * the explanation adding up to the score shown. */
+
+#define BRAND "b-001"
+
+static char *scratch_dir;
+static const char *cli;
+
+/* Helpers --------------------------------------------------------------- */
+
+static gboolean
+on_timeout_cb (gpointer user_data)
+{
+  gboolean *timed_out = user_data;
+
+  *timed_out = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+static void
+drain (void)
+{
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+}
+
+static gpointer
+template_child (gpointer    widget,
+                GType       type,
+                const char *name)
+{
+  GObject *child = gtk_widget_get_template_child (GTK_WIDGET (widget), type, name);
+
+  g_assert_nonnull (child);
+  return child;
+}
+
+typedef struct {
+  char        *db_path;
+  TmContext   *context;
+  TmWindow    *window;
+  TmMatchView *view;
+} Fixture;
+
+static void
+wait_for_ranking (Fixture *f)
+{
+  gboolean timed_out = FALSE;
+  guint timeout_id = g_timeout_add_seconds (60, on_timeout_cb, &timed_out);
+
+  while (!timed_out
+         && (tm_context_get_state (f->context) != TM_CONTEXT_STATE_READY
+             || tm_match_view_is_busy (f->view)
+             || tm_match_view_get_ranking (f->view) == NULL))
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_false (timed_out);
+  g_source_remove (timeout_id);
+  /* A few frames, so the list view makes and lays out its rows. */
+  for (int i = 0; i < 10; i++)
+    {
+      drain ();
+      g_usleep (10000);
+    }
+  drain ();
+}
+
+static void
+fixture_set_up (Fixture *f, gconstpointer data)
+{
+  g_autofree char *dir = g_build_filename (scratch_dir, "XXXXXX", NULL);
+
+  g_assert_nonnull (g_mkdtemp (dir));
+  f->db_path = g_build_filename (dir, "trustmatch.db", NULL);
+  f->context = tm_context_new (f->db_path, g_getenv ("TRUSTMATCH_SAMPLE_DIR"));
+  f->window = tm_window_new (NULL, f->context);
+  gtk_window_set_default_size (GTK_WINDOW (f->window), 1200, 900);
+  gtk_window_present (GTK_WINDOW (f->window));
+  f->view = template_child (f->window, TM_TYPE_WINDOW, "match_view");
+
+  /* As the brand editor's Find Streamers does. */
+  while (tm_context_get_state (f->context) != TM_CONTEXT_STATE_READY)
+    {
+      g_assert_cmpint (tm_context_get_state (f->context), !=, TM_CONTEXT_STATE_ERROR);
+      g_main_context_iteration (NULL, TRUE);
+    }
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "win.match-brand", "s", BRAND));
+  g_assert_cmpstr (tm_match_view_get_brand_id (f->view), ==, BRAND);
+  wait_for_ranking (f);
+}
+
+static void
+fixture_tear_down (Fixture *f, gconstpointer data)
+{
+  gtk_window_destroy (GTK_WINDOW (f->window));
+  drain ();
+  g_clear_object (&f->context);
+  g_free (f->db_path);
+}
+
+/* `trustmatch-cli rank` as JSON: the array of candidates (or excluded
+ * ones). */
+static JsonArray *
+run_rank (Fixture    *f,
+          const char *weights,
+          const char *member)
+{
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  const char *argv[] = { cli, "--db", f->db_path, "rank", "--brand", BRAND, "--top", "0",
+                         "--format", "json", "--show-excluded", "--weights", weights, NULL };
+  int status;
+
+  g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_DEFAULT, NULL, NULL, &out, &err, &status, &error);
+  g_assert_no_error (error);
+  if (!g_spawn_check_wait_status (status, &error))
+    g_error ("trustmatch-cli rank failed: %s\n%s", error->message, err);
+  json_parser_load_from_data (parser, out, -1, &error);
+  g_assert_no_error (error);
+  return json_array_ref (json_object_get_array_member (json_node_get_object (json_parser_get_root (parser)),
+                                                       member));
+}
+
+static const char *
+item_id (GListModel *model,
+         guint       i)
+{
+  g_autoptr(TmStreamerItem) item = g_list_model_get_item (model, i);
+
+  return tm_streamer_item_get_streamer (item)->id;
+}
+
+static void
+collect_rows (GtkWidget *widget,
+              GPtrArray *rows)
+{
+  if (TM_IS_MATCH_ROW (widget))
+    {
+      if (tm_match_row_get_item (TM_MATCH_ROW (widget)) != NULL)
+        g_ptr_array_add (rows, widget);
+      return;
+    }
+  for (GtkWidget *c = gtk_widget_get_first_child (widget); c; c = gtk_widget_get_next_sibling (c))
+    collect_rows (c, rows);
+}
+
+/* The rows the list view made, with an item each. */
+static GPtrArray *
+shown_rows (Fixture *f)
+{
+  GPtrArray *rows = g_ptr_array_new ();
+
+  collect_rows (template_child (f->view, TM_TYPE_MATCH_VIEW, "list_view"), rows);
+  g_assert_cmpuint (rows->len, >, 5);
+  return rows;
+}
+
+static JsonObject *
+find_candidate (JsonArray  *candidates,
+                const char *id,
+                guint      *position)
+{
+  for (guint i = 0; i < json_array_get_length (candidates); i++)
+    {
+      JsonObject *c = json_array_get_object_element (candidates, i);
+
+      if (g_strcmp0 (json_object_get_string_member (c, "id"), id) == 0)
+        {
+          if (position)
+            *position = i;
+          return c;
+        }
+    }
+  return NULL;
+}
+
+/* The list holds the CLI's candidates in its order, and every row made
+ * shows the CLI's rank and score. */
+static void
+assert_list_is (Fixture   *f,
+                JsonArray *candidates)
+{
+  GListModel *model = tm_match_view_get_model (f->view);
+  g_autoptr(GPtrArray) rows = NULL;
+
+  g_assert_cmpuint (g_list_model_get_n_items (model), ==, json_array_get_length (candidates));
+  for (guint i = 0; i < json_array_get_length (candidates); i++)
+    g_assert_cmpstr (item_id (model, i), ==,
+                     json_object_get_string_member (json_array_get_object_element (candidates, i), "id"));
+
+  rows = shown_rows (f);
+  for (guint r = 0; r < rows->len; r++)
+    {
+      TmMatchRow *row = g_ptr_array_index (rows, r);
+      const char *id = tm_streamer_item_get_streamer (tm_match_row_get_item (row))->id;
+      JsonObject *c = find_candidate (candidates, id, NULL);
+      g_autofree char *rank = NULL;
+      g_autofree char *score = NULL;
+
+      g_assert_nonnull (c);
+      rank = g_strdup_printf ("%" G_GINT64_FORMAT, json_object_get_int_member (c, "rank"));
+      score = g_strdup_printf ("%.1f", json_object_get_double_member (c, "score"));
+      g_assert_cmpstr (tm_match_row_get_text (row, TM_MATCH_ROW_RANK), ==, rank);
+      g_assert_cmpstr (tm_match_row_get_text (row, TM_MATCH_ROW_SCORE), ==, score);
+    }
+}
+
+static char *
+default_weights_text (void)
+{
+  g_autoptr(GSettings) settings = g_settings_new (APP_ID);
+  TmWeights w;
+
+  tm_settings_get_default_weights (settings, &w);
+  return g_strdup_printf ("style=%g,history=%g,trust=%g,risk=%g", w.style, w.history, w.trust, w.risk);
+}
+
+/* Tests ----------------------------------------------------------------- */
+
+static void
+test_order_and_scores (Fixture *f, gconstpointer data)
+{
+  g_autofree char *weights = default_weights_text ();
+  g_autoptr(JsonArray) candidates = run_rank (f, weights, "candidates");
+
+  assert_list_is (f, candidates);
+
+  /* With the default weights nothing moved. */
+  {
+    g_autoptr(GPtrArray) rows = shown_rows (f);
+
+    for (guint r = 0; r < rows->len; r++)
+      g_assert_cmpstr (tm_match_row_get_text (g_ptr_array_index (rows, r), TM_MATCH_ROW_CHANGE), ==, "");
+  }
+}
+
+/* Moving the sliders as a user does re-orders as the CLI does with those
+ * weights, and each row's rank change is its place under the default
+ * weights minus its place now. */
+static void
+test_weights_reorder (Fixture *f, gconstpointer data)
+{
+  g_autofree char *defaults = default_weights_text ();
+  g_autoptr(JsonArray) before = run_rank (f, defaults, "candidates");
+  g_autoptr(JsonArray) after = run_rank (f, "style=10,history=10,trust=80,risk=2", "candidates");
+  g_autoptr(GPtrArray) rows = NULL;
+  guint moved = 0;
+
+  gtk_range_set_value (template_child (f->view, TM_TYPE_MATCH_VIEW, "style_scale"), 10);
+  gtk_range_set_value (template_child (f->view, TM_TYPE_MATCH_VIEW, "history_scale"), 10);
+  gtk_range_set_value (template_child (f->view, TM_TYPE_MATCH_VIEW, "trust_scale"), 80);
+  gtk_range_set_value (template_child (f->view, TM_TYPE_MATCH_VIEW, "risk_scale"), 2);
+  wait_for_ranking (f);
+
+  assert_list_is (f, after);
+
+  rows = shown_rows (f);
+  for (guint r = 0; r < rows->len; r++)
+    {
+      TmMatchRow *row = g_ptr_array_index (rows, r);
+      const char *id = tm_streamer_item_get_streamer (tm_match_row_get_item (row))->id;
+      guint old_pos = 0, new_pos = 0;
+      g_autofree char *expected = NULL;
+
+      g_assert_nonnull (find_candidate (before, id, &old_pos));
+      g_assert_nonnull (find_candidate (after, id, &new_pos));
+      expected = tm_match_format_rank_change ((int) old_pos - (int) new_pos);
+      g_assert_cmpstr (tm_match_row_get_text (row, TM_MATCH_ROW_CHANGE), ==, expected);
+      if (old_pos != new_pos)
+        moved++;
+    }
+  g_assert_cmpuint (moved, >, 0);
+
+  /* Reset: the default order again, and no marks. */
+  g_signal_emit_by_name (template_child (f->view, TM_TYPE_MATCH_VIEW, "reset_button"), "clicked");
+  wait_for_ranking (f);
+  assert_list_is (f, before);
+  g_clear_pointer (&rows, g_ptr_array_unref);
+  rows = shown_rows (f);
+  for (guint r = 0; r < rows->len; r++)
+    g_assert_cmpstr (tm_match_row_get_text (g_ptr_array_index (rows, r), TM_MATCH_ROW_CHANGE), ==, "");
+}
+
+/* The bars of the explanation, from the neutral 50, add up to the score the selected row shows,
+ * and a cooperation's evidence opens the streamer page. */
+static void
+test_explanation (Fixture *f, gconstpointer data)
+{
+  TmContributionChart *chart = template_child (f->view, TM_TYPE_MATCH_VIEW, "chart");
+  GtkListBox *evidence = template_child (f->view, TM_TYPE_MATCH_VIEW, "evidence_list");
+  GListModel *model = tm_match_view_get_model (f->view);
+  g_autoptr(GPtrArray) rows = shown_rows (f);
+  GtkListBoxRow *opens = NULL;
+  guint checked = 0;
+
+  for (guint position = 0; position < 5; position++)
+    {
+      const char *id = item_id (model, position);
+      const char *score_text = NULL;
+      double sum = 0;
+
+      tm_match_view_select (f->view, position);
+      drain ();
+      for (guint r = 0; r < rows->len; r++)
+        {
+          TmMatchRow *row = g_ptr_array_index (rows, r);
+
+          if (g_strcmp0 (tm_streamer_item_get_streamer (tm_match_row_get_item (row))->id, id) == 0)
+            score_text = tm_match_row_get_text (row, TM_MATCH_ROW_SCORE);
+        }
+      g_assert_nonnull (score_text);
+
+      g_assert_cmpuint (tm_contribution_chart_get_n_bars (chart), >, 3);
+      /* From the neutral start of 50, which the label states. */
+      sum = 50;
+      for (guint i = 0; i < tm_contribution_chart_get_n_bars (chart); i++)
+        sum += tm_contribution_chart_get_value (chart, i);
+      /* The row shows one decimal. */
+      g_assert_cmpfloat (fabs (sum - g_ascii_strtod (score_text, NULL)), <=, 0.05 + 1e-6);
+      checked++;
+
+      for (GtkWidget *c = gtk_widget_get_first_child (GTK_WIDGET (evidence)); c && !opens;
+           c = gtk_widget_get_next_sibling (c))
+        if (gtk_list_box_row_get_activatable (GTK_LIST_BOX_ROW (c)))
+          opens = GTK_LIST_BOX_ROW (c);
+      if (opens != NULL)
+        {
+          TmStreamerPage *page = template_child (f->window, TM_TYPE_WINDOW, "streamer_page");
+          AdwViewStack *stack = template_child (f->window, TM_TYPE_WINDOW, "view_stack");
+
+          g_signal_emit_by_name (evidence, "row-activated", opens);
+          drain ();
+          g_assert_cmpstr (adw_view_stack_get_visible_child_name (stack), ==, "streamers");
+          g_assert_cmpstr (tm_streamer_page_get_streamer_id (page), ==, id);
+          break;
+        }
+    }
+  g_assert_cmpuint (checked, >, 0);
+  g_assert_nonnull (opens);
+}
+
+/* The Excluded toggle lists the CLI's excluded candidates, in its order,
+ * each row with its reasons. */
+static void
+test_excluded (Fixture *f, gconstpointer data)
+{
+  g_autofree char *weights = default_weights_text ();
+  g_autoptr(JsonArray) excluded = run_rank (f, weights, "excluded");
+  GListModel *model = tm_match_view_get_model (f->view);
+  g_autoptr(GPtrArray) rows = NULL;
+
+  g_assert_cmpuint (json_array_get_length (excluded), >, 0);
+  gtk_toggle_button_set_active (template_child (f->view, TM_TYPE_MATCH_VIEW, "excluded_toggle"), TRUE);
+  wait_for_ranking (f);
+
+  g_assert_cmpuint (g_list_model_get_n_items (model), ==, json_array_get_length (excluded));
+  for (guint i = 0; i < json_array_get_length (excluded); i++)
+    g_assert_cmpstr (item_id (model, i), ==,
+                     json_object_get_string_member (json_array_get_object_element (excluded, i), "id"));
+  rows = shown_rows (f);
+  for (guint r = 0; r < rows->len; r++)
+    g_assert_nonnull (strstr (tm_match_row_get_text (g_ptr_array_index (rows, r), TM_MATCH_ROW_DETAILS), "⛔"));
+}
+
+/* The followers filter and the search narrow the list to the CLI's
+ * candidates that pass them, in the CLI's order; the oracle sums each
+ * streamer's accounts from the catalog's account records. */
+static void
+test_filters (Fixture *f, gconstpointer data)
+{
+  g_autofree char *weights = default_weights_text ();
+  g_autoptr(JsonArray) candidates = run_rank (f, weights, "candidates");
+  TmCatalog *catalog = tm_context_get_catalog (f->context);
+  GListModel *model = tm_match_view_get_model (f->view);
+  GtkSpinButton *min_spin = template_child (f->view, TM_TYPE_MATCH_VIEW, "followers_min_spin");
+  GtkEditable *search = template_child (f->view, TM_TYPE_MATCH_VIEW, "search_entry");
+  const gint64 minimum = 200000;
+  const char *name = NULL;
+  guint j = 0;
+
+  gtk_spin_button_set_value (min_spin, minimum);
+  drain ();
+  for (guint i = 0; i < json_array_get_length (candidates); i++)
+    {
+      const char *id = json_object_get_string_member (json_array_get_object_element (candidates, i), "id");
+      const TmCatalogStreamer *s = &catalog->streamers[tm_catalog_find_streamer (catalog, id)];
+      gint64 followers = 0;
+
+      for (guint a = s->first_account; a < s->first_account + s->n_accounts; a++)
+        followers += MAX (catalog->accounts[a].followers, 0);
+      if (followers < minimum)
+        continue;
+      g_assert_cmpuint (j, <, g_list_model_get_n_items (model));
+      g_assert_cmpstr (item_id (model, j), ==, id);
+      j++;
+    }
+  g_assert_cmpuint (j, ==, g_list_model_get_n_items (model));
+  g_assert_cmpuint (j, >, 0);
+  g_assert_cmpuint (j, <, json_array_get_length (candidates));
+
+  /* A search for one candidate's name on top finds it. */
+  name = json_object_get_string_member (json_array_get_object_element (candidates, 0), "name");
+  gtk_spin_button_set_value (min_spin, 0);
+  gtk_editable_set_text (search, name);
+  /* The entry waits a moment before it says the search changed. */
+  g_signal_emit_by_name (search, "search-changed");
+  drain ();
+  g_assert_cmpuint (g_list_model_get_n_items (model), >=, 1);
+  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
+    {
+      g_autoptr(TmStreamerItem) item = g_list_model_get_item (model, i);
+
+      g_assert_nonnull (strstr (tm_streamer_item_get_streamer (item)->name, name));
+    }
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_autoptr(GError) error = NULL;
+  int ret;
+
+  scratch_dir = g_dir_make_tmp ("test-gui-match-XXXXXX", &error);
+  g_assert_no_error (error);
+  cli = g_getenv ("TRUSTMATCH_CLI");
+
+  g_test_init (&argc, &argv, NULL);
+  adw_init ();
+  g_assert_nonnull (cli);
+
+#define ADD(path, func) g_test_add (path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
+  ADD ("/gui/match/order-and-scores", test_order_and_scores);
+  ADD ("/gui/match/weights-reorder", test_weights_reorder);
+  ADD ("/gui/match/explanation", test_explanation);
+  ADD ("/gui/match/excluded", test_excluded);
+  ADD ("/gui/match/filters", test_filters);
+#undef ADD
+
+  ret = g_test_run ();
+
+  tm_test_remove_tree (scratch_dir);
+  g_free (scratch_dir);
+
+  return ret;
+}
