@@ -136,6 +136,10 @@ run_rank (Fixture    *f,
                          "--format", "json", "--show-excluded", "--weights", weights, NULL };
   int status;
 
+  /* NULL: the brand's saved weights, as the CLI starts from them. */
+  if (weights == NULL)
+    argv[11] = NULL;
+
   g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_DEFAULT, NULL, NULL, &out, &err, &status, &error);
   g_assert_no_error (error);
   if (!g_spawn_check_wait_status (status, &error))
@@ -439,6 +443,50 @@ test_filters (Fixture *f, gconstpointer data)
     }
 }
 
+/* "Save for Brand" keeps the sliders' weights for the brand: in the
+ * store, as the base of the rank changes (no marks right after), as what
+ * Reset returns to, and as where the CLI's rank starts from. */
+static void
+test_save_weights (Fixture *f, gconstpointer data)
+{
+  g_autoptr(JsonArray) saved = NULL;
+  g_autoptr(JsonArray) defaults = NULL;
+  g_autoptr(GPtrArray) rows = NULL;
+  g_autoptr(TmStore) store = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *defaults_text = default_weights_text ();
+  double read[4];
+  gboolean found = FALSE;
+
+  gtk_range_set_value (template_child (f->view, TM_TYPE_MATCH_VIEW, "style_scale"), 70);
+  gtk_range_set_value (template_child (f->view, TM_TYPE_MATCH_VIEW, "history_scale"), 20);
+  gtk_range_set_value (template_child (f->view, TM_TYPE_MATCH_VIEW, "trust_scale"), 10);
+  wait_for_ranking (f);
+  g_signal_emit_by_name (template_child (f->view, TM_TYPE_MATCH_VIEW, "save_weights_button"), "clicked");
+  wait_for_ranking (f);
+
+  store = tm_store_open (f->db_path, &error);
+  g_assert_no_error (error);
+  g_assert_true (tm_store_get_brand_weights (store, BRAND, read, &found, &error));
+  g_assert_true (found);
+  g_assert_cmpfloat_with_epsilon (read[0] / (read[0] + read[1] + read[2]), 0.7, 1e-9);
+
+  saved = run_rank (f, NULL, "candidates");
+  assert_list_is (f, saved);
+  rows = shown_rows (f);
+  for (guint r = 0; r < rows->len; r++)
+    g_assert_cmpstr (tm_match_row_get_text (g_ptr_array_index (rows, r), TM_MATCH_ROW_CHANGE), ==, "");
+
+  /* Moved away and reset: back to the saved weights, not the defaults. */
+  gtk_range_set_value (template_child (f->view, TM_TYPE_MATCH_VIEW, "trust_scale"), 90);
+  wait_for_ranking (f);
+  g_signal_emit_by_name (template_child (f->view, TM_TYPE_MATCH_VIEW, "reset_button"), "clicked");
+  wait_for_ranking (f);
+  assert_list_is (f, saved);
+  defaults = run_rank (f, defaults_text, "candidates");
+  g_assert_cmpuint (json_array_get_length (defaults), ==, json_array_get_length (saved));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -455,6 +503,7 @@ main (int   argc,
   g_assert_nonnull (cli);
 
 #define ADD(path, func) g_test_add (path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
+  ADD ("/gui/match/save-weights-for-brand", test_save_weights);
   ADD ("/gui/match/order-and-scores", test_order_and_scores);
   ADD ("/gui/match/weights-reorder", test_weights_reorder);
   ADD ("/gui/match/explanation", test_explanation);

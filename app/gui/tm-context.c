@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <string.h>
 
 #include "tm-context.h"
 #include "tm-json.h"
@@ -32,6 +33,8 @@ struct _TmContext
    * with a sync or a reload.  Written when it is free again. */
   GHashTable     *pending_saves;
   GHashTable     *pending_notes;  /* streamer id → text, likewise */
+  /* brand id → double[4], or an empty array to forget them; likewise */
+  GHashTable     *pending_weights;
   /* Items removed with tm_context_remove_brand whose undo toast still
    * shows (id → TmBrandObject, its former position as data). */
   GHashTable     *pending_deletes;
@@ -305,6 +308,7 @@ write_due_deletes (TmContext  *self,
         }
       /* Deleted: an edit that waited for the store has nothing to edit. */
       g_hash_table_remove (self->pending_saves, id);
+      g_hash_table_remove (self->pending_weights, id);
       g_hash_table_remove (self->deletes_due, id);
       g_hash_table_remove (self->pending_deletes, id);
     }
@@ -340,6 +344,24 @@ tm_context_flush_saves_full (TmContext *self,
     }
 
   write_due_deletes (self, NULL);
+
+  {
+    g_autoptr(GList) weight_ids = g_hash_table_get_keys (self->pending_weights);
+
+    for (GList *l = weight_ids; l != NULL; l = l->next)
+      {
+        g_autofree char *id = g_strdup (l->data);
+        GArray *w = g_hash_table_lookup (self->pending_weights, id);
+        g_autoptr(GError) error = NULL;
+
+        if (!tm_store_set_brand_weights (self->store, id, w->len == 4 ? (double *) w->data : NULL, &error))
+          {
+            g_warning ("Could not save the weights of the brand “%s”: %s", id, error->message);
+            continue;
+          }
+        g_hash_table_remove (self->pending_weights, id);
+      }
+  }
 
   ids = g_hash_table_get_keys (self->pending_saves);
   for (GList *l = ids; l != NULL; l = l->next)
@@ -501,6 +523,61 @@ tm_context_get_streamer_note (TmContext   *self,
 }
 
 gboolean
+tm_context_get_brand_weights (TmContext  *self,
+                              const char *brand_id,
+                              double      out_weights[4])
+{
+  g_autoptr(GError) error = NULL;
+  GArray *pending;
+  gboolean found = FALSE;
+
+  g_return_val_if_fail (TM_IS_CONTEXT (self), FALSE);
+  g_return_val_if_fail (brand_id != NULL && out_weights != NULL, FALSE);
+
+  pending = g_hash_table_lookup (self->pending_weights, brand_id);
+  if (pending != NULL)
+    {
+      if (pending->len != 4)
+        return FALSE;
+      memcpy (out_weights, pending->data, 4 * sizeof (double));
+      return TRUE;
+    }
+  if (self->store == NULL)
+    return FALSE;
+  if (!tm_store_get_brand_weights (self->store, brand_id, out_weights, &found, &error))
+    {
+      g_warning ("%s", error->message);
+      return FALSE;
+    }
+  return found;
+}
+
+gboolean
+tm_context_save_brand_weights (TmContext     *self,
+                               const char    *brand_id,
+                               const double  *weights,
+                               GError       **error)
+{
+  g_return_val_if_fail (TM_IS_CONTEXT (self), FALSE);
+  g_return_val_if_fail (brand_id != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  if (!tm_context_store_is_free (self))
+    {
+      GArray *w = g_array_sized_new (FALSE, FALSE, sizeof (double), 4);
+
+      if (weights != NULL)
+        g_array_append_vals (w, weights, 4);
+      g_hash_table_replace (self->pending_weights, g_strdup (brand_id), w);
+      return TRUE;
+    }
+  if (!tm_store_set_brand_weights (self->store, brand_id, weights, error))
+    return FALSE;
+  g_hash_table_remove (self->pending_weights, brand_id);
+  return TRUE;
+}
+
+gboolean
 tm_context_remove_brand (TmContext  *self,
                          const char *id)
 {
@@ -582,7 +659,8 @@ tm_context_shutdown (TmContext *self)
 
   if (g_hash_table_size (self->deletes_due) == 0
       && g_hash_table_size (self->pending_saves) == 0
-      && g_hash_table_size (self->pending_notes) == 0)
+      && g_hash_table_size (self->pending_notes) == 0
+      && g_hash_table_size (self->pending_weights) == 0)
     return;
 
   /* A reload had let go of the store: open it again for these writes.
@@ -699,6 +777,7 @@ tm_context_dispose (GObject *object)
   g_clear_object (&self->brands);
   g_clear_pointer (&self->pending_saves, g_hash_table_unref);
   g_clear_pointer (&self->pending_notes, g_hash_table_unref);
+  g_clear_pointer (&self->pending_weights, g_hash_table_unref);
   g_clear_pointer (&self->pending_deletes, g_hash_table_unref);
   g_clear_pointer (&self->deletes_due, g_hash_table_unref);
   g_clear_pointer (&self->saved_during_load, g_hash_table_unref);
@@ -845,6 +924,8 @@ tm_context_init (TmContext *self)
   self->pending_saves = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
                                                (GDestroyNotify) tm_brand_free);
   self->pending_notes = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  self->pending_weights = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                                 (GDestroyNotify) g_array_unref);
   self->pending_deletes = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
   self->deletes_due = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->saved_during_load = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);

@@ -87,6 +87,18 @@ gboolean        tm_context_get_streamer_note  (TmContext        *self,
                                                char            **out_text,
                                                GError          **error);
 
+/* Ranking weights saved for a brand (style, history, trust, risk as in
+ * TmWeights): get returns FALSE when none are saved (or the store cannot
+ * say).  save with @weights NULL forgets them; while a sync or reload
+ * holds the store the change waits like a brand edit. */
+gboolean        tm_context_get_brand_weights  (TmContext        *self,
+                                               const char       *brand_id,
+                                               double            out_weights[4]);
+gboolean        tm_context_save_brand_weights (TmContext        *self,
+                                               const char       *brand_id,
+                                               const double     *weights,
+                                               GError          **error);
+
 /* Deleting in two steps, for an undo toast: remove_brand takes the item
  * out of the list at once; restore_brand puts it back where it was;
  * flush_delete (when its toast goes away) makes the delete due, and it is

@@ -61,6 +61,7 @@ struct _TmMatchView
   GtkScale            *trust_scale;
   GtkScale            *risk_scale;
   GtkButton           *reset_button;
+  GtkButton           *save_weights_button;
   GtkStack            *list_stack;
   AdwStatusPage       *empty_page;
   GtkListView         *list_view;
@@ -300,10 +301,26 @@ read_weights (TmMatchView *self,
   w->risk = gtk_range_get_value (GTK_RANGE (self->risk_scale));
 }
 
+/* The weights a brand starts from, which Reset returns to and rank
+ * changes compare with: those saved for the brand, else the defaults of
+ * the preferences. */
 static void
 get_defaults (TmMatchView *self,
               TmWeights   *w)
 {
+  double saved[4];
+
+  if (self->brand != NULL && self->context != NULL
+      && tm_context_get_brand_weights (self->context, tm_brand_object_get_id (self->brand), saved))
+    {
+      TmWeights brand = { saved[0], saved[1], saved[2], saved[3] };
+
+      if (tm_weights_is_valid (&brand))
+        {
+          *w = brand;
+          return;
+        }
+    }
   tm_settings_get_default_weights (self->settings, w);
 }
 
@@ -379,6 +396,32 @@ on_reset_clicked_cb (TmMatchView *self)
 
   get_defaults (self, &w);
   tm_match_view_set_weights (self, &w);
+}
+
+static void
+on_save_weights_clicked_cb (TmMatchView *self)
+{
+  double values[4] = { self->weights.style, self->weights.history, self->weights.trust, self->weights.risk };
+  g_autoptr(GError) error = NULL;
+  GtkWidget *overlay;
+
+  if (self->brand == NULL || !tm_weights_is_valid (&self->weights))
+    return;
+  overlay = gtk_widget_get_ancestor (GTK_WIDGET (self), ADW_TYPE_TOAST_OVERLAY);
+  if (!tm_context_save_brand_weights (self->context, tm_brand_object_get_id (self->brand), values, &error))
+    {
+      g_autofree char *text = g_strdup_printf (_("Could not save the weights: %s"), error->message);
+
+      if (overlay != NULL)
+        adw_toast_overlay_add_toast (ADW_TOAST_OVERLAY (overlay), adw_toast_new (text));
+      return;
+    }
+  if (overlay != NULL)
+    adw_toast_overlay_add_toast (ADW_TOAST_OVERLAY (overlay),
+                                 adw_toast_new (_("Weights saved for this brand")));
+  /* They are the brand's base now: rank changes start again from here. */
+  self->dirty = TRUE;
+  tm_match_view_request (self);
 }
 
 static void
@@ -656,6 +699,15 @@ set_brand (TmMatchView   *self,
   g_set_object (&self->brand, brand);
   if (brand != NULL)
     g_signal_connect_swapped (brand, "notify::brand", G_CALLBACK (on_brand_edited_cb), self);
+  /* Each brand starts from its own saved weights. */
+  {
+    TmWeights w;
+
+    get_defaults (self, &w);
+    write_weights (self, &w);
+    read_weights (self, &self->weights);
+    g_clear_handle_id (&self->weights_idle, g_source_remove);
+  }
   self->explained = G_MAXUINT;
   on_brand_edited_cb (self);
 }
@@ -820,6 +872,7 @@ tm_match_view_class_init (TmMatchViewClass *klass)
   gtk_widget_class_bind_template_child (widget_class, TmMatchView, trust_scale);
   gtk_widget_class_bind_template_child (widget_class, TmMatchView, risk_scale);
   gtk_widget_class_bind_template_child (widget_class, TmMatchView, reset_button);
+  gtk_widget_class_bind_template_child (widget_class, TmMatchView, save_weights_button);
   gtk_widget_class_bind_template_child (widget_class, TmMatchView, list_stack);
   gtk_widget_class_bind_template_child (widget_class, TmMatchView, empty_page);
   gtk_widget_class_bind_template_child (widget_class, TmMatchView, list_view);
@@ -835,6 +888,7 @@ tm_match_view_class_init (TmMatchViewClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, on_filter_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_weight_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_reset_clicked_cb);
+  gtk_widget_class_bind_template_callback (widget_class, on_save_weights_clicked_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_evidence_activated_cb);
 }
 
