@@ -1363,6 +1363,97 @@ test_export_pdf (Fixture *f, gconstpointer data)
     }
 }
 
+/* The style tags of a streamer in the sample's streamers.json. */
+static GHashTable *
+sample_style_tags (const char *id)
+{
+  g_autofree char *path = g_build_filename (sample_dir, "streamers.json", NULL);
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GError) error = NULL;
+  GHashTable *tags = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  JsonArray *streamers;
+
+  json_parser_load_from_file (parser, path, &error);
+  g_assert_no_error (error);
+  streamers = json_object_get_array_member (json_node_get_object (json_parser_get_root (parser)), "streamers");
+  for (guint i = 0; i < json_array_get_length (streamers); i++)
+    {
+      JsonObject *s = json_array_get_object_element (streamers, i);
+      JsonArray *t;
+
+      if (!g_str_equal (json_object_get_string_member (s, "id"), id))
+        continue;
+      t = json_object_get_array_member (s, "style_tags");
+      for (guint k = 0; k < json_array_get_length (t); k++)
+        g_hash_table_add (tags, g_strdup (json_object_get_string_member (json_array_get_object_element (t, k), "tag")));
+    }
+  return tags;
+}
+
+static void
+test_lookalikes (Fixture *f, gconstpointer data)
+{
+  g_autofree char *out = NULL, *table = NULL, *err = NULL;
+  g_autoptr(JsonNode) root = NULL;
+  g_autoptr(GHashTable) seed_tags = sample_style_tags ("s-000003");
+  g_autoptr(GHashTable) top_tags = NULL;
+  JsonArray *list, *shared;
+  JsonObject *first;
+  const char *top_id;
+
+  import_sample (f, NULL);
+  g_assert_cmpint (run_cli (f, &out, NULL, "lookalikes", "--streamer", "s-000003", "--top", "5",
+                            "--format", "json", NULL), ==, 0);
+  root = parse_json (out);
+  list = json_object_get_array_member (json_node_get_object (root), "lookalikes");
+  g_assert_cmpuint (json_array_get_length (list), ==, 5);
+  for (guint i = 0; i < json_array_get_length (list); i++)
+    {
+      JsonObject *o = json_array_get_object_element (list, i);
+
+      /* Never the streamer itself; most similar first. */
+      g_assert_cmpstr (json_object_get_string_member (o, "id"), !=, "s-000003");
+      if (i > 0)
+        g_assert_cmpfloat (json_object_get_double_member (o, "similarity"), <=,
+                           json_object_get_double_member (json_array_get_object_element (list, i - 1), "similarity"));
+    }
+
+  /* The top result's explanation lists exactly the tags both have, as
+   * the dataset files give them. */
+  first = json_array_get_object_element (list, 0);
+  top_id = json_object_get_string_member (first, "id");
+  top_tags = sample_style_tags (top_id);
+  shared = json_object_get_array_member (first, "shared_tags");
+  {
+    GHashTableIter iter;
+    gpointer tag;
+    guint both = 0;
+
+    g_hash_table_iter_init (&iter, seed_tags);
+    while (g_hash_table_iter_next (&iter, &tag, NULL))
+      if (g_hash_table_contains (top_tags, tag))
+        {
+          gboolean listed = FALSE;
+
+          both++;
+          for (guint k = 0; k < json_array_get_length (shared); k++)
+            listed |= g_str_equal (json_object_get_string_member (json_array_get_object_element (shared, k), "tag"),
+                                   tag);
+          g_assert_true (listed);
+        }
+    g_assert_cmpuint (both, >, 0);
+    g_assert_cmpuint (json_array_get_length (shared), ==, both);
+  }
+
+  /* The text output shows the same first streamer with its reasons. */
+  g_assert_cmpint (run_cli (f, &table, NULL, "lookalikes", "--streamer", "s-000003", "--top", "5", NULL), ==, 0);
+  g_assert_nonnull (strstr (table, top_id));
+  g_assert_nonnull (strstr (table, "Both have the style tag"));
+
+  g_assert_cmpint (run_cli (f, NULL, &err, "lookalikes", "--streamer", "s-999999", NULL), ==, 1);
+  g_assert_nonnull (strstr (err, "s-999999"));
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -1387,6 +1478,7 @@ main (int argc, char *argv[])
   g_test_add ("/cli/rank/csv", Fixture, NULL, fixture_set_up, test_rank_csv, fixture_tear_down);
   g_test_add ("/cli/explain", Fixture, NULL, fixture_set_up, test_explain, fixture_tear_down);
   g_test_add ("/cli/compare", Fixture, NULL, fixture_set_up, test_compare, fixture_tear_down);
+  g_test_add ("/cli/lookalikes", Fixture, NULL, fixture_set_up, test_lookalikes, fixture_tear_down);
   g_test_add ("/cli/export/csv", Fixture, NULL, fixture_set_up, test_export_csv, fixture_tear_down);
   g_test_add ("/cli/export/errors", Fixture, NULL, fixture_set_up, test_export_errors, fixture_tear_down);
   g_test_add ("/cli/export/pdf", Fixture, NULL, fixture_set_up, test_export_pdf, fixture_tear_down);

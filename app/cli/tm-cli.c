@@ -21,6 +21,7 @@
 #include "tm-feed-client.h"
 #include "tm-generator.h"
 #include "tm-json.h"
+#include "tm-lookalike.h"
 #include "tm-store.h"
 #include "tm-store-feed.h"
 #include "tm-text.h"
@@ -2296,6 +2297,203 @@ cmd_export (const char *db_path, int argc, char **argv)
   return finish_output ();
 }
 
+/* lookalikes */
+
+static const char * const lookalike_keys[TM_LOOKALIKE_N_COMPONENTS] = {
+  "style", "audience", "category", "price",
+};
+
+static void
+add_lookalike_json (JsonBuilder                  *b,
+                    const TmCatalog              *catalog,
+                    guint                         rank,
+                    const TmLookalikeExplanation *e)
+{
+  const TmCatalogStreamer *s = &catalog->streamers[e->similarity.streamer];
+  static const char * const group_keys[TM_LOOKALIKE_N_GROUPS] = { "age", "gender", "region" };
+
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "rank");
+  json_builder_add_int_value (b, rank);
+  json_builder_set_member_name (b, "id");
+  json_builder_add_string_value (b, s->id);
+  json_builder_set_member_name (b, "name");
+  json_builder_add_string_value (b, s->name);
+  add_double_member (b, "similarity", e->similarity.score);
+  json_builder_set_member_name (b, "components");
+  json_builder_begin_object (b);
+  for (guint c = 0; c < TM_LOOKALIKE_N_COMPONENTS; c++)
+    add_double_member (b, lookalike_keys[c], e->similarity.components[c]);
+  json_builder_end_object (b);
+  json_builder_set_member_name (b, "shared_tags");
+  json_builder_begin_array (b);
+  for (guint i = 0; i < e->shared_tags->len; i++)
+    {
+      const TmLookalikeTag *t = &g_array_index (e->shared_tags, TmLookalikeTag, i);
+
+      json_builder_begin_object (b);
+      json_builder_set_member_name (b, "tag");
+      json_builder_add_string_value (b, t->tag);
+      add_double_member (b, "seed_weight", t->seed_weight);
+      add_double_member (b, "weight", t->other_weight);
+      json_builder_end_object (b);
+    }
+  json_builder_end_array (b);
+  json_builder_set_member_name (b, "audience_overlap");
+  json_builder_begin_object (b);
+  for (guint g = 0; g < TM_LOOKALIKE_N_GROUPS; g++)
+    add_double_member (b, group_keys[g], e->audience_overlap[g]);
+  json_builder_end_object (b);
+  json_builder_set_member_name (b, "shared_categories");
+  json_builder_begin_array (b);
+  for (guint i = 0; i < e->shared_categories->len; i++)
+    json_builder_add_string_value (b, g_ptr_array_index (e->shared_categories, i));
+  json_builder_end_array (b);
+  json_builder_set_member_name (b, "reasons");
+  json_builder_begin_array (b);
+  for (guint i = 0; i < e->sentences->len; i++)
+    json_builder_add_string_value (b, g_ptr_array_index (e->sentences, i));
+  json_builder_end_array (b);
+  json_builder_end_object (b);
+}
+
+static char *
+format_lookalike_part (double fraction)
+{
+  return isnan (fraction) ? g_strdup ("–") : format_percent (fraction);
+}
+
+static int
+cmd_lookalikes (const char *db_path, int argc, char **argv)
+{
+  g_autofree char *streamer_id = NULL, *format = NULL;
+  int top = 20;
+  GOptionEntry entries[] = {
+    { "streamer", 's', 0, G_OPTION_ARG_STRING, &streamer_id, N_("The streamer to find lookalikes of (see “list streamers”)"), N_("ID") },
+    { "top", 'n', 0, G_OPTION_ARG_INT, &top, N_("Show the N most similar streamers (default 20, 0 = all)"), N_("N") },
+    { "format", 'f', 0, G_OPTION_ARG_STRING, &format, N_("Output format: text (default) or json"), N_("FORMAT") },
+    G_OPTION_ENTRY_NULL
+  };
+  g_autoptr(TmStore) store = NULL;
+  g_autoptr(TmCatalog) catalog = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GArray) found = NULL;
+  gboolean json;
+  gint seed;
+  int code;
+
+  if (!parse_options (NULL,
+                      _("List the streamers most like one streamer, by style tags, audience, "
+                        "categories and price range, each with what the two have in common."),
+                      entries, &argc, &argv))
+    return TM_CLI_USAGE;
+  if (argc != 1)
+    {
+      print_error (_("lookalikes takes no arguments besides its options"));
+      return TM_CLI_USAGE;
+    }
+  if (streamer_id == NULL)
+    {
+      print_error (_("lookalikes needs --streamer ID (run “trustmatch-cli list streamers” to see the streamer ids)"));
+      return TM_CLI_USAGE;
+    }
+  if (top < 0)
+    {
+      print_error (_("--top must be 0 or more"));
+      return TM_CLI_USAGE;
+    }
+  if (format != NULL && !g_str_equal (format, "text") && !g_str_equal (format, "table")
+      && !g_str_equal (format, "json"))
+    {
+      print_error (_("unknown format “%s”: use text or json"), format);
+      return TM_CLI_USAGE;
+    }
+  json = g_strcmp0 (format, "json") == 0;
+  if (!(store = open_store (db_path, &code)))
+    return code;
+  if (!(catalog = tm_catalog_load (store, &error)))
+    {
+      print_error ("%s", error->message);
+      return TM_CLI_STORE_FAILED;
+    }
+  if ((seed = tm_catalog_find_streamer (catalog, streamer_id)) < 0)
+    {
+      print_error (_("unknown streamer “%s”: run “trustmatch-cli list streamers” to see the streamer ids"),
+                   streamer_id);
+      return TM_CLI_INVALID_INPUT;
+    }
+
+  found = tm_lookalike_find (catalog, seed, top);
+  if (json)
+    {
+      g_autoptr(JsonBuilder) b = json_builder_new ();
+
+      json_builder_begin_object (b);
+      json_builder_set_member_name (b, "streamer");
+      json_builder_begin_object (b);
+      json_builder_set_member_name (b, "id");
+      json_builder_add_string_value (b, catalog->streamers[seed].id);
+      json_builder_set_member_name (b, "name");
+      json_builder_add_string_value (b, catalog->streamers[seed].name);
+      json_builder_end_object (b);
+      json_builder_set_member_name (b, "weights");
+      json_builder_begin_object (b);
+      for (guint c = 0; c < TM_LOOKALIKE_N_COMPONENTS; c++)
+        add_double_member (b, lookalike_keys[c], tm_lookalike_weights[c]);
+      json_builder_end_object (b);
+      json_builder_set_member_name (b, "lookalikes");
+      json_builder_begin_array (b);
+      for (guint r = 0; r < found->len; r++)
+        {
+          guint other = g_array_index (found, TmLookalike, r).streamer;
+          g_autoptr(TmLookalikeExplanation) e = tm_lookalike_explain (catalog, seed, other);
+
+          add_lookalike_json (b, catalog, r + 1, e);
+        }
+      json_builder_end_array (b);
+      json_builder_end_object (b);
+      print_json (b);
+    }
+  else
+    {
+      g_autoptr(GPtrArray) rows = g_ptr_array_new_with_free_func ((GDestroyNotify) g_strfreev);
+      Column columns[] = {
+        /* Translators: column headers of “lookalikes”; keep them short */
+        { _("#"), 5, TRUE },
+        { _("ID"), 16, FALSE },
+        { _("Name"), 20, FALSE },
+        { _("Similar"), 7, TRUE },
+        { tm_lookalike_component_label (TM_LOOKALIKE_STYLE), 8, TRUE },
+        { tm_lookalike_component_label (TM_LOOKALIKE_AUDIENCE), 8, TRUE },
+        { tm_lookalike_component_label (TM_LOOKALIKE_CATEGORY), 10, TRUE },
+        { tm_lookalike_component_label (TM_LOOKALIKE_PRICE), 11, TRUE },
+        { _("Why"), 0, FALSE },
+      };
+
+      /* Translators: %s is a streamer's name, the second %s its id */
+      g_print (_("Streamers most like %s (%s):\n\n"),
+               catalog->streamers[seed].name, catalog->streamers[seed].id);
+      for (guint r = 0; r < found->len; r++)
+        {
+          const TmLookalike *l = &g_array_index (found, TmLookalike, r);
+          g_autoptr(TmLookalikeExplanation) e = tm_lookalike_explain (catalog, seed, l->streamer);
+          char **cells = g_new0 (char *, G_N_ELEMENTS (columns) + 1);
+
+          g_ptr_array_add (e->sentences, NULL);
+          cells[0] = g_strdup_printf ("%u", r + 1);
+          cells[1] = g_strdup (catalog->streamers[l->streamer].id);
+          cells[2] = g_strdup (catalog->streamers[l->streamer].name);
+          cells[3] = format_points (l->score);
+          for (guint c = 0; c < TM_LOOKALIKE_N_COMPONENTS; c++)
+            cells[4 + c] = format_lookalike_part (l->components[c]);
+          cells[8] = g_strjoinv (" ", (char **) e->sentences->pdata);
+          g_ptr_array_add (rows, cells);
+        }
+      print_table (columns, G_N_ELEMENTS (columns), rows);
+    }
+  return finish_output ();
+}
+
 static const Command commands[] = {
   { "import", N_("Import dataset files (all or nothing)"), cmd_import },
   { "list", N_("List brands, streamers, cooperations or incidents"), cmd_list },
@@ -2307,6 +2505,7 @@ static const Command commands[] = {
   { "rank", N_("Rank the streamers for a brand, best first"), cmd_rank },
   { "explain", N_("Explain one streamer's score for a brand"), cmd_explain },
   { "compare", N_("Compare two to four streamers for a brand"), cmd_compare },
+  { "lookalikes", N_("List the streamers most like one streamer, and why"), cmd_lookalikes },
   { "export", N_("Write the best candidates for a brand to a CSV or PDF file"), cmd_export },
   { "decide", N_("Shortlist, mark contacted or reject a streamer for a brand"), cmd_decide },
   { "decisions", N_("List the decisions about streamers"), cmd_decisions },

@@ -356,8 +356,11 @@ tm_lookalike_explain (const TmCatalog *catalog,
         g_string_append_printf (tags, "%s%s", i > 0 ? _(", ") : "",
                                 g_array_index (self->shared_tags, TmLookalikeTag, i).tag);
       g_ptr_array_add (self->sentences,
-                       /* Translators: %s is a list of style tags */
-                       g_strdup_printf (_("Both have the style tags %s."), tags->str));
+                       /* Translators: %s is one style tag or a list of them */
+                       g_strdup_printf (ngettext ("Both have the style tag %s.",
+                                                  "Both have the style tags %s.",
+                                                  self->shared_tags->len),
+                                        tags->str));
     }
   else if (sa->n_tags > 0 || sb->n_tags > 0)
     g_ptr_array_add (self->sentences, g_strdup (_("They have no style tag in common.")));
