@@ -12,6 +12,8 @@
 
 #include "tm-context.h"
 #include "tm-history-chart.h"
+#include "tm-lookalike.h"
+#include "tm-lookalike-dialog.h"
 #include "tm-streamer-directory.h"
 #include "tm-streamer-item.h"
 #include "tm-streamer-page.h"
@@ -569,6 +571,69 @@ test_reload (Fixture *f, gconstpointer data)
   g_assert_cmpstr (notes, ==, "keep this");
 }
 
+static TmLookalikeDialog *
+find_lookalike_dialog (void)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GObject) w = g_list_model_get_item (toplevels, i);
+
+      if (TM_IS_LOOKALIKE_DIALOG (w))
+        return TM_LOOKALIKE_DIALOG (w);
+    }
+  return NULL;
+}
+
+/* "Find Similar Streamers" lists the core's top 20 in its order, with the
+ * reasons, and choosing one opens that streamer's page. */
+static void
+test_find_similar (Fixture *f, gconstpointer data)
+{
+  const TmStreamer *s = pick_streamer (f);
+  g_autofree char *id = g_strdup (s->id);
+  TmStreamerPage *page = get_page (f);
+  TmCatalog *catalog = tm_context_get_catalog (f->context);
+  g_autoptr(GArray) expected = NULL;
+  TmLookalikeDialog *dialog;
+  GtkListBox *list;
+  GtkListBoxRow *first;
+  const char *first_id;
+
+  activate_row (f, id);
+  g_assert_null (find_lookalike_dialog ());
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "streamer-page.find-similar", NULL));
+  drain ();
+  dialog = find_lookalike_dialog ();
+  g_assert_nonnull (dialog);
+
+  expected = tm_lookalike_find (catalog, tm_catalog_find_streamer (catalog, id), 20);
+  g_assert_cmpuint (expected->len, ==, 20);
+  list = template_child (dialog, TM_TYPE_LOOKALIKE_DIALOG, "list");
+  for (guint r = 0; r < expected->len; r++)
+    {
+      const TmLookalike *l = &g_array_index (expected, TmLookalike, r);
+      GtkListBoxRow *row = gtk_list_box_get_row_at_index (list, (int) r);
+      g_autofree char *score = g_strdup_printf ("%.1f", l->score);
+
+      g_assert_nonnull (row);
+      g_assert_cmpstr (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row)), ==,
+                       catalog->streamers[l->streamer].name);
+      g_assert_cmpstr (g_object_get_data (G_OBJECT (row), "streamer-id"), ==,
+                       catalog->streamers[l->streamer].id);
+      g_assert_nonnull (strstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)), "Audience"));
+    }
+  g_assert_null (gtk_list_box_get_row_at_index (list, 20));
+
+  first = gtk_list_box_get_row_at_index (list, 0);
+  first_id = catalog->streamers[g_array_index (expected, TmLookalike, 0).streamer].id;
+  g_signal_emit_by_name (list, "row-activated", first);
+  drain ();
+  g_assert_cmpstr (tm_streamer_page_get_streamer_id (page), ==, first_id);
+  g_assert_null (find_lookalike_dialog ());
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -586,6 +651,7 @@ main (int   argc,
   ADD ("/gui/streamer-page/open-shows-store", test_open_shows_store);
   ADD ("/gui/streamer-page/notes-saved", test_notes_saved);
   ADD ("/gui/streamer-page/reload", test_reload);
+  ADD ("/gui/streamer-page/find-similar", test_find_similar);
 #undef ADD
 
   ret = g_test_run ();

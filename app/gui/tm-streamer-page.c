@@ -9,6 +9,7 @@
 
 #include "tm-gui-utils.h"
 #include "tm-history-chart.h"
+#include "tm-lookalike-dialog.h"
 #include "tm-streamer-page.h"
 
 /* How long typing must pause before the notes are saved, in ms. */
@@ -710,6 +711,40 @@ back_action (GtkWidget  *widget,
   g_signal_emit (self, signals[SIGNAL_CLOSED], 0);
 }
 
+static void
+on_lookalike_activated_cb (TmStreamerPage    *self,
+                           const char        *streamer_id,
+                           TmLookalikeDialog *dialog)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!tm_streamer_page_show_streamer (self, streamer_id, &error))
+    {
+      g_warning ("%s", error->message);
+      return;
+    }
+  gtk_window_close (GTK_WINDOW (dialog));
+}
+
+static void
+find_similar_action (GtkWidget  *widget,
+                     const char *action_name,
+                     GVariant   *parameter)
+{
+  TmStreamerPage *self = TM_STREAMER_PAGE (widget);
+  TmCatalog *catalog = self->context != NULL ? tm_context_get_catalog (self->context) : NULL;
+  TmLookalikeDialog *dialog;
+  gint seed;
+
+  if (catalog == NULL || self->streamer_id == NULL
+      || (seed = tm_catalog_find_streamer (catalog, self->streamer_id)) < 0)
+    return;
+  dialog = tm_lookalike_dialog_new (catalog, (guint) seed);
+  gtk_window_set_transient_for (GTK_WINDOW (dialog), GTK_WINDOW (gtk_widget_get_root (widget)));
+  g_signal_connect_object (dialog, "streamer-activated",
+                           G_CALLBACK (on_lookalike_activated_cb), self, G_CONNECT_SWAPPED);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
 
 /*
  * Public
@@ -831,6 +866,7 @@ tm_streamer_page_class_init (TmStreamerPageClass *klass)
                   G_TYPE_NONE, 0);
 
   gtk_widget_class_install_action (widget_class, "streamer-page.back", NULL, back_action);
+  gtk_widget_class_install_action (widget_class, "streamer-page.find-similar", NULL, find_similar_action);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Left, GDK_ALT_MASK, "streamer-page.back", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "streamer-page.back", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Back, 0, "streamer-page.back", NULL);
