@@ -279,7 +279,10 @@ tm_compare_window_fill (TmCompareWindow *self,
                                 ? g_strdup (_("Unknown"))
                                 : tm_gui_format_credit (s->credit_score, s->credit_scale);
 
-        add_cell (self, i, text, (mask & (1u << i)) != 0 && values[i] >= 0);
+        g_autofree char *source = format_provenance (&s->provenance);
+        GtkWidget *w = add_cell (self, i, text, (mask & (1u << i)) != 0 && values[i] >= 0);
+
+        gtk_widget_set_tooltip_text (w, source);
       }
     self->n_rows++;
   }
@@ -365,12 +368,24 @@ tm_compare_window_new (TmEngine        *engine,
   self = g_object_new (TM_TYPE_COMPARE_WINDOW,
                        "title", title,
                        "default-width", 300 + 200 * n_streamers,
-                       "default-height", 720,
+                       "default-height", 640,
                        NULL);
 
   box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
   header = adw_header_bar_new ();
-  adw_header_bar_set_title_widget (ADW_HEADER_BAR (header), adw_window_title_new (title, NULL));
+  /* The scores are computed, not recorded: say from what. */
+  {
+    g_autofree char *as_of = tm_date_format (tm_engine_get_as_of (engine));
+    g_autofree char *subtitle = NULL;
+    guint percent[3];
+
+    tm_weights_get_percentages (weights, percent);
+    /* Translators: subtitle of the compare window: the weights in percent,
+     * the risk factor and the day the scores are computed for */
+    subtitle = g_strdup_printf (_("Style %u %% · history %u %% · trust %u %% · risk %.1f · as of %s"),
+                                percent[0], percent[1], percent[2], weights->risk, as_of);
+    adw_header_bar_set_title_widget (ADW_HEADER_BAR (header), adw_window_title_new (title, subtitle));
+  }
   gtk_box_append (GTK_BOX (box), header);
 
   self->grid = GTK_GRID (gtk_grid_new ());
