@@ -315,6 +315,7 @@ tm_compare_window_fill (TmCompareWindow *self,
       GtkWidget *w = add_cell (self, i, text, FALSE);
 
       gtk_widget_add_css_class (w, "caption");
+      gtk_label_set_justify (GTK_LABEL (w), GTK_JUSTIFY_RIGHT);
     }
   self->n_rows++;
 #undef EACH
