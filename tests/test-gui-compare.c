@@ -219,6 +219,14 @@ test_compare_three (Fixture *f, gconstpointer data)
       g_assert_cmpint (gtk_widget_get_sensitive (compare_button), ==, i >= 1);
     }
   g_assert_cmpstr (gtk_button_get_label (GTK_BUTTON (compare_button)), ==, "C_ompare (3)");
+  /* The rows do not show the picks; the button's tooltip names them. */
+  for (guint i = 0; i < G_N_ELEMENTS (positions); i++)
+    {
+      g_autoptr(TmStreamerItem) item = g_list_model_get_item (model, positions[i]);
+
+      g_assert_nonnull (strstr (gtk_widget_get_tooltip_text (compare_button),
+                                tm_streamer_item_get_streamer (item)->name));
+    }
 
   g_assert_null (find_compare_window ());
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->view), "match.compare", NULL));

@@ -635,6 +635,24 @@ update_compare (TmMatchView *self)
    * candidates are picked (up to four) */
   label = g_strdup_printf (_("C_ompare (%u)"), n);
   gtk_button_set_label (self->compare_button, label);
+  /* The list rows do not show the picks: the tooltip names them. */
+  if (n > 0 && self->catalog != NULL)
+    {
+      g_autoptr(GString) names = g_string_new (_("Compare the picked candidates side by side"));
+
+      for (guint i = 0; i < n; i++)
+        {
+          gint s = tm_catalog_find_streamer (self->catalog, g_ptr_array_index (self->compare_ids, i));
+
+          g_string_append_printf (names, "\n• %s",
+                                  s >= 0 ? self->catalog->streamers[s].name
+                                         : (const char *) g_ptr_array_index (self->compare_ids, i));
+        }
+      gtk_widget_set_tooltip_text (GTK_WIDGET (self->compare_button), names->str);
+    }
+  else
+    gtk_widget_set_tooltip_text (GTK_WIDGET (self->compare_button),
+                                 _("Compare the picked candidates side by side"));
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "match.compare",
                                  self->ranking != NULL && n >= 2 && n <= TM_COMPARE_MAX);
 }
