@@ -14,6 +14,7 @@
 
 #include "tm-catalog.h"
 #include "tm-cli.h"
+#include "tm-compare.h"
 #include "tm-engine.h"
 #include "tm-export.h"
 #include "tm-dossier.h"
@@ -1840,16 +1841,8 @@ print_comparison (Match     *m,
         {
           const TmExplanation *e = g_ptr_array_index (explanations, i);
 
-          values[i] = 0.0;
-          for (guint k = 0; k < e->items->len; k++)
-            {
-              const TmExplanationItem *item = g_ptr_array_index (e->items, k);
-              if (item->factor == f)
-                {
-                  values[i] += item->contribution;
-                  present = TRUE;
-                }
-            }
+          if (tm_compare_factor_sum (e, f, &values[i]))
+            present = TRUE;
         }
       if (present)
         add_compare_row (rows, tm_factor_label (f), values, n, format_signed,

@@ -8,6 +8,8 @@
 
 #include <glib/gi18n.h>
 
+#include "tm-compare.h"
+#include "tm-compare-window.h"
 #include "tm-contribution-chart.h"
 #include "tm-directory.h"
 #include "tm-gui-utils.h"
@@ -16,6 +18,8 @@
 #include "tm-match-view.h"
 #include "tm-streamer-item.h"
 #include "tm-streamer-slots.h"
+
+static void update_compare (TmMatchView *self);
 
 struct _TmMatchView
 {
@@ -40,6 +44,11 @@ struct _TmMatchView
   TmWeights            weights;
   guint                explained;    /* streamer index, G_MAXUINT none */
 
+  /* Candidates picked for comparison: streamer ids, so they outlive a
+   * reload of the catalog; of the brand in compare_brand. */
+  GPtrArray           *compare_ids;
+  char                *compare_brand;
+
   /* Ranking in the worker */
   GCancellable        *cancellable;
   guint                serial;
@@ -56,6 +65,8 @@ struct _TmMatchView
   GtkToggleButton     *excluded_toggle;
   GtkSpinner          *spinner;
   GtkLabel            *count_label;
+  GtkButton           *compare_toggle_button;
+  GtkButton           *compare_button;
   GtkScale            *style_scale;
   GtkScale            *history_scale;
   GtkScale            *trust_scale;
@@ -570,6 +581,129 @@ on_selection_changed_cb (TmMatchView *self)
   if (item != NULL && self->catalog != NULL)
     self->explained = tm_streamer_item_get_streamer (item) - self->catalog->streamers;
   tm_match_view_explain (self);
+  update_compare (self);
+}
+
+
+/*
+ * Compare: up to four candidates picked one by one (the list keeps its
+ * single selection for the explanation), then shown side by side.
+ */
+
+static const char *
+compare_brand_id (TmMatchView *self)
+{
+  return self->ranking != NULL ? tm_ranking_get_brand (self->ranking)->id : NULL;
+}
+
+static gint
+compare_find (TmMatchView *self,
+              const char  *id)
+{
+  for (guint i = 0; i < self->compare_ids->len; i++)
+    if (g_str_equal (g_ptr_array_index (self->compare_ids, i), id))
+      return (gint) i;
+  return -1;
+}
+
+static void
+update_compare (TmMatchView *self)
+{
+  const char *brand = compare_brand_id (self);
+  guint n;
+  gboolean member = FALSE;
+  g_autofree char *label = NULL;
+
+  /* Picks are for one brand: another brand starts afresh. */
+  if (g_strcmp0 (brand, self->compare_brand) != 0)
+    {
+      g_ptr_array_set_size (self->compare_ids, 0);
+      g_free (self->compare_brand);
+      self->compare_brand = g_strdup (brand);
+    }
+  n = self->compare_ids->len;
+  if (self->catalog != NULL && self->explained < self->catalog->n_streamers)
+    member = compare_find (self, self->catalog->streamers[self->explained].id) >= 0;
+
+  gtk_button_set_label (self->compare_toggle_button,
+                        member ? _("Remove from _Compare") : _("Add to _Compare"));
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "match.toggle-compare",
+                                 self->ranking != NULL && self->catalog != NULL
+                                 && self->explained < self->catalog->n_streamers
+                                 && (member || n < TM_COMPARE_MAX));
+  /* Translators: the button opening the compare window; %u is how many
+   * candidates are picked (up to four) */
+  label = g_strdup_printf (_("C_ompare (%u)"), n);
+  gtk_button_set_label (self->compare_button, label);
+  /* The list rows do not show the picks: the tooltip names them. */
+  if (n > 0 && self->catalog != NULL)
+    {
+      g_autoptr(GString) names = g_string_new (_("Compare the picked candidates side by side"));
+
+      for (guint i = 0; i < n; i++)
+        {
+          gint s = tm_catalog_find_streamer (self->catalog, g_ptr_array_index (self->compare_ids, i));
+
+          g_string_append_printf (names, "\n• %s",
+                                  s >= 0 ? self->catalog->streamers[s].name
+                                         : (const char *) g_ptr_array_index (self->compare_ids, i));
+        }
+      gtk_widget_set_tooltip_text (GTK_WIDGET (self->compare_button), names->str);
+    }
+  else
+    gtk_widget_set_tooltip_text (GTK_WIDGET (self->compare_button),
+                                 _("Compare the picked candidates side by side"));
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "match.compare",
+                                 self->ranking != NULL && n >= 2 && n <= TM_COMPARE_MAX);
+}
+
+static void
+toggle_compare_cb (GtkWidget  *widget,
+                   const char *action_name,
+                   GVariant   *parameter)
+{
+  TmMatchView *self = TM_MATCH_VIEW (widget);
+  const char *id;
+  gint i;
+
+  if (self->catalog == NULL || self->explained >= self->catalog->n_streamers)
+    return;
+  id = self->catalog->streamers[self->explained].id;
+  if ((i = compare_find (self, id)) >= 0)
+    g_ptr_array_remove_index (self->compare_ids, i);
+  else if (self->compare_ids->len < TM_COMPARE_MAX)
+    g_ptr_array_add (self->compare_ids, g_strdup (id));
+  update_compare (self);
+}
+
+static void
+compare_cb (GtkWidget  *widget,
+            const char *action_name,
+            GVariant   *parameter)
+{
+  TmMatchView *self = TM_MATCH_VIEW (widget);
+  guint streamers[TM_COMPARE_MAX];
+  guint n = 0;
+  GtkWidget *window;
+  GtkRoot *root;
+
+  if (self->ranking == NULL)
+    return;
+  for (guint i = 0; i < self->compare_ids->len && n < TM_COMPARE_MAX; i++)
+    {
+      gint s = tm_catalog_find_streamer (self->catalog, g_ptr_array_index (self->compare_ids, i));
+
+      if (s >= 0)
+        streamers[n++] = (guint) s;
+    }
+  if (n < 2)
+    return;
+  window = tm_compare_window_new (self->engine, tm_ranking_get_brand (self->ranking),
+                                  &self->weights, streamers, n);
+  root = gtk_widget_get_root (widget);
+  if (GTK_IS_WINDOW (root))
+    gtk_window_set_transient_for (GTK_WINDOW (window), GTK_WINDOW (root));
+  gtk_window_present (GTK_WINDOW (window));
 }
 
 
@@ -626,6 +760,7 @@ rank_done_cb (GObject      *object,
       show_rows (self);
       tm_match_view_explain (self);
     }
+  update_compare (self);
 }
 
 static void
@@ -825,6 +960,8 @@ tm_match_view_dispose (GObject *object)
 
   g_clear_object (&self->selection);
   g_clear_object (&self->slots);
+  g_clear_pointer (&self->compare_ids, g_ptr_array_unref);
+  g_clear_pointer (&self->compare_brand, g_free);
   g_clear_object (&self->context);
   g_clear_object (&self->settings);
 
@@ -867,6 +1004,8 @@ tm_match_view_class_init (TmMatchViewClass *klass)
   gtk_widget_class_bind_template_child (widget_class, TmMatchView, excluded_toggle);
   gtk_widget_class_bind_template_child (widget_class, TmMatchView, spinner);
   gtk_widget_class_bind_template_child (widget_class, TmMatchView, count_label);
+  gtk_widget_class_bind_template_child (widget_class, TmMatchView, compare_toggle_button);
+  gtk_widget_class_bind_template_child (widget_class, TmMatchView, compare_button);
   gtk_widget_class_bind_template_child (widget_class, TmMatchView, style_scale);
   gtk_widget_class_bind_template_child (widget_class, TmMatchView, history_scale);
   gtk_widget_class_bind_template_child (widget_class, TmMatchView, trust_scale);
@@ -890,6 +1029,9 @@ tm_match_view_class_init (TmMatchViewClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, on_reset_clicked_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_save_weights_clicked_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_evidence_activated_cb);
+
+  gtk_widget_class_install_action (widget_class, "match.toggle-compare", NULL, toggle_compare_cb);
+  gtk_widget_class_install_action (widget_class, "match.compare", NULL, compare_cb);
 }
 
 static void
@@ -901,6 +1043,7 @@ tm_match_view_init (TmMatchView *self)
 
   self->explained = G_MAXUINT;
   self->rows = g_ptr_array_new ();
+  self->compare_ids = g_ptr_array_new_with_free_func (g_free);
   self->slots = tm_streamer_slots_new ();
 
   gtk_widget_init_template (GTK_WIDGET (self));
@@ -943,6 +1086,7 @@ tm_match_view_init (TmMatchView *self)
   gtk_list_view_set_factory (self->list_view, factory);
   gtk_widget_add_css_class (GTK_WIDGET (self->list_view), "match-list");
   set_busy (self, FALSE);
+  update_compare (self);
 }
 
 

@@ -1,0 +1,50 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * tm-compare.h: the figures of a side-by-side comparison of candidates.
+ *
+ * tm_engine_compare() gives the explanations; these helpers turn them into
+ * the rows both the CLI's table and the GUI's compare window show, so the
+ * two agree on what a row holds and which value of it is the best.
+ */
+#pragma once
+
+#include "tm-engine.h"
+
+G_BEGIN_DECLS
+
+#define TM_COMPARE_MAX 4
+
+typedef enum {
+  TM_COMPARE_BEST_NONE,
+  TM_COMPARE_BEST_HIGHEST,
+  TM_COMPARE_BEST_LOWEST,
+} TmCompareBest;
+
+/* The sum of the contributions of every item of @factor in @explanation
+ * (all cooperations in one figure, all incidents in another), so the
+ * factors of a column add up to the score.  FALSE and 0 when the
+ * explanation has no item of that factor. */
+gboolean  tm_compare_factor_sum        (const TmExplanation *explanation,
+                                        TmFactor             factor,
+                                        double              *out);
+
+/* Bit i is set when @values[i] is the best of the @n (≤ 32) values, after
+ * rounding to @decimals places as they are shown, so values that show the
+ * same are equal (ties are all marked).  0 when @best is NONE or all
+ * values are equal: such a row has no best. */
+guint32   tm_compare_best_mask         (const double        *values,
+                                        guint                n,
+                                        TmCompareBest        best,
+                                        int                  decimals);
+
+/* How many cooperations of @streamer (an index into catalog->streamers)
+ * were with the brand whose id is @brand_id. */
+guint     tm_compare_count_brand_cooperations (const TmCatalog *catalog,
+                                               guint            streamer,
+                                               const char      *brand_id);
+
+/* How many incidents of @streamer are not resolved. */
+guint     tm_compare_count_open_incidents     (const TmCatalog *catalog,
+                                               guint            streamer);
+
+G_END_DECLS

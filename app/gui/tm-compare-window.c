@@ -1,0 +1,444 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "tm-compare-window"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <math.h>
+
+#include "tm-catalog.h"
+#include "tm-compare.h"
+#include "tm-compare-window.h"
+#include "tm-gui-utils.h"
+
+struct _TmCompareWindow
+{
+  AdwWindow   parent_instance;
+
+  GtkGrid    *grid;
+  GHashTable *rows;        /* row code → grid row (GINT_TO_POINTER + 1) */
+  guint       n_rows;
+  guint       n_columns;
+};
+
+G_DEFINE_FINAL_TYPE (TmCompareWindow, tm_compare_window, ADW_TYPE_WINDOW)
+
+typedef char *(*FormatFunc) (double value);
+
+static char *
+format_points (double points)
+{
+  return g_strdup_printf ("%.1f", points);
+}
+
+static char *
+format_signed (double points)
+{
+  double rounded = round (points * 10.0) / 10.0;
+
+  if (rounded == 0.0)
+    return g_strdup ("0.0");
+  if (rounded < 0)
+    return g_strdup_printf ("−%.1f", -rounded);
+  return g_strdup_printf ("+%.1f", rounded);
+}
+
+static char *
+format_penalty (double penalty)
+{
+  return format_signed (-penalty);
+}
+
+static char *
+format_percent (double fraction)
+{
+  return g_strdup_printf ("%.0f%%", fraction * 100.0);
+}
+
+static char *
+format_count (double n)
+{
+  return tm_gui_format_count ((guint64) n);
+}
+
+static char *
+format_followers (double n)
+{
+  return tm_gui_format_compact_count ((gint64) n);
+}
+
+static GtkWidget *
+add_header_label (TmCompareWindow *self,
+                  const char      *code,
+                  const char      *label)
+{
+  GtkWidget *w = gtk_label_new (label);
+
+  gtk_label_set_xalign (GTK_LABEL (w), 0);
+  gtk_label_set_wrap (GTK_LABEL (w), TRUE);
+  gtk_widget_add_css_class (w, "dim-label");
+  gtk_grid_attach (self->grid, w, 0, self->n_rows, 1, 1);
+  g_hash_table_insert (self->rows, g_strdup (code), GUINT_TO_POINTER (self->n_rows + 1));
+  return w;
+}
+
+/* Adds a cell; @best marks it with a star, bold and an accessible
+ * description, so the mark does not depend on colour. */
+static GtkWidget *
+add_cell (TmCompareWindow *self,
+          guint            column,
+          const char      *text,
+          gboolean         best)
+{
+  GtkWidget *w;
+
+  if (best)
+    {
+      /* Translators: a cell holding the best value of its row, "★ 72.4" */
+      g_autofree char *starred = g_strdup_printf (_("★ %s"), text);
+      g_autofree char *markup = g_markup_printf_escaped ("<b>%s</b>", starred);
+
+      w = gtk_label_new (NULL);
+      gtk_label_set_markup (GTK_LABEL (w), markup);
+      gtk_widget_add_css_class (w, "compare-best");
+      gtk_accessible_update_property (GTK_ACCESSIBLE (w),
+                                      GTK_ACCESSIBLE_PROPERTY_DESCRIPTION,
+                                      _("Best in this row"),
+                                      -1);
+    }
+  else
+    w = gtk_label_new (text);
+  gtk_label_set_xalign (GTK_LABEL (w), 1);
+  gtk_label_set_wrap (GTK_LABEL (w), TRUE);
+  gtk_label_set_selectable (GTK_LABEL (w), FALSE);
+  gtk_widget_add_css_class (w, "numeric");
+  gtk_grid_attach (self->grid, w, column + 1, self->n_rows, 1, 1);
+  return w;
+}
+
+static void
+add_number_row (TmCompareWindow *self,
+                const char      *code,
+                const char      *label,
+                const double    *values,
+                FormatFunc       format,
+                TmCompareBest    best,
+                int              decimals)
+{
+  guint32 mask = tm_compare_best_mask (values, self->n_columns, best, decimals);
+
+  add_header_label (self, code, label);
+  for (guint i = 0; i < self->n_columns; i++)
+    {
+      g_autofree char *text = format (values[i]);
+
+      add_cell (self, i, text, (mask & (1u << i)) != 0);
+    }
+  self->n_rows++;
+}
+
+static void
+add_section (TmCompareWindow *self,
+             const char      *title)
+{
+  GtkWidget *w = gtk_label_new (title);
+
+  gtk_label_set_xalign (GTK_LABEL (w), 0);
+  gtk_widget_add_css_class (w, "heading");
+  gtk_widget_set_margin_top (w, 12);
+  gtk_grid_attach (self->grid, w, 0, self->n_rows, self->n_columns + 1, 1);
+  self->n_rows++;
+}
+
+static char *
+format_provenance (const TmProvenance *p)
+{
+  g_autofree char *date = tm_date_format (p->observed);
+
+  /* Translators: where a figure comes from: source · date · basis */
+  return g_strdup_printf (_("%s · %s · %s"), tm_source_label (p->source), date,
+                          tm_basis_label (p->basis));
+}
+
+static void
+tm_compare_window_fill (TmCompareWindow *self,
+                        TmEngine        *engine,
+                        const TmBrand   *brand,
+                        GPtrArray       *explanations)
+{
+  TmCatalog *catalog = tm_engine_get_catalog (engine);
+  guint n = explanations->len;
+  double values[TM_COMPARE_MAX];
+
+#define EACH(expr) \
+  G_STMT_START { \
+    for (guint i = 0; i < n; i++) \
+      { \
+        const TmExplanation *e = g_ptr_array_index (explanations, i); \
+        const TmCatalogStreamer *s = &catalog->streamers[e->candidate.streamer]; \
+        (void) e; (void) s; \
+        values[i] = (expr); \
+      } \
+  } G_STMT_END
+
+  /* The column headers: name and id. */
+  for (guint i = 0; i < n; i++)
+    {
+      const TmExplanation *e = g_ptr_array_index (explanations, i);
+      const TmCatalogStreamer *s = &catalog->streamers[e->candidate.streamer];
+      GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
+      GtkWidget *name = gtk_label_new (s->name);
+      GtkWidget *id = gtk_label_new (s->id);
+
+      gtk_widget_add_css_class (name, "heading");
+      gtk_label_set_wrap (GTK_LABEL (name), TRUE);
+      gtk_label_set_xalign (GTK_LABEL (name), 1);
+      gtk_widget_add_css_class (id, "dim-label");
+      gtk_widget_add_css_class (id, "caption");
+      gtk_label_set_xalign (GTK_LABEL (id), 1);
+      gtk_box_append (GTK_BOX (box), name);
+      gtk_box_append (GTK_BOX (box), id);
+      gtk_widget_set_hexpand (box, TRUE);
+      gtk_grid_attach (self->grid, box, i + 1, 0, 1, 1);
+    }
+  self->n_rows = 1;
+
+  EACH (e->candidate.score);
+  add_number_row (self, "score", _("Score"), values, format_points, TM_COMPARE_BEST_HIGHEST, 1);
+  EACH (e->candidate.style);
+  add_number_row (self, "style", tm_component_label (TM_COMPONENT_STYLE), values,
+                  format_points, TM_COMPARE_BEST_HIGHEST, 1);
+  EACH (e->candidate.history);
+  add_number_row (self, "history", tm_component_label (TM_COMPONENT_HISTORY), values,
+                  format_points, TM_COMPARE_BEST_HIGHEST, 1);
+  EACH (e->candidate.trust);
+  add_number_row (self, "trust", tm_component_label (TM_COMPONENT_TRUST), values,
+                  format_points, TM_COMPARE_BEST_HIGHEST, 1);
+  EACH (e->candidate.penalty);
+  add_number_row (self, "penalty", _("Risk penalty"), values, format_penalty,
+                  TM_COMPARE_BEST_LOWEST, 1);
+  EACH (e->candidate.confidence);
+  add_number_row (self, "confidence", _("Confidence"), values, format_percent,
+                  TM_COMPARE_BEST_HIGHEST, 2);
+
+  /* Excluded candidates say why, since the score alone would hide it. */
+  {
+    gboolean any = FALSE;
+
+    for (guint i = 0; i < n; i++)
+      any |= ((const TmExplanation *) g_ptr_array_index (explanations, i))->exclusions->len > 0;
+    if (any)
+      {
+        add_header_label (self, "excluded", _("Excluded"));
+        for (guint i = 0; i < n; i++)
+          {
+            const TmExplanation *e = g_ptr_array_index (explanations, i);
+            g_autoptr(GString) text = g_string_new (NULL);
+
+            for (guint k = 0; k < e->exclusions->len; k++)
+              {
+                const TmExclusion *x = g_ptr_array_index (e->exclusions, k);
+                if (k > 0)
+                  g_string_append_c (text, '\n');
+                g_string_append (text, x->message);
+              }
+            add_cell (self, i, text->len > 0 ? text->str : "–", FALSE);
+          }
+        self->n_rows++;
+      }
+  }
+
+  /* Translators: a section of the compare window: the points of each factor */
+  add_section (self, _("Points per Factor"));
+  for (guint f = 0; f < TM_N_FACTORS; f++)
+    {
+      gboolean present = FALSE;
+
+      for (guint i = 0; i < n; i++)
+        present |= tm_compare_factor_sum (g_ptr_array_index (explanations, i), f, &values[i]);
+      if (present)
+        add_number_row (self, tm_factor_code (f), tm_factor_label (f), values, format_signed,
+                        f == TM_FACTOR_NEUTRAL ? TM_COMPARE_BEST_NONE : TM_COMPARE_BEST_HIGHEST, 1);
+    }
+
+  /* Translators: a section of the compare window: the recorded figures */
+  add_section (self, _("Records"));
+
+  /* Credit scores come on different scales: compare them as a share of
+   * their scale; an unknown score is never the best. */
+  EACH (isnan (s->credit_score) || s->credit_scale <= 0 ? -1.0 : s->credit_score / s->credit_scale);
+  {
+    guint32 mask = tm_compare_best_mask (values, n, TM_COMPARE_BEST_HIGHEST, 3);
+
+    add_header_label (self, "credit_score", _("Credit score"));
+    for (guint i = 0; i < n; i++)
+      {
+        const TmExplanation *e = g_ptr_array_index (explanations, i);
+        const TmCatalogStreamer *s = &catalog->streamers[e->candidate.streamer];
+        g_autofree char *text = isnan (s->credit_score)
+                                ? g_strdup (_("Unknown"))
+                                : tm_gui_format_credit (s->credit_score, s->credit_scale);
+
+        g_autofree char *source = format_provenance (&s->provenance);
+        GtkWidget *w = add_cell (self, i, text, (mask & (1u << i)) != 0 && values[i] >= 0);
+
+        gtk_widget_set_tooltip_text (w, source);
+      }
+    self->n_rows++;
+  }
+
+  EACH ((double) s->followers_total);
+  add_number_row (self, "followers", _("Followers"), values, format_followers,
+                  TM_COMPARE_BEST_HIGHEST, 0);
+  EACH (tm_compare_count_brand_cooperations (catalog, e->candidate.streamer, brand->id));
+  add_number_row (self, "brand_cooperations", _("Cooperations with this brand"), values,
+                  format_count, TM_COMPARE_BEST_HIGHEST, 0);
+  EACH (s->n_cooperations);
+  add_number_row (self, "cooperations", _("Cooperations in all"), values,
+                  format_count, TM_COMPARE_BEST_NONE, 0);
+  EACH (s->n_incidents);
+  add_number_row (self, "incidents", _("Incidents"), values, format_count,
+                  TM_COMPARE_BEST_LOWEST, 0);
+  EACH (tm_compare_count_open_incidents (catalog, e->candidate.streamer));
+  add_number_row (self, "open_incidents", _("Unresolved incidents"), values, format_count,
+                  TM_COMPARE_BEST_LOWEST, 0);
+
+  /* The record's provenance stands for the credit score, followers and
+   * counts above: the catalog keeps one per streamer.  Scores and points
+   * are computed from them as of the engine's day. */
+  add_header_label (self, "provenance", _("Source of the figures"));
+  for (guint i = 0; i < n; i++)
+    {
+      const TmExplanation *e = g_ptr_array_index (explanations, i);
+      const TmCatalogStreamer *s = &catalog->streamers[e->candidate.streamer];
+      g_autofree char *text = format_provenance (&s->provenance);
+      GtkWidget *w = add_cell (self, i, text, FALSE);
+
+      gtk_widget_add_css_class (w, "caption");
+      gtk_label_set_justify (GTK_LABEL (w), GTK_JUSTIFY_RIGHT);
+    }
+  self->n_rows++;
+#undef EACH
+}
+
+static void
+tm_compare_window_finalize (GObject *object)
+{
+  TmCompareWindow *self = TM_COMPARE_WINDOW (object);
+
+  g_clear_pointer (&self->rows, g_hash_table_unref);
+
+  G_OBJECT_CLASS (tm_compare_window_parent_class)->finalize (object);
+}
+
+static void
+tm_compare_window_class_init (TmCompareWindowClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->finalize = tm_compare_window_finalize;
+
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "window.close", NULL);
+}
+
+static void
+tm_compare_window_init (TmCompareWindow *self)
+{
+  self->rows = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+}
+
+GtkWidget *
+tm_compare_window_new (TmEngine        *engine,
+                       const TmBrand   *brand,
+                       const TmWeights *weights,
+                       const guint     *streamers,
+                       guint            n_streamers)
+{
+  g_autoptr(GPtrArray) explanations = NULL;
+  g_autofree char *title = NULL;
+  TmCompareWindow *self;
+  GtkWidget *box, *header, *scrolled, *clamp;
+
+  g_return_val_if_fail (engine != NULL, NULL);
+  g_return_val_if_fail (brand != NULL, NULL);
+  g_return_val_if_fail (n_streamers >= 2 && n_streamers <= TM_COMPARE_MAX, NULL);
+
+  /* Translators: title of the compare window; %s is the brand's name */
+  title = g_strdup_printf (_("Compare for %s"), brand->name);
+  self = g_object_new (TM_TYPE_COMPARE_WINDOW,
+                       "title", title,
+                       "default-width", 300 + 200 * n_streamers,
+                       "default-height", 640,
+                       NULL);
+
+  box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
+  header = adw_header_bar_new ();
+  /* The scores are computed, not recorded: say from what. */
+  {
+    g_autofree char *as_of = tm_date_format (tm_engine_get_as_of (engine));
+    g_autofree char *subtitle = NULL;
+    guint percent[3];
+
+    tm_weights_get_percentages (weights, percent);
+    /* Translators: subtitle of the compare window: the weights in percent,
+     * the risk factor and the day the scores are computed for */
+    subtitle = g_strdup_printf (_("Style %u %% · history %u %% · trust %u %% · risk %.1f · as of %s"),
+                                percent[0], percent[1], percent[2], weights->risk, as_of);
+    adw_header_bar_set_title_widget (ADW_HEADER_BAR (header), adw_window_title_new (title, subtitle));
+  }
+  gtk_box_append (GTK_BOX (box), header);
+
+  self->grid = GTK_GRID (gtk_grid_new ());
+  gtk_grid_set_row_spacing (self->grid, 6);
+  gtk_grid_set_column_spacing (self->grid, 18);
+  gtk_widget_set_margin_start (GTK_WIDGET (self->grid), 18);
+  gtk_widget_set_margin_end (GTK_WIDGET (self->grid), 18);
+  gtk_widget_set_margin_top (GTK_WIDGET (self->grid), 12);
+  gtk_widget_set_margin_bottom (GTK_WIDGET (self->grid), 18);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->grid),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, title, -1);
+
+  clamp = adw_clamp_new ();
+  adw_clamp_set_maximum_size (ADW_CLAMP (clamp), 1200);
+  adw_clamp_set_child (ADW_CLAMP (clamp), GTK_WIDGET (self->grid));
+  scrolled = gtk_scrolled_window_new ();
+  gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (scrolled), GTK_POLICY_NEVER, GTK_POLICY_AUTOMATIC);
+  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scrolled), clamp);
+  gtk_widget_set_vexpand (scrolled, TRUE);
+  gtk_box_append (GTK_BOX (box), scrolled);
+  adw_window_set_content (ADW_WINDOW (self), box);
+
+  explanations = tm_engine_compare (engine, brand, streamers, n_streamers, weights);
+  self->n_columns = explanations->len;
+  tm_compare_window_fill (self, engine, brand, explanations);
+
+  return GTK_WIDGET (self);
+}
+
+GtkLabel *
+tm_compare_window_get_cell (TmCompareWindow *self,
+                            const char      *row,
+                            guint            column)
+{
+  guint r;
+  GtkWidget *w;
+
+  g_return_val_if_fail (TM_IS_COMPARE_WINDOW (self), NULL);
+
+  r = GPOINTER_TO_UINT (g_hash_table_lookup (self->rows, row));
+  if (r == 0 || column >= self->n_columns)
+    return NULL;
+  w = gtk_grid_get_child_at (self->grid, column + 1, r - 1);
+  return GTK_IS_LABEL (w) ? GTK_LABEL (w) : NULL;
+}
+
+gboolean
+tm_compare_window_is_best (TmCompareWindow *self,
+                           const char      *row,
+                           guint            column)
+{
+  GtkLabel *label = tm_compare_window_get_cell (self, row, column);
+
+  return label != NULL && gtk_widget_has_css_class (GTK_WIDGET (label), "compare-best");
+}

@@ -1,0 +1,142 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "test-compare"
+
+#include "config.h"
+
+#include <math.h>
+
+#include "tm-catalog.h"
+#include "tm-compare.h"
+#include "tm-engine.h"
+#include "tm-store.h"
+#include "tm-test-utils.h"
+
+/*
+ * The figures of a comparison on the bundled sample data: factor sums add
+ * up to the score, best marks follow the shown values, and the counts
+ * agree with oracles that scan the catalog's whole record arrays.
+ */
+
+static TmCatalog *catalog;
+
+static void
+test_factor_sums (void)
+{
+  g_autoptr(TmEngine) engine = tm_engine_new (catalog, tm_date_today ());
+  g_autoptr(GPtrArray) explanations = NULL;
+  guint streamers[3] = { 0, catalog->n_streamers / 2, catalog->n_streamers - 1 };
+  TmWeights w;
+
+  tm_weights_init_default (&w);
+  explanations = tm_engine_compare (engine, catalog->brands[0], streamers, 3, &w);
+  g_assert_cmpuint (explanations->len, ==, 3);
+  for (guint i = 0; i < 3; i++)
+    {
+      const TmExplanation *e = g_ptr_array_index (explanations, i);
+      double total = 0.0, sum;
+
+      g_assert_cmpuint (e->candidate.streamer, ==, streamers[i]);
+      for (guint f = 0; f < TM_N_FACTORS; f++)
+        if (tm_compare_factor_sum (e, f, &sum))
+          total += sum;
+        else
+          g_assert_cmpfloat (sum, ==, 0.0);
+      /* The rows of a column add up to its score. */
+      g_assert_cmpfloat_with_epsilon (total, e->candidate.score, 1e-3);
+      g_assert_true (tm_compare_factor_sum (e, TM_FACTOR_NEUTRAL, &sum));
+      g_assert_cmpfloat (sum, ==, 50.0);
+    }
+}
+
+static void
+test_best_mask (void)
+{
+  const double a[] = { 61.24, 70.0, 69.96 };
+  const double same[] = { 1.04, 1.0, 0.96 };
+  const double penalty[] = { 3.0, 0.0, 0.04 };
+
+  /* 70.0 and 69.96 both show as 70.0: both are the best. */
+  g_assert_cmphex (tm_compare_best_mask (a, 3, TM_COMPARE_BEST_HIGHEST, 1), ==, 0x6);
+  g_assert_cmphex (tm_compare_best_mask (a, 3, TM_COMPARE_BEST_HIGHEST, 2), ==, 0x2);
+  g_assert_cmphex (tm_compare_best_mask (a, 3, TM_COMPARE_BEST_LOWEST, 1), ==, 0x1);
+  /* A row whose values all show the same has no best. */
+  g_assert_cmphex (tm_compare_best_mask (same, 3, TM_COMPARE_BEST_HIGHEST, 1), ==, 0x0);
+  g_assert_cmphex (tm_compare_best_mask (same, 3, TM_COMPARE_BEST_HIGHEST, 2), ==, 0x1);
+  g_assert_cmphex (tm_compare_best_mask (penalty, 3, TM_COMPARE_BEST_LOWEST, 1), ==, 0x6);
+  g_assert_cmphex (tm_compare_best_mask (a, 3, TM_COMPARE_BEST_NONE, 1), ==, 0x0);
+}
+
+static void
+test_counts (void)
+{
+  for (guint b = 0; b < catalog->n_brands; b++)
+    {
+      const char *brand_id = catalog->brands[b]->id;
+      guint total = 0, oracle = 0;
+
+      for (guint s = 0; s < catalog->n_streamers; s++)
+        total += tm_compare_count_brand_cooperations (catalog, s, brand_id);
+      for (guint k = 0; k < catalog->n_cooperations; k++)
+        if (catalog->cooperations[k].brand == (gint32) b)
+          oracle++;
+      g_assert_cmpuint (total, ==, oracle);
+    }
+  g_assert_cmpuint (tm_compare_count_brand_cooperations (catalog, 0, "no-such-brand"), ==, 0);
+
+  {
+    guint open = 0, oracle = 0;
+
+    for (guint s = 0; s < catalog->n_streamers; s++)
+      open += tm_compare_count_open_incidents (catalog, s);
+    for (guint k = 0; k < catalog->n_incidents; k++)
+      if (!catalog->incidents[k].resolved)
+        oracle++;
+    g_assert_cmpuint (open, ==, oracle);
+    g_assert_cmpuint (oracle, >, 0);
+  }
+}
+
+static void
+load_sample_catalog (const char *tmp)
+{
+  const char *sample = g_getenv ("TRUSTMATCH_SAMPLE_DIR");
+  const char *names[] = { "brands.json", "streamers.json", "cooperations.json", "incidents.json" };
+  g_autofree char *db = g_build_filename (tmp, "test.db", NULL);
+  g_auto(GStrv) files = g_new0 (char *, G_N_ELEMENTS (names) + 1);
+  g_autoptr(TmStore) store = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_nonnull (sample);
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    files[i] = g_build_filename (sample, names[i], NULL);
+  store = tm_store_open (db, &error);
+  g_assert_no_error (error);
+  tm_store_import_files (store, (const char * const *) files, NULL, &error);
+  g_assert_no_error (error);
+  catalog = tm_catalog_load (store, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (catalog->n_streamers, >, 100);
+}
+
+int
+main (int argc, char *argv[])
+{
+  g_autofree char *tmp = NULL;
+  g_autoptr(GError) error = NULL;
+  int rc;
+
+  g_test_init (&argc, &argv, NULL);
+
+  tmp = g_dir_make_tmp ("tm-compare-XXXXXX", &error);
+  g_assert_no_error (error);
+  load_sample_catalog (tmp);
+  tm_test_remove_tree (tmp);
+
+  g_test_add_func ("/compare/factor-sums", test_factor_sums);
+  g_test_add_func ("/compare/best-mask", test_best_mask);
+  g_test_add_func ("/compare/counts", test_counts);
+
+  rc = g_test_run ();
+  tm_catalog_unref (catalog);
+  return rc;
+}

@@ -1,0 +1,359 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "test-gui-compare"
+
+#include "config.h"
+
+#include <math.h>
+#include <string.h>
+
+#include <adwaita.h>
+#include <json-glib/json-glib.h>
+
+#include "tm-catalog.h"
+#include "tm-compare-window.h"
+#include "tm-context.h"
+#include "tm-engine.h"
+#include "tm-match-view.h"
+#include "tm-streamer-item.h"
+#include "tm-window.h"
+#include "tm-test-utils.h"
+
+/* Three candidates picked in the match view and compared: the window's
+ * figures against `trustmatch-cli compare` on the same database, the
+ * counts against a scan of the catalog's record arrays, and the best
+ * value of each row being the one marked. */
+
+#define BRAND "b-001"
+
+static char *scratch_dir;
+static const char *cli;
+
+static gboolean
+on_timeout_cb (gpointer user_data)
+{
+  *(gboolean *) user_data = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+static void
+drain (void)
+{
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+}
+
+typedef struct {
+  char        *db_path;
+  TmContext   *context;
+  TmWindow    *window;
+  TmMatchView *view;
+} Fixture;
+
+static void
+fixture_set_up (Fixture *f, gconstpointer data)
+{
+  g_autofree char *dir = g_build_filename (scratch_dir, "XXXXXX", NULL);
+  gboolean timed_out = FALSE;
+  guint timeout_id;
+
+  g_assert_nonnull (g_mkdtemp (dir));
+  f->db_path = g_build_filename (dir, "trustmatch.db", NULL);
+  f->context = tm_context_new (f->db_path, g_getenv ("TRUSTMATCH_SAMPLE_DIR"));
+  f->window = tm_window_new (NULL, f->context);
+  gtk_window_set_default_size (GTK_WINDOW (f->window), 1200, 900);
+  gtk_window_present (GTK_WINDOW (f->window));
+  f->view = TM_MATCH_VIEW (gtk_widget_get_template_child (GTK_WIDGET (f->window), TM_TYPE_WINDOW, "match_view"));
+  g_assert_nonnull (f->view);
+
+  while (tm_context_get_state (f->context) != TM_CONTEXT_STATE_READY)
+    {
+      g_assert_cmpint (tm_context_get_state (f->context), !=, TM_CONTEXT_STATE_ERROR);
+      g_main_context_iteration (NULL, TRUE);
+    }
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "win.match-brand", "s", BRAND));
+  timeout_id = g_timeout_add_seconds (60, on_timeout_cb, &timed_out);
+  while (!timed_out && (tm_match_view_is_busy (f->view) || tm_match_view_get_ranking (f->view) == NULL))
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_false (timed_out);
+  g_source_remove (timeout_id);
+  drain ();
+}
+
+static void
+fixture_tear_down (Fixture *f, gconstpointer data)
+{
+  GList *toplevels = gtk_window_list_toplevels ();
+
+  for (GList *l = toplevels; l != NULL; l = l->next)
+    if (TM_IS_COMPARE_WINDOW (l->data))
+      gtk_window_destroy (l->data);
+  g_list_free (toplevels);
+  gtk_window_destroy (GTK_WINDOW (f->window));
+  drain ();
+  g_clear_object (&f->context);
+  g_free (f->db_path);
+}
+
+static TmCompareWindow *
+find_compare_window (void)
+{
+  GList *toplevels = gtk_window_list_toplevels ();
+  TmCompareWindow *found = NULL;
+
+  for (GList *l = toplevels; l != NULL; l = l->next)
+    if (TM_IS_COMPARE_WINDOW (l->data) && gtk_widget_get_visible (l->data))
+      found = l->data;
+  g_list_free (toplevels);
+  return found;
+}
+
+/* A cell's number: without the best mark, with U+2212 as minus. */
+static double
+cell_number (TmCompareWindow *win,
+             const char      *row,
+             guint            column)
+{
+  GtkLabel *label = tm_compare_window_get_cell (win, row, column);
+  g_autofree char *text = NULL;
+  const char *p;
+  gboolean negative = FALSE;
+
+  g_assert_nonnull (label);
+  text = g_strdup (gtk_label_get_text (label));
+  p = text;
+  if (g_str_has_prefix (p, "★ "))
+    p += strlen ("★ ");
+  if (g_str_has_prefix (p, "−"))
+    {
+      negative = TRUE;
+      p += strlen ("−");
+    }
+  else if (*p == '+')
+    p++;
+  return negative ? -g_ascii_strtod (p, NULL) : g_ascii_strtod (p, NULL);
+}
+
+/* The row's marks are on the cells whose shown value is the best, and
+ * only there; a row of equal values has none. */
+static void
+assert_best_marked (TmCompareWindow *win,
+                    const char      *row,
+                    const double    *values,
+                    guint            n,
+                    gboolean         highest)
+{
+  double best = values[0];
+  gboolean all_equal = TRUE;
+
+  for (guint i = 1; i < n; i++)
+    {
+      all_equal &= round (values[i] * 10) == round (values[0] * 10);
+      if (highest ? round (values[i] * 10) > round (best * 10) : round (values[i] * 10) < round (best * 10))
+        best = values[i];
+    }
+  for (guint i = 0; i < n; i++)
+    {
+      gboolean expected = !all_equal && round (values[i] * 10) == round (best * 10);
+      GtkLabel *label = tm_compare_window_get_cell (win, row, i);
+
+      g_assert_cmpint (tm_compare_window_is_best (win, row, i), ==, expected);
+      /* Not by colour alone: the star is in the text a reader hears. */
+      g_assert_cmpint (g_str_has_prefix (gtk_label_get_text (label), "★"), ==, expected);
+    }
+}
+
+static JsonArray *
+run_compare (Fixture     *f,
+             const char **ids,
+             guint        n)
+{
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  g_auto(GStrv) argv = NULL;
+  g_autofree char *out = NULL, *err = NULL, *weights = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  TmWeights w;
+  int status;
+
+  tm_match_view_get_weights (f->view, &w);
+  weights = g_strdup_printf ("style=%.17g,history=%.17g,trust=%.17g,risk=%.17g",
+                             w.style, w.history, w.trust, w.risk);
+  g_strv_builder_add_many (builder, cli, "--db", f->db_path, "compare", "--brand", BRAND,
+                           "--format", "json", "--weights", weights, NULL);
+  for (guint i = 0; i < n; i++)
+    g_strv_builder_add (builder, ids[i]);
+  argv = g_strv_builder_end (builder);
+  g_spawn_sync (NULL, argv, NULL, G_SPAWN_DEFAULT, NULL, NULL, &out, &err, &status, &error);
+  g_assert_no_error (error);
+  if (!g_spawn_check_wait_status (status, &error))
+    g_error ("trustmatch-cli compare failed: %s\n%s", error->message, err);
+  json_parser_load_from_data (parser, out, -1, &error);
+  g_assert_no_error (error);
+  return json_array_ref (json_object_get_array_member (json_node_get_object (json_parser_get_root (parser)),
+                                                       "streamers"));
+}
+
+static void
+test_compare_three (Fixture *f, gconstpointer data)
+{
+  GListModel *model = tm_match_view_get_model (f->view);
+  GtkWidget *compare_button = GTK_WIDGET (gtk_widget_get_template_child (GTK_WIDGET (f->view), TM_TYPE_MATCH_VIEW, "compare_button"));
+  const guint positions[] = { 0, 3, 7 };
+  const char *ids[3];
+  const char *numbers[] = { "score", "style", "history", "trust" };
+  g_autoptr(JsonArray) oracle = NULL;
+  TmCatalog *catalog = tm_engine_get_catalog (tm_ranking_get_engine (tm_match_view_get_ranking (f->view)));
+  TmCompareWindow *win;
+
+  g_assert_cmpuint (g_list_model_get_n_items (model), >, 7);
+  for (guint i = 0; i < G_N_ELEMENTS (positions); i++)
+    {
+      g_autoptr(TmStreamerItem) item = g_list_model_get_item (model, positions[i]);
+
+      ids[i] = tm_streamer_item_get_streamer (item)->id;
+      tm_match_view_select (f->view, positions[i]);
+      drain ();
+      g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->view), "match.toggle-compare", NULL));
+      drain ();
+      /* Compare needs two. */
+      g_assert_cmpint (gtk_widget_get_sensitive (compare_button), ==, i >= 1);
+    }
+  g_assert_cmpstr (gtk_button_get_label (GTK_BUTTON (compare_button)), ==, "C_ompare (3)");
+  /* The rows do not show the picks; the button's tooltip names them. */
+  for (guint i = 0; i < G_N_ELEMENTS (positions); i++)
+    {
+      g_autoptr(TmStreamerItem) item = g_list_model_get_item (model, positions[i]);
+
+      g_assert_nonnull (strstr (gtk_widget_get_tooltip_text (compare_button),
+                                tm_streamer_item_get_streamer (item)->name));
+    }
+
+  g_assert_null (find_compare_window ());
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->view), "match.compare", NULL));
+  drain ();
+  win = find_compare_window ();
+  g_assert_nonnull (win);
+
+  oracle = run_compare (f, ids, 3);
+  g_assert_cmpuint (json_array_get_length (oracle), ==, 3);
+
+  for (guint r = 0; r < G_N_ELEMENTS (numbers); r++)
+    {
+      double values[3];
+
+      for (guint i = 0; i < 3; i++)
+        {
+          JsonObject *o = json_array_get_object_element (oracle, i);
+
+          values[i] = json_object_get_double_member (o, numbers[r]);
+          g_assert_cmpfloat_with_epsilon (cell_number (win, numbers[r], i), values[i], 0.051);
+        }
+      assert_best_marked (win, numbers[r], values, 3, TRUE);
+    }
+
+  /* The penalty is shown as points taken off; the lowest is the best. */
+  {
+    double values[3];
+
+    for (guint i = 0; i < 3; i++)
+      {
+        values[i] = json_object_get_double_member (json_array_get_object_element (oracle, i), "penalty");
+        g_assert_cmpfloat_with_epsilon (-cell_number (win, "penalty", i), values[i], 0.051);
+      }
+    assert_best_marked (win, "penalty", values, 3, FALSE);
+  }
+
+  /* Each factor's row is the sum of the CLI's items of that factor. */
+  for (guint fct = 0; fct < TM_N_FACTORS; fct++)
+    {
+      const char *code = tm_factor_code (fct);
+      double values[3] = { 0 };
+      gboolean present = FALSE;
+
+      for (guint i = 0; i < 3; i++)
+        {
+          JsonArray *items = json_object_get_array_member (json_array_get_object_element (oracle, i), "items");
+
+          for (guint k = 0; k < json_array_get_length (items); k++)
+            {
+              JsonObject *item = json_array_get_object_element (items, k);
+
+              if (g_str_equal (json_object_get_string_member (item, "factor"), code))
+                {
+                  values[i] += json_object_get_double_member (item, "contribution");
+                  present = TRUE;
+                }
+            }
+        }
+      if (!present)
+        {
+          g_assert_null (tm_compare_window_get_cell (win, code, 0));
+          continue;
+        }
+      for (guint i = 0; i < 3; i++)
+        g_assert_cmpfloat_with_epsilon (cell_number (win, code, i), values[i], 0.051);
+      if (fct != TM_FACTOR_NEUTRAL)
+        assert_best_marked (win, code, values, 3, TRUE);
+    }
+
+  /* Incidents and cooperations with the brand, from the whole arrays. */
+  {
+    gint brand = tm_catalog_find_brand (catalog, BRAND);
+    double incidents[3] = { 0 };
+
+    g_assert_cmpint (brand, >=, 0);
+    for (guint i = 0; i < 3; i++)
+      {
+        gint s = tm_catalog_find_streamer (catalog, ids[i]);
+        guint with_brand = 0;
+
+        for (guint k = 0; k < catalog->n_incidents; k++)
+          if (catalog->incidents[k].streamer == (guint32) s)
+            incidents[i]++;
+        for (guint k = 0; k < catalog->n_cooperations; k++)
+          if (catalog->cooperations[k].streamer == (guint32) s && catalog->cooperations[k].brand == brand)
+            with_brand++;
+        g_assert_cmpfloat (cell_number (win, "incidents", i), ==, incidents[i]);
+        g_assert_cmpfloat (cell_number (win, "brand_cooperations", i), ==, with_brand);
+        /* Every column says where its figures come from. */
+        g_assert_nonnull (strstr (gtk_label_get_text (tm_compare_window_get_cell (win, "provenance", i)),
+                                  tm_basis_label (catalog->streamers[s].provenance.basis)));
+      }
+    assert_best_marked (win, "incidents", incidents, 3, FALSE);
+  }
+
+  /* Picks are toggled off again, and the window closes. */
+  tm_match_view_select (f->view, positions[2]);
+  drain ();
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->view), "match.toggle-compare", NULL));
+  drain ();
+  g_assert_cmpstr (gtk_button_get_label (GTK_BUTTON (compare_button)), ==, "C_ompare (2)");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (win), "window.close", NULL));
+  drain ();
+  g_assert_null (find_compare_window ());
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_autoptr(GError) error = NULL;
+  int ret;
+
+  scratch_dir = g_dir_make_tmp ("test-gui-compare-XXXXXX", &error);
+  g_assert_no_error (error);
+  cli = g_getenv ("TRUSTMATCH_CLI");
+
+  g_test_init (&argc, &argv, NULL);
+  adw_init ();
+  g_assert_nonnull (cli);
+
+  g_test_add ("/gui/compare/three", Fixture, NULL, fixture_set_up, test_compare_three, fixture_tear_down);
+
+  ret = g_test_run ();
+
+  tm_test_remove_tree (scratch_dir);
+  g_free (scratch_dir);
+
+  return ret;
+}
