@@ -1174,6 +1174,7 @@ tm_match_view_init_decisions (TmMatchView *self)
   gtk_label_set_selectable (self->decision_label, TRUE);
   gtk_box_append (GTK_BOX (box), GTK_WIDGET (self->decision_label));
   self->decision_note = GTK_ENTRY (gtk_entry_new ());
+  gtk_widget_set_name (GTK_WIDGET (self->decision_note), "decision-note");
   gtk_entry_set_placeholder_text (self->decision_note, _("Note for the decision (optional)"));
   gtk_accessible_update_property (GTK_ACCESSIBLE (self->decision_note),
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, _("Note for the decision"), -1);
@@ -1192,6 +1193,7 @@ tm_match_view_init_decisions (TmMatchView *self)
   gtk_box_insert_child_after (GTK_BOX (explain_box), box, GTK_WIDGET (self->explain_score));
 
   self->shortlist_toggle = GTK_TOGGLE_BUTTON (gtk_toggle_button_new_with_mnemonic (_("Shortlist _Only")));
+  gtk_widget_set_name (GTK_WIDGET (self->shortlist_toggle), "shortlist-only");
   gtk_widget_set_tooltip_text (GTK_WIDGET (self->shortlist_toggle),
                                _("Show only the candidates shortlisted or contacted"));
   g_signal_connect_swapped (self->shortlist_toggle, "toggled", G_CALLBACK (show_rows), self);
