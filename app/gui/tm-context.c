@@ -50,6 +50,7 @@ struct _TmContext
 
 enum {
   SIGNAL_BRAND_SAVE_FAILED,
+  SIGNAL_DECISIONS_CHANGED,
   N_SIGNALS
 };
 
@@ -538,6 +539,7 @@ tm_context_put_decision (TmContext   *self,
 {
   g_autoptr(TmDecision) d = decision;
   g_autofree char *key = g_strconcat (d->brand_id, "\x1f", d->streamer_id, NULL);
+  g_autofree char *brand_id = g_strdup (d->brand_id);
 
   if (out_deferred != NULL)
     *out_deferred = FALSE;
@@ -546,11 +548,14 @@ tm_context_put_decision (TmContext   *self,
       g_hash_table_replace (self->pending_decisions, g_steal_pointer (&key), g_steal_pointer (&d));
       if (out_deferred != NULL)
         *out_deferred = TRUE;
-      return TRUE;
     }
-  if (!write_decision (self->store, d, error))
-    return FALSE;
-  g_hash_table_remove (self->pending_decisions, key);
+  else
+    {
+      if (!write_decision (self->store, d, error))
+        return FALSE;
+      g_hash_table_remove (self->pending_decisions, key);
+    }
+  g_signal_emit (self, signals[SIGNAL_DECISIONS_CHANGED], 0, brand_id);
   return TRUE;
 }
 
@@ -1077,6 +1082,16 @@ tm_context_class_init (TmContextClass *klass)
   signals[SIGNAL_BRAND_SAVE_FAILED] =
     g_signal_new ("brand-save-failed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                   0, NULL, NULL, NULL, G_TYPE_NONE, 2, G_TYPE_STRING, G_TYPE_ERROR);
+
+  /**
+   * TmContext::decisions-changed:
+   * @brand_id: the brand whose decisions changed
+   *
+   * A decision was made or cleared (written or waiting for the store).
+   */
+  signals[SIGNAL_DECISIONS_CHANGED] =
+    g_signal_new ("decisions-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
 }
 
 static void

@@ -104,7 +104,8 @@ gboolean        tm_context_save_brand_weights (TmContext        *self,
  * sync or reload holds the store, wait like a note and are written when
  * it is free (@out_deferred TRUE).  load returns the brand's decisions
  * (TmDecision*, newest first) as the user last made them, written or
- * still waiting; NULL and @error when the store cannot say. */
+ * still waiting; NULL and @error when the store cannot say.  Each set
+ * and clear emits ::decisions-changed with the brand's id. */
 gboolean        tm_context_set_decision    (TmContext           *self,
                                             const char          *brand_id,
                                             const char          *streamer_id,
