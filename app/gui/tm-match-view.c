@@ -892,7 +892,8 @@ update_decision_panel (TmMatchView *self)
       gtk_label_set_text (self->decision_label, text);
     }
   else
-    gtk_label_set_text (self->decision_label, selected ? _("No decision yet") : "");
+    gtk_label_set_text (self->decision_label, _("No decision yet"));
+  gtk_widget_set_visible (gtk_widget_get_parent (GTK_WIDGET (self->decision_label)), selected);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "match.decide", selected);
 }
 
