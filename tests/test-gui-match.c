@@ -15,6 +15,8 @@
 #include "tm-match.h"
 #include "tm-match-row.h"
 #include "tm-match-view.h"
+#include "tm-partnership-review.h"
+#include "tm-review-row.h"
 #include "tm-gui-utils.h"
 #include "tm-streamer-item.h"
 #include "tm-streamer-page.h"
@@ -795,6 +797,64 @@ test_export_csv (Fixture *f, gconstpointer data)
   g_assert_false (g_file_test (path, G_FILE_TEST_EXISTS));
 }
 
+static void
+collect_label_texts (GtkWidget *widget,
+                     GPtrArray *texts)
+{
+  if (GTK_IS_LABEL (widget))
+    g_ptr_array_add (texts, (gpointer) gtk_label_get_text (GTK_LABEL (widget)));
+  for (GtkWidget *c = gtk_widget_get_first_child (widget); c; c = gtk_widget_get_next_sibling (c))
+    collect_label_texts (c, texts);
+}
+
+/* The partnership review shows the decision next to the streamer of
+ * each of the brand's cooperations, also one made after it was built. */
+static void
+test_decision_in_review (Fixture *f, gconstpointer data)
+{
+  TmPartnershipReview *review = template_child (f->window, TM_TYPE_WINDOW, "review");
+  g_autoptr(TmReviewRow) first = NULL;
+  g_autoptr(GPtrArray) texts = g_ptr_array_new ();
+  g_autoptr(GPtrArray) list = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *badge = NULL;
+  g_autofree char *want = NULL;
+  const TmCatalogCooperation *c;
+  TmCatalog *catalog;
+  guint found = 0;
+
+  adw_view_stack_set_visible_child_name (template_child (f->window, TM_TYPE_WINDOW, "view_stack"), "review");
+  g_assert_true (tm_partnership_review_select_brand (review, BRAND));
+  drain ();
+  first = g_list_model_get_item (tm_partnership_review_get_model (review), 0);
+  g_assert_nonnull (first);
+  catalog = tm_review_row_get_catalog (first);
+  c = tm_review_row_get_cooperation (first);
+
+  g_assert_true (tm_context_set_decision (f->context, BRAND, catalog->streamers[c->streamer].id,
+                                          TM_DECISION_CONTACTED, NULL, NULL, &error));
+  g_assert_no_error (error);
+  for (int i = 0; i < 10; i++)
+    {
+      drain ();
+      g_usleep (10000);
+    }
+  list = tm_context_load_decisions (f->context, BRAND, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (list->len, ==, 1);
+  badge = tm_match_row_format_decision (g_ptr_array_index (list, 0));
+  want = g_strdup_printf ("%s [%s]", catalog->streamers[c->streamer].name, badge);
+  collect_label_texts (template_child (review, TM_TYPE_PARTNERSHIP_REVIEW, "cooperations_view"), texts);
+  for (guint i = 0; i < texts->len; i++)
+    {
+      if (g_str_equal (g_ptr_array_index (texts, i), want))
+        found++;
+      else
+        g_assert_null (strstr (g_ptr_array_index (texts, i), badge));
+    }
+  g_assert_cmpuint (found, >, 0);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -820,6 +880,7 @@ main (int   argc,
   ADD ("/gui/match/decisions", test_decisions);
   ADD ("/gui/match/decision-while-busy", test_decision_while_busy);
   ADD ("/gui/match/export-csv", test_export_csv);
+  ADD ("/gui/match/decision-in-review", test_decision_in_review);
 #undef ADD
 
   ret = g_test_run ();
