@@ -783,6 +783,22 @@ test_export_csv (Fixture *f, gconstpointer data)
     }
   g_assert_cmpuint (n_lines, ==, want->len);
 
+  /* The dossier of the same shortlist: a PDF in place. */
+  {
+    g_autofree char *pdf = g_build_filename (scratch_dir, "dossier.pdf", NULL);
+    g_autofree char *bytes = NULL;
+
+    g_clear_object (&result);
+    tm_match_view_export_to_file_async (f->view, TM_MATCH_EXPORT_PDF, pdf, NULL, export_done_cb, &result);
+    while (result == NULL)
+      g_main_context_iteration (NULL, TRUE);
+    g_assert_true (tm_match_view_export_to_file_finish (f->view, result, &error));
+    g_assert_no_error (error);
+    g_assert_true (g_file_get_contents (pdf, &bytes, NULL, &error));
+    g_assert_no_error (error);
+    g_assert_true (g_str_has_prefix (bytes, "%PDF-"));
+  }
+
   /* Nothing to export is an error, not an empty file. */
   decide (f, 5, "clear", NULL);
   decide (f, 1, "clear", NULL);

@@ -929,6 +929,15 @@ decide_action_cb (GtkWidget  *widget,
     }
   if (deferred)
     add_toast (self, _("The decision will be saved when the update finishes"));
+  /* Shown at once, even while a reload keeps the store from saying. */
+  if (status < 0)
+    g_hash_table_remove (self->decisions, streamer_id);
+  else
+    {
+      TmDecision *d = tm_decision_new (brand_id, streamer_id, status, note);
+
+      g_hash_table_replace (self->decisions, d->streamer_id, d);
+    }
   gtk_editable_set_text (GTK_EDITABLE (self->decision_note), "");
   load_decisions (self);
   if (gtk_toggle_button_get_active (self->shortlist_toggle))
