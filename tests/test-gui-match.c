@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include <adwaita.h>
+#include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
 
 #include "tm-contribution-chart.h"
@@ -14,6 +15,8 @@
 #include "tm-match.h"
 #include "tm-match-row.h"
 #include "tm-match-view.h"
+#include "tm-partnership-review.h"
+#include "tm-review-row.h"
 #include "tm-gui-utils.h"
 #include "tm-streamer-item.h"
 #include "tm-streamer-page.h"
@@ -487,6 +490,387 @@ test_save_weights (Fixture *f, gconstpointer data)
   g_assert_cmpuint (json_array_get_length (defaults), ==, json_array_get_length (saved));
 }
 
+/* Decisions ------------------------------------------------------------- */
+
+static GtkWidget *
+find_named (GtkWidget  *widget,
+            const char *name)
+{
+  if (g_strcmp0 (gtk_widget_get_name (widget), name) == 0)
+    return widget;
+  for (GtkWidget *c = gtk_widget_get_first_child (widget); c; c = gtk_widget_get_next_sibling (c))
+    {
+      GtkWidget *found = find_named (c, name);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static const char *
+streamer_id_at (Fixture *f,
+                guint    position)
+{
+  g_autoptr(TmStreamerItem) item = g_list_model_get_item (tm_match_view_get_model (f->view), position);
+
+  g_assert_nonnull (item);
+  return tm_streamer_item_get_streamer (item)->id;
+}
+
+/* Selects the candidate at @position and clicks the decision button
+ * @button ("shortlist", "contacted", "rejected", "clear") with @note. */
+static void
+decide (Fixture    *f,
+        guint       position,
+        const char *button,
+        const char *note)
+{
+  GtkWidget *widget;
+
+  tm_match_view_select (f->view, position);
+  drain ();
+  if (note != NULL)
+    {
+      widget = find_named (GTK_WIDGET (f->view), "decision-note");
+      g_assert_nonnull (widget);
+      gtk_editable_set_text (GTK_EDITABLE (widget), note);
+    }
+  widget = find_named (GTK_WIDGET (f->view), button);
+  g_assert_nonnull (widget);
+  g_assert_true (gtk_widget_is_sensitive (widget));
+  g_signal_emit_by_name (widget, "clicked");
+  drain ();
+}
+
+/* The brand's decisions as a fresh connection to the database reads
+ * them: streamer id → TmDecision. */
+static GHashTable *
+stored_decisions (Fixture *f)
+{
+  g_autoptr(TmStore) store = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) list = NULL;
+  GHashTable *table = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, (GDestroyNotify) tm_decision_free);
+
+  store = tm_store_open (f->db_path, &error);
+  g_assert_no_error (error);
+  list = tm_store_load_decisions (store, BRAND, &error);
+  g_assert_no_error (error);
+  g_ptr_array_set_free_func (list, NULL);
+  for (guint i = 0; i < list->len; i++)
+    {
+      TmDecision *d = g_ptr_array_index (list, i);
+
+      g_hash_table_replace (table, d->streamer_id, d);
+    }
+  return table;
+}
+
+/* Every row shown starts with the badge of its stored decision, and
+ * only then. */
+static void
+assert_rows_show (Fixture    *f,
+                  GHashTable *decisions)
+{
+  g_autoptr(GPtrArray) rows = shown_rows (f);
+  guint badges = 0;
+
+  for (guint r = 0; r < rows->len; r++)
+    {
+      TmMatchRow *row = g_ptr_array_index (rows, r);
+      const char *id = tm_streamer_item_get_streamer (tm_match_row_get_item (row))->id;
+      const TmDecision *d = g_hash_table_lookup (decisions, id);
+      const char *details = tm_match_row_get_text (row, TM_MATCH_ROW_DETAILS);
+
+      if (d != NULL)
+        {
+          g_autofree char *badge = tm_match_row_format_decision (d);
+          g_autofree char *prefix = g_strdup_printf ("[%s] ", badge);
+
+          g_assert_true (g_str_has_prefix (details, prefix));
+          badges++;
+        }
+      else
+        g_assert_false (g_str_has_prefix (details, "["));
+    }
+  g_assert_cmpuint (badges, >, 0);
+}
+
+static void
+reload (Fixture *f)
+{
+  tm_context_load_async (f->context, NULL, NULL, NULL);
+  g_assert_cmpint (tm_context_get_state (f->context), ==, TM_CONTEXT_STATE_LOADING);
+  wait_for_ranking (f);
+}
+
+static void
+test_decisions (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GHashTable) stored = NULL;
+  g_autofree char *first = NULL, *second = NULL, *third = NULL, *fourth = NULL;
+  const TmDecision *d;
+  GtkWidget *only;
+
+  first = g_strdup (streamer_id_at (f, 0));
+  second = g_strdup (streamer_id_at (f, 1));
+  third = g_strdup (streamer_id_at (f, 2));
+  fourth = g_strdup (streamer_id_at (f, 3));
+  decide (f, 0, "shortlist", "Good fit, call on Monday");
+  decide (f, 1, "rejected", NULL);
+  decide (f, 2, "contacted", "mailed 张经理");
+  decide (f, 3, "shortlist", NULL);
+  decide (f, 3, "clear", NULL);
+
+  stored = stored_decisions (f);
+  g_assert_cmpuint (g_hash_table_size (stored), ==, 3);
+  d = g_hash_table_lookup (stored, first);
+  g_assert_nonnull (d);
+  g_assert_cmpint (d->status, ==, TM_DECISION_SHORTLISTED);
+  g_assert_cmpstr (d->note, ==, "Good fit, call on Monday");
+  g_assert_cmpint (ABS (d->decided - g_get_real_time () / G_USEC_PER_SEC), <, 3600);
+  d = g_hash_table_lookup (stored, second);
+  g_assert_nonnull (d);
+  g_assert_cmpint (d->status, ==, TM_DECISION_REJECTED);
+  g_assert_null (d->note);
+  d = g_hash_table_lookup (stored, third);
+  g_assert_nonnull (d);
+  g_assert_cmpint (d->status, ==, TM_DECISION_CONTACTED);
+  g_assert_cmpstr (d->note, ==, "mailed 张经理");
+  g_assert_false (g_hash_table_contains (stored, fourth));
+  assert_rows_show (f, stored);
+
+  /* Shortlist only: the shortlisted and contacted ones, in rank order. */
+  only = find_named (GTK_WIDGET (f->view), "shortlist-only");
+  g_assert_nonnull (only);
+  gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (only), TRUE);
+  drain ();
+  g_assert_cmpuint (g_list_model_get_n_items (tm_match_view_get_model (f->view)), ==, 2);
+  g_assert_cmpstr (streamer_id_at (f, 0), ==, first);
+  g_assert_cmpstr (streamer_id_at (f, 1), ==, third);
+  gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (only), FALSE);
+  drain ();
+
+  /* A reload (as after a sync) keeps them, in the store and the rows. */
+  reload (f);
+  g_clear_pointer (&stored, g_hash_table_unref);
+  stored = stored_decisions (f);
+  g_assert_cmpuint (g_hash_table_size (stored), ==, 3);
+  assert_rows_show (f, stored);
+
+  /* And a restart: a new context on the same database. */
+  {
+    g_autoptr(TmContext) context = tm_context_new (f->db_path, g_getenv ("TRUSTMATCH_SAMPLE_DIR"));
+    g_autoptr(GPtrArray) list = NULL;
+    g_autoptr(GError) error = NULL;
+    gboolean timed_out = FALSE;
+    guint timeout_id = g_timeout_add_seconds (60, on_timeout_cb, &timed_out);
+
+    tm_context_load_async (context, NULL, NULL, NULL);
+    while (!timed_out && tm_context_get_state (context) != TM_CONTEXT_STATE_READY)
+      g_main_context_iteration (NULL, TRUE);
+    g_assert_false (timed_out);
+    g_source_remove (timeout_id);
+    list = tm_context_load_decisions (context, BRAND, &error);
+    g_assert_no_error (error);
+    g_assert_cmpuint (list->len, ==, 3);
+    for (guint i = 0; i < list->len; i++)
+      {
+        const TmDecision *got = g_ptr_array_index (list, i);
+        const TmDecision *want = g_hash_table_lookup (stored, got->streamer_id);
+
+        g_assert_nonnull (want);
+        g_assert_cmpint (got->status, ==, want->status);
+        g_assert_cmpstr (got->note, ==, want->note);
+        g_assert_cmpint (got->decided, ==, want->decided);
+      }
+  }
+}
+
+static void
+test_decision_while_busy (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GHashTable) stored = NULL;
+  g_autofree char *id = g_strdup (streamer_id_at (f, 4));
+  const TmDecision *d;
+
+  /* The reload holds the store: the click is kept and written after. */
+  tm_match_view_select (f->view, 4);
+  drain ();
+  tm_context_load_async (f->context, NULL, NULL, NULL);
+  g_assert_cmpint (tm_context_get_state (f->context), ==, TM_CONTEXT_STATE_LOADING);
+  {
+    GtkWidget *button = find_named (GTK_WIDGET (f->view), "shortlist");
+
+    g_signal_emit_by_name (button, "clicked");
+  }
+  g_assert_cmpint (tm_context_get_state (f->context), ==, TM_CONTEXT_STATE_LOADING);
+  stored = stored_decisions (f);
+  g_assert_false (g_hash_table_contains (stored, id));
+  g_clear_pointer (&stored, g_hash_table_unref);
+
+  wait_for_ranking (f);
+  stored = stored_decisions (f);
+  d = g_hash_table_lookup (stored, id);
+  g_assert_nonnull (d);
+  g_assert_cmpint (d->status, ==, TM_DECISION_SHORTLISTED);
+  assert_rows_show (f, stored);
+}
+
+static void
+export_done_cb (GObject      *object,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  GAsyncResult **out = user_data;
+
+  *out = g_object_ref (result);
+}
+
+static void
+test_export_csv (Fixture *f, gconstpointer data)
+{
+  g_autofree char *path = g_build_filename (scratch_dir, "shortlist.csv", NULL);
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GHashTable) stored = NULL;
+  g_autoptr(GPtrArray) want = g_ptr_array_new ();
+  g_autofree char *contents = NULL;
+  g_auto(GStrv) lines = NULL;
+  GListModel *model = tm_match_view_get_model (f->view);
+  guint n_lines = 0;
+
+  /* Marked out of rank order; one rejected, which is not exported. */
+  decide (f, 5, "shortlist", NULL);
+  decide (f, 1, "contacted", NULL);
+  decide (f, 3, "shortlist", "=HYPERLINK(\"x\")");
+  decide (f, 2, "rejected", NULL);
+
+  tm_match_view_export_to_file_async (f->view, TM_MATCH_EXPORT_CSV, path, NULL, export_done_cb, &result);
+  while (result == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_true (tm_match_view_export_to_file_finish (f->view, result, &error));
+  g_assert_no_error (error);
+
+  /* The oracle: the list's order, kept where the store has a shortlist
+   * or contact. */
+  stored = stored_decisions (f);
+  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
+    {
+      const char *id = streamer_id_at (f, i);
+      const TmDecision *d = g_hash_table_lookup (stored, id);
+
+      if (d != NULL && d->status != TM_DECISION_REJECTED)
+        g_ptr_array_add (want, (gpointer) id);
+    }
+  g_assert_cmpuint (want->len, ==, 3);
+
+  g_assert_true (g_file_get_contents (path, &contents, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_str_has_prefix (contents, "\xEF\xBB\xBF"));
+  lines = g_strsplit (contents, "\r\n", -1);
+  for (guint i = 1; lines[i] != NULL; i++)
+    {
+      g_auto(GStrv) cells = NULL;
+
+      if (lines[i][0] == '\0')
+        continue;
+      cells = g_strsplit (lines[i], ",", 4);
+      g_assert_cmpuint (n_lines, <, want->len);
+      g_assert_cmpstr (cells[2], ==, g_ptr_array_index (want, n_lines));
+      n_lines++;
+    }
+  g_assert_cmpuint (n_lines, ==, want->len);
+
+  /* The dossier of the same shortlist: a PDF in place. */
+  {
+    g_autofree char *pdf = g_build_filename (scratch_dir, "dossier.pdf", NULL);
+    g_autofree char *bytes = NULL;
+
+    g_clear_object (&result);
+    tm_match_view_export_to_file_async (f->view, TM_MATCH_EXPORT_PDF, pdf, NULL, export_done_cb, &result);
+    while (result == NULL)
+      g_main_context_iteration (NULL, TRUE);
+    g_assert_true (tm_match_view_export_to_file_finish (f->view, result, &error));
+    g_assert_no_error (error);
+    g_assert_true (g_file_get_contents (pdf, &bytes, NULL, &error));
+    g_assert_no_error (error);
+    g_assert_true (g_str_has_prefix (bytes, "%PDF-"));
+  }
+
+  /* Nothing to export is an error, not an empty file. */
+  decide (f, 5, "clear", NULL);
+  decide (f, 1, "clear", NULL);
+  decide (f, 3, "clear", NULL);
+  g_clear_object (&result);
+  g_remove (path);
+  tm_match_view_export_to_file_async (f->view, TM_MATCH_EXPORT_CSV, path, NULL, export_done_cb, &result);
+  while (result == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_false (tm_match_view_export_to_file_finish (f->view, result, &error));
+  g_assert_nonnull (error);
+  g_assert_false (g_file_test (path, G_FILE_TEST_EXISTS));
+}
+
+static void
+collect_label_texts (GtkWidget *widget,
+                     GPtrArray *texts)
+{
+  if (GTK_IS_LABEL (widget))
+    g_ptr_array_add (texts, (gpointer) gtk_label_get_text (GTK_LABEL (widget)));
+  for (GtkWidget *c = gtk_widget_get_first_child (widget); c; c = gtk_widget_get_next_sibling (c))
+    collect_label_texts (c, texts);
+}
+
+/* The partnership review shows the decision next to the streamer of
+ * each of the brand's cooperations, also one made after it was built. */
+static void
+test_decision_in_review (Fixture *f, gconstpointer data)
+{
+  TmPartnershipReview *review = template_child (f->window, TM_TYPE_WINDOW, "review");
+  g_autoptr(TmReviewRow) first = NULL;
+  g_autoptr(GPtrArray) texts = g_ptr_array_new ();
+  g_autoptr(GPtrArray) list = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *badge = NULL;
+  g_autofree char *want = NULL;
+  const TmCatalogCooperation *c;
+  TmCatalog *catalog;
+  guint found = 0;
+
+  adw_view_stack_set_visible_child_name (template_child (f->window, TM_TYPE_WINDOW, "view_stack"), "review");
+  g_assert_true (tm_partnership_review_select_brand (review, BRAND));
+  drain ();
+  first = g_list_model_get_item (tm_partnership_review_get_model (review), 0);
+  g_assert_nonnull (first);
+  catalog = tm_review_row_get_catalog (first);
+  c = tm_review_row_get_cooperation (first);
+
+  g_assert_true (tm_context_set_decision (f->context, BRAND, catalog->streamers[c->streamer].id,
+                                          TM_DECISION_CONTACTED, NULL, NULL, &error));
+  g_assert_no_error (error);
+  for (int i = 0; i < 10; i++)
+    {
+      drain ();
+      g_usleep (10000);
+    }
+  list = tm_context_load_decisions (f->context, BRAND, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (list->len, ==, 1);
+  badge = tm_match_row_format_decision (g_ptr_array_index (list, 0));
+  want = g_strdup_printf ("%s [%s]", catalog->streamers[c->streamer].name, badge);
+  collect_label_texts (template_child (review, TM_TYPE_PARTNERSHIP_REVIEW, "cooperations_view"), texts);
+  for (guint i = 0; i < texts->len; i++)
+    {
+      if (g_str_equal (g_ptr_array_index (texts, i), want))
+        found++;
+      else
+        g_assert_null (strstr (g_ptr_array_index (texts, i), badge));
+    }
+  g_assert_cmpuint (found, >, 0);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -509,6 +893,10 @@ main (int   argc,
   ADD ("/gui/match/explanation", test_explanation);
   ADD ("/gui/match/excluded", test_excluded);
   ADD ("/gui/match/filters", test_filters);
+  ADD ("/gui/match/decisions", test_decisions);
+  ADD ("/gui/match/decision-while-busy", test_decision_while_busy);
+  ADD ("/gui/match/export-csv", test_export_csv);
+  ADD ("/gui/match/decision-in-review", test_decision_in_review);
 #undef ADD
 
   ret = g_test_run ();

@@ -33,6 +33,9 @@ struct _TmContext
    * with a sync or a reload.  Written when it is free again. */
   GHashTable     *pending_saves;
   GHashTable     *pending_notes;  /* streamer id → text, likewise */
+  /* "brand\x1fstreamer" → TmDecision, likewise; status TM_N_DECISIONS
+   * for a clear. */
+  GHashTable     *pending_decisions;
   /* brand id → double[4], or an empty array to forget them; likewise */
   GHashTable     *pending_weights;
   /* Items removed with tm_context_remove_brand whose undo toast still
@@ -47,6 +50,7 @@ struct _TmContext
 
 enum {
   SIGNAL_BRAND_SAVE_FAILED,
+  SIGNAL_DECISIONS_CHANGED,
   N_SIGNALS
 };
 
@@ -315,6 +319,37 @@ write_due_deletes (TmContext  *self,
   return ok;
 }
 
+static gboolean
+write_decision (TmStore           *store,
+                const TmDecision  *d,
+                GError           **error)
+{
+  if (d->status == TM_N_DECISIONS)
+    return tm_store_clear_decision (store, d->brand_id, d->streamer_id, error);
+  return tm_store_set_decision (store, d, error);
+}
+
+static void
+write_pending_decisions (TmContext *self)
+{
+  g_autoptr(GList) keys = g_hash_table_get_keys (self->pending_decisions);
+
+  for (GList *l = keys; l != NULL; l = l->next)
+    {
+      g_autofree char *key = g_strdup (l->data);
+      const TmDecision *d = g_hash_table_lookup (self->pending_decisions, key);
+      g_autoptr(GError) error = NULL;
+
+      if (!write_decision (self->store, d, &error))
+        {
+          /* Kept for the next flush. */
+          g_warning ("Could not save the decision about %s: %s", d->streamer_id, error->message);
+          continue;
+        }
+      g_hash_table_remove (self->pending_decisions, key);
+    }
+}
+
 /* Writes the edits that waited for the store.  @force: even while a sync
  * runs (when quitting: waits for its lock rather than lose the edits). */
 static void
@@ -344,6 +379,7 @@ tm_context_flush_saves_full (TmContext *self,
     }
 
   write_due_deletes (self, NULL);
+  write_pending_decisions (self);
 
   {
     g_autoptr(GList) weight_ids = g_hash_table_get_keys (self->pending_weights);
@@ -493,6 +529,136 @@ tm_context_save_streamer_note (TmContext   *self,
     return FALSE;
   g_hash_table_remove (self->pending_notes, streamer_id);
   return TRUE;
+}
+
+static gboolean
+tm_context_put_decision (TmContext   *self,
+                         TmDecision  *decision,
+                         gboolean    *out_deferred,
+                         GError     **error)
+{
+  g_autoptr(TmDecision) d = decision;
+  g_autofree char *key = g_strconcat (d->brand_id, "\x1f", d->streamer_id, NULL);
+  g_autofree char *brand_id = g_strdup (d->brand_id);
+
+  if (out_deferred != NULL)
+    *out_deferred = FALSE;
+  if (!tm_context_store_is_free (self))
+    {
+      g_hash_table_replace (self->pending_decisions, g_steal_pointer (&key), g_steal_pointer (&d));
+      if (out_deferred != NULL)
+        *out_deferred = TRUE;
+    }
+  else
+    {
+      if (!write_decision (self->store, d, error))
+        return FALSE;
+      g_hash_table_remove (self->pending_decisions, key);
+    }
+  g_signal_emit (self, signals[SIGNAL_DECISIONS_CHANGED], 0, brand_id);
+  return TRUE;
+}
+
+gboolean
+tm_context_set_decision (TmContext         *self,
+                         const char        *brand_id,
+                         const char        *streamer_id,
+                         TmDecisionStatus   status,
+                         const char        *note,
+                         gboolean          *out_deferred,
+                         GError           **error)
+{
+  g_return_val_if_fail (TM_IS_CONTEXT (self), FALSE);
+  g_return_val_if_fail (brand_id != NULL && streamer_id != NULL, FALSE);
+  g_return_val_if_fail (status < TM_N_DECISIONS, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  return tm_context_put_decision (self,
+                                  tm_decision_new (brand_id, streamer_id, status,
+                                                   note != NULL && note[0] != '\0' ? note : NULL),
+                                  out_deferred, error);
+}
+
+gboolean
+tm_context_clear_decision (TmContext   *self,
+                           const char  *brand_id,
+                           const char  *streamer_id,
+                           gboolean    *out_deferred,
+                           GError     **error)
+{
+  TmDecision *d;
+
+  g_return_val_if_fail (TM_IS_CONTEXT (self), FALSE);
+  g_return_val_if_fail (brand_id != NULL && streamer_id != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  d = tm_decision_new (brand_id, streamer_id, TM_DECISION_SHORTLISTED, NULL);
+  d->status = TM_N_DECISIONS;
+  return tm_context_put_decision (self, d, out_deferred, error);
+}
+
+static TmDecision *
+decision_copy (const TmDecision *d)
+{
+  TmDecision *copy = tm_decision_new (d->brand_id, d->streamer_id, TM_DECISION_SHORTLISTED, d->note);
+
+  copy->status = d->status;
+  copy->decided = d->decided;
+  return copy;
+}
+
+static gint
+decision_newer_first (gconstpointer a,
+                      gconstpointer b)
+{
+  const TmDecision *da = *(TmDecision **) a, *db = *(TmDecision **) b;
+
+  return (da->decided < db->decided) - (da->decided > db->decided);
+}
+
+GPtrArray *
+tm_context_load_decisions (TmContext   *self,
+                           const char  *brand_id,
+                           GError     **error)
+{
+  g_autoptr(GPtrArray) stored = NULL;
+  GPtrArray *result;
+  GHashTableIter iter;
+  gpointer value;
+
+  g_return_val_if_fail (TM_IS_CONTEXT (self), NULL);
+  g_return_val_if_fail (brand_id != NULL, NULL);
+
+  if (self->store == NULL)
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_PENDING,
+                           _("The data is still loading; try again in a moment."));
+      return NULL;
+    }
+  stored = tm_store_load_decisions (self->store, brand_id, error);
+  if (stored == NULL)
+    return NULL;
+
+  /* What still waits for the store wins over what it has. */
+  result = g_ptr_array_new_with_free_func ((GDestroyNotify) tm_decision_free);
+  for (guint i = 0; i < stored->len; i++)
+    {
+      const TmDecision *d = g_ptr_array_index (stored, i);
+      g_autofree char *key = g_strconcat (d->brand_id, "\x1f", d->streamer_id, NULL);
+
+      if (!g_hash_table_contains (self->pending_decisions, key))
+        g_ptr_array_add (result, decision_copy (d));
+    }
+  g_hash_table_iter_init (&iter, self->pending_decisions);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    {
+      const TmDecision *d = value;
+
+      if (d->status != TM_N_DECISIONS && strcmp (d->brand_id, brand_id) == 0)
+        g_ptr_array_add (result, decision_copy (d));
+    }
+  g_ptr_array_sort (result, decision_newer_first);
+  return result;
 }
 
 gboolean
@@ -660,6 +826,7 @@ tm_context_shutdown (TmContext *self)
   if (g_hash_table_size (self->deletes_due) == 0
       && g_hash_table_size (self->pending_saves) == 0
       && g_hash_table_size (self->pending_notes) == 0
+      && g_hash_table_size (self->pending_decisions) == 0
       && g_hash_table_size (self->pending_weights) == 0)
     return;
 
@@ -777,6 +944,7 @@ tm_context_dispose (GObject *object)
   g_clear_object (&self->brands);
   g_clear_pointer (&self->pending_saves, g_hash_table_unref);
   g_clear_pointer (&self->pending_notes, g_hash_table_unref);
+  g_clear_pointer (&self->pending_decisions, g_hash_table_unref);
   g_clear_pointer (&self->pending_weights, g_hash_table_unref);
   g_clear_pointer (&self->pending_deletes, g_hash_table_unref);
   g_clear_pointer (&self->deletes_due, g_hash_table_unref);
@@ -914,6 +1082,16 @@ tm_context_class_init (TmContextClass *klass)
   signals[SIGNAL_BRAND_SAVE_FAILED] =
     g_signal_new ("brand-save-failed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                   0, NULL, NULL, NULL, G_TYPE_NONE, 2, G_TYPE_STRING, G_TYPE_ERROR);
+
+  /**
+   * TmContext::decisions-changed:
+   * @brand_id: the brand whose decisions changed
+   *
+   * A decision was made or cleared (written or waiting for the store).
+   */
+  signals[SIGNAL_DECISIONS_CHANGED] =
+    g_signal_new ("decisions-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
 }
 
 static void
@@ -924,6 +1102,8 @@ tm_context_init (TmContext *self)
   self->pending_saves = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
                                                (GDestroyNotify) tm_brand_free);
   self->pending_notes = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  self->pending_decisions = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                                   (GDestroyNotify) tm_decision_free);
   self->pending_weights = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
                                                  (GDestroyNotify) g_array_unref);
   self->pending_deletes = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);

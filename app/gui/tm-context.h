@@ -99,6 +99,29 @@ gboolean        tm_context_save_brand_weights (TmContext        *self,
                                                const double     *weights,
                                                GError          **error);
 
+/* The user's decisions about streamers for a brand (TmDecision), local
+ * data a sync never touches.  set and clear write at once, or, while a
+ * sync or reload holds the store, wait like a note and are written when
+ * it is free (@out_deferred TRUE).  load returns the brand's decisions
+ * (TmDecision*, newest first) as the user last made them, written or
+ * still waiting; NULL and @error when the store cannot say.  Each set
+ * and clear emits ::decisions-changed with the brand's id. */
+gboolean        tm_context_set_decision    (TmContext           *self,
+                                            const char          *brand_id,
+                                            const char          *streamer_id,
+                                            TmDecisionStatus     status,
+                                            const char          *note,
+                                            gboolean            *out_deferred,
+                                            GError             **error);
+gboolean        tm_context_clear_decision  (TmContext           *self,
+                                            const char          *brand_id,
+                                            const char          *streamer_id,
+                                            gboolean            *out_deferred,
+                                            GError             **error);
+GPtrArray      *tm_context_load_decisions  (TmContext           *self,
+                                            const char          *brand_id,
+                                            GError             **error);
+
 /* Deleting in two steps, for an undo toast: remove_brand takes the item
  * out of the list at once; restore_brand puts it back where it was;
  * flush_delete (when its toast goes away) makes the delete due, and it is

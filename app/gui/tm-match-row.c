@@ -50,6 +50,16 @@ number_attributes (gboolean bold)
   return bold ? strong : plain;
 }
 
+char *
+tm_match_row_format_decision (const TmDecision *decision)
+{
+  g_autoptr(GDateTime) when = g_date_time_new_from_unix_local (decision->decided);
+  g_autofree char *date = when != NULL ? g_date_time_format (when, "%m-%d") : g_strdup ("");
+
+  /* Translators: a decision and its date (month-day), "Shortlisted · 11-26". */
+  return g_strdup_printf (_("%s · %s"), tm_decision_label (decision->status), date);
+}
+
 static char *
 format_details (TmMatchRow *self,
                 guint       streamer)
@@ -57,6 +67,18 @@ format_details (TmMatchRow *self,
   TmRanking *ranking = self->data->ranking;
   const TmCandidate *c = &tm_ranking_get_candidates (ranking, NULL)[streamer];
   GString *text = g_string_new (NULL);
+  const TmDecision *decision = NULL;
+
+  /* The decision comes first, in words: a colour alone would not say it. */
+  if (self->data->decisions != NULL)
+    decision = g_hash_table_lookup (self->data->decisions,
+                                    tm_streamer_item_get_catalog (self->item)->streamers[streamer].id);
+  if (decision != NULL)
+    {
+      g_autofree char *badge = tm_match_row_format_decision (decision);
+
+      g_string_append_printf (text, "[%s] ", badge);
+    }
 
   /* Translators: the components of a score, each 0–100, and the
    * confidence in percent: "Style 72 · History 55 · Trust 80 · Confidence 64 %". */

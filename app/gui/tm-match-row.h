@@ -23,7 +23,11 @@ typedef struct {
   TmRanking     *ranking;     /* nullable: nothing ranked yet */
   const guint32 *ranks;       /* per streamer: rank now, 0 = excluded */
   const guint32 *base_ranks;  /* per streamer: rank with the reset weights */
+  GHashTable    *decisions;   /* nullable: streamer id → TmDecision */
 } TmMatchRowData;
+
+/* The text badge of a decision, "Shortlisted · 11-26" (local date). */
+char       *tm_match_row_format_decision (const TmDecision *decision);
 
 #define TM_TYPE_MATCH_ROW (tm_match_row_get_type ())
 G_DECLARE_FINAL_TYPE (TmMatchRow, tm_match_row, TM, MATCH_ROW, GtkWidget)

@@ -11,6 +11,8 @@
 #include "tm-compare.h"
 #include "tm-compare-window.h"
 #include "tm-contribution-chart.h"
+#include "tm-dossier.h"
+#include "tm-export.h"
 #include "tm-directory.h"
 #include "tm-gui-utils.h"
 #include "tm-match.h"
@@ -85,12 +87,23 @@ struct _TmMatchView
   GtkSpinButton       *followers_max_spin;
   GtkSpinButton       *price_min_spin;
   GtkSpinButton       *price_max_spin;
+
+  /* Decisions and export (built in code, see "Decisions" below) */
+  GHashTable          *decisions;    /* streamer id → TmDecision, of the brand */
+  GtkLabel            *decision_label;
+  GtkEntry            *decision_note;
+  GtkToggleButton     *shortlist_toggle;
 };
 
 G_DEFINE_FINAL_TYPE (TmMatchView, tm_match_view, ADW_TYPE_BIN)
 
 static void tm_match_view_request (TmMatchView *self);
 static void tm_match_view_explain (TmMatchView *self);
+static void load_decisions (TmMatchView *self);
+static void update_decision_panel (TmMatchView *self);
+static GArray *keep_shortlisted (TmMatchView *self, GArray *rows);
+static void tm_match_view_init_decisions (TmMatchView *self);
+static void tm_match_view_class_init_decisions (GtkWidgetClass *widget_class);
 
 
 /*
@@ -264,6 +277,9 @@ show_rows (TmMatchView *self)
         }
     }
 
+  if (gtk_toggle_button_get_active (self->shortlist_toggle))
+    rows = keep_shortlisted (self, g_steal_pointer (&rows));
+
   tm_streamer_slots_set_rows (self->slots, self->catalog, rows);
   update_rows (self);
 
@@ -295,6 +311,7 @@ show_rows (TmMatchView *self)
   gtk_label_set_text (self->count_label, text);
 
   gtk_stack_set_visible_child_name (self->list_stack, rows->len > 0 ? "list" : "empty");
+  update_decision_panel (self);
 }
 
 
@@ -582,6 +599,7 @@ on_selection_changed_cb (TmMatchView *self)
     self->explained = tm_streamer_item_get_streamer (item) - self->catalog->streamers;
   tm_match_view_explain (self);
   update_compare (self);
+  update_decision_panel (self);
 }
 
 
@@ -751,6 +769,7 @@ rank_done_cb (GObject      *object,
   self->row_data.ranking = self->ranking;
   self->row_data.ranks = self->ranks;
   self->row_data.base_ranks = self->base_ranks;
+  load_decisions (self);
 
   /* The sliders may have moved while the worker ran. */
   if (memcmp (&job->weights, &self->weights, sizeof (TmWeights)) != 0)
@@ -925,6 +944,419 @@ unbind_row_cb (GtkSignalListItemFactory *factory,
 
 
 /*
+ * Decisions and export: the user's verdict on the selected candidate,
+ * the "Shortlist only" filter and the Export menu.  Built in code so the
+ * template stays as it was.
+ */
+
+static void
+add_toast (TmMatchView *self,
+           const char  *text)
+{
+  GtkWidget *overlay = gtk_widget_get_ancestor (GTK_WIDGET (self), ADW_TYPE_TOAST_OVERLAY);
+
+  if (overlay != NULL)
+    adw_toast_overlay_add_toast (ADW_TOAST_OVERLAY (overlay), adw_toast_new (text));
+  else
+    g_message ("%s", text);
+}
+
+static void
+load_decisions (TmMatchView *self)
+{
+  g_autoptr(GPtrArray) list = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (self->context == NULL || self->brand == NULL)
+    {
+      g_hash_table_remove_all (self->decisions);
+      return;
+    }
+  list = tm_context_load_decisions (self->context, tm_brand_object_get_id (self->brand), &error);
+  /* While a reload holds the store, what is shown stays. */
+  if (list == NULL)
+    return;
+  g_hash_table_remove_all (self->decisions);
+  g_ptr_array_set_free_func (list, NULL);
+  for (guint i = 0; i < list->len; i++)
+    {
+      TmDecision *d = g_ptr_array_index (list, i);
+
+      g_hash_table_replace (self->decisions, d->streamer_id, d);
+    }
+}
+
+static gboolean
+is_shortlisted (TmMatchView *self,
+                guint32      streamer)
+{
+  const TmDecision *d = g_hash_table_lookup (self->decisions, self->catalog->streamers[streamer].id);
+
+  return d != NULL && (d->status == TM_DECISION_SHORTLISTED || d->status == TM_DECISION_CONTACTED);
+}
+
+static GArray *
+keep_shortlisted (TmMatchView *self,
+                  GArray      *rows)
+{
+  GArray *kept = g_array_sized_new (FALSE, FALSE, sizeof (guint32), 16);
+
+  for (guint i = 0; i < rows->len; i++)
+    if (is_shortlisted (self, g_array_index (rows, guint32, i)))
+      g_array_append_val (kept, g_array_index (rows, guint32, i));
+  g_array_unref (rows);
+  return kept;
+}
+
+static void
+update_decision_panel (TmMatchView *self)
+{
+  const TmDecision *d = NULL;
+  gboolean selected = self->explained != G_MAXUINT && self->catalog != NULL;
+
+  if (selected)
+    d = g_hash_table_lookup (self->decisions, self->catalog->streamers[self->explained].id);
+  if (d != NULL)
+    {
+      g_autofree char *badge = tm_match_row_format_decision (d);
+      g_autofree char *text = d->note != NULL
+        /* Translators: a decision and the user's note about it. */
+        ? g_strdup_printf (_("Decision: %s — %s"), badge, d->note)
+        : g_strdup_printf (_("Decision: %s"), badge);
+
+      gtk_label_set_text (self->decision_label, text);
+    }
+  else
+    gtk_label_set_text (self->decision_label, _("No decision yet"));
+  gtk_widget_set_visible (gtk_widget_get_parent (GTK_WIDGET (self->decision_label)), selected);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "match.decide", selected);
+}
+
+static void
+decide_action_cb (GtkWidget  *widget,
+                  const char *action_name,
+                  GVariant   *parameter)
+{
+  TmMatchView *self = TM_MATCH_VIEW (widget);
+  int status = g_variant_get_int32 (parameter);
+  g_autoptr(GError) error = NULL;
+  const char *brand_id, *streamer_id;
+  const char *note;
+  gboolean deferred = FALSE;
+  gboolean ok;
+
+  if (self->context == NULL || self->brand == NULL || self->catalog == NULL
+      || self->explained == G_MAXUINT || status >= TM_N_DECISIONS)
+    return;
+  brand_id = tm_brand_object_get_id (self->brand);
+  streamer_id = self->catalog->streamers[self->explained].id;
+  note = gtk_editable_get_text (GTK_EDITABLE (self->decision_note));
+  if (status < 0)
+    ok = tm_context_clear_decision (self->context, brand_id, streamer_id, &deferred, &error);
+  else
+    ok = tm_context_set_decision (self->context, brand_id, streamer_id, status, note, &deferred, &error);
+  if (!ok)
+    {
+      g_autofree char *text = g_strdup_printf (_("Could not save the decision: %s"), error->message);
+
+      add_toast (self, text);
+      return;
+    }
+  if (deferred)
+    add_toast (self, _("The decision will be saved when the update finishes"));
+  /* Shown at once, even while a reload keeps the store from saying. */
+  if (status < 0)
+    g_hash_table_remove (self->decisions, streamer_id);
+  else
+    {
+      TmDecision *d = tm_decision_new (brand_id, streamer_id, status, note);
+
+      g_hash_table_replace (self->decisions, d->streamer_id, d);
+    }
+  gtk_editable_set_text (GTK_EDITABLE (self->decision_note), "");
+  load_decisions (self);
+  if (gtk_toggle_button_get_active (self->shortlist_toggle))
+    show_rows (self);
+  else
+    {
+      update_rows (self);
+      update_decision_panel (self);
+    }
+}
+
+typedef struct {
+  TmMatchExportFormat  format;
+  char                *path;
+  char                *database_path;
+  TmEngine            *engine;
+  TmBrand             *brand;
+  TmWeights            weights;
+  TmWeights            baseline;
+  GHashTable          *chosen;   /* streamer ids */
+} ExportJob;
+
+static void
+export_job_free (ExportJob *job)
+{
+  g_free (job->path);
+  g_free (job->database_path);
+  g_clear_pointer (&job->engine, tm_engine_unref);
+  g_clear_pointer (&job->brand, tm_brand_free);
+  g_clear_pointer (&job->chosen, g_hash_table_unref);
+  g_free (job);
+}
+
+static void
+export_thread (GTask        *task,
+               gpointer      source_object,
+               gpointer      task_data,
+               GCancellable *cancellable)
+{
+  ExportJob *job = task_data;
+  TmCatalog *catalog = tm_engine_get_catalog (job->engine);
+  g_autoptr(TmRanking) ranking = NULL;
+  g_autoptr(TmStore) store = NULL;
+  g_autofree guint32 *order = NULL;
+  g_autofree guint32 *selection = NULL;
+  g_autoptr(GError) error = NULL;
+  guint n_candidates, n_order, n = 0;
+
+  /* A ranking and a store connection of its own: the view's may change
+   * or be used on the main thread meanwhile. */
+  ranking = tm_engine_rank (job->engine, job->brand, &job->weights);
+  tm_ranking_get_candidates (ranking, &n_candidates);
+  order = g_new (guint32, MAX (n_candidates, 1));
+  selection = g_new (guint32, MAX (n_candidates, 1));
+  /* Rank order: the included best first, then the excluded, as the CLI. */
+  n_order = tm_ranking_top (ranking, n_candidates, FALSE, order);
+  n_order += tm_ranking_top (ranking, n_candidates - n_order, TRUE, order + n_order);
+  for (guint i = 0; i < n_order; i++)
+    if (g_hash_table_contains (job->chosen, catalog->streamers[order[i]].id))
+      selection[n++] = order[i];
+  if (n == 0)
+    {
+      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT, "%s",
+                               _("Nothing is shortlisted for this brand: mark candidates with Shortlist first"));
+      return;
+    }
+
+  store = tm_store_open (job->database_path, NULL);
+  if (job->format == TM_MATCH_EXPORT_CSV)
+    {
+      g_autoptr(GPtrArray) rows = tm_export_rows_new (ranking, store, selection, n, &job->baseline);
+      g_autoptr(GBytes) csv = tm_export_csv (rows);
+
+      if (!tm_export_write_file (job->path, csv, &error))
+        {
+          g_task_return_error (task, g_steal_pointer (&error));
+          return;
+        }
+    }
+  else
+    {
+      TmDossierOptions options = { .store = store };
+
+      if (!tm_dossier_write_pdf (ranking, selection, n, &options, job->path, &error))
+        {
+          g_task_return_error (task, g_steal_pointer (&error));
+          return;
+        }
+    }
+  g_task_return_int (task, n);
+}
+
+void
+tm_match_view_export_to_file_async (TmMatchView         *self,
+                                    TmMatchExportFormat  format,
+                                    const char          *path,
+                                    GCancellable        *cancellable,
+                                    GAsyncReadyCallback  callback,
+                                    gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  GHashTableIter iter;
+  gpointer value;
+  ExportJob *job;
+
+  g_return_if_fail (TM_IS_MATCH_VIEW (self));
+  g_return_if_fail (path != NULL);
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, tm_match_view_export_to_file_async);
+  if (self->engine == NULL || self->brand == NULL || self->ranking == NULL || self->context == NULL)
+    {
+      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_PENDING, "%s",
+                               _("The candidates are still being ranked; try again in a moment"));
+      return;
+    }
+
+  job = g_new0 (ExportJob, 1);
+  job->format = format;
+  job->path = g_strdup (path);
+  job->database_path = g_strdup (tm_context_get_database_path (self->context));
+  if (job->database_path == NULL)
+    job->database_path = tm_store_default_path ();
+  job->engine = tm_engine_ref (self->engine);
+  job->brand = tm_brand_copy (tm_brand_object_get_brand (self->brand));
+  job->weights = self->weights;
+  get_defaults (self, &job->baseline);
+  job->chosen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_hash_table_iter_init (&iter, self->decisions);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    {
+      const TmDecision *d = value;
+
+      if (d->status == TM_DECISION_SHORTLISTED || d->status == TM_DECISION_CONTACTED)
+        g_hash_table_add (job->chosen, g_strdup (d->streamer_id));
+    }
+  g_task_set_task_data (task, job, (GDestroyNotify) export_job_free);
+  g_task_run_in_thread (task, export_thread);
+}
+
+gboolean
+tm_match_view_export_to_file_finish (TmMatchView   *self,
+                                     GAsyncResult  *result,
+                                     GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+
+  return g_task_propagate_int (G_TASK (result), error) > 0;
+}
+
+static void
+export_done_cb (GObject      *object,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  TmMatchView *self = TM_MATCH_VIEW (object);
+  g_autofree char *path = user_data;
+  g_autofree char *name = g_filename_display_basename (path);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = NULL;
+
+  if (!tm_match_view_export_to_file_finish (self, result, &error))
+    /* Translators: the file and why it could not be written. */
+    text = g_strdup_printf (_("Could not export “%s”: %s"), name, error->message);
+  else
+    text = g_strdup_printf (_("Exported “%s”"), name);
+  add_toast (self, text);
+}
+
+static void
+export_response_cb (GtkNativeDialog *dialog,
+                    int              response,
+                    TmMatchView     *self)
+{
+  if (response == GTK_RESPONSE_ACCEPT)
+    {
+      g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
+      char *path = file != NULL ? g_file_get_path (file) : NULL;
+      TmMatchExportFormat format = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (dialog), "tm-format"));
+
+      if (path != NULL)
+        tm_match_view_export_to_file_async (self, format, path, NULL, export_done_cb, path);
+    }
+  g_object_unref (dialog);
+  g_object_unref (self);
+}
+
+static void
+export_action_cb (GtkWidget  *widget,
+                  const char *action_name,
+                  GVariant   *parameter)
+{
+  TmMatchView *self = TM_MATCH_VIEW (widget);
+  gboolean pdf = g_strcmp0 (g_variant_get_string (parameter, NULL), "pdf") == 0;
+  GtkRoot *root = gtk_widget_get_root (widget);
+  GtkFileChooserNative *dialog;
+  g_autofree char *name = NULL;
+
+  if (self->brand == NULL)
+    return;
+  dialog = gtk_file_chooser_native_new (pdf ? _("Export Dossier as PDF") : _("Export Shortlist as CSV"),
+                                        GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
+                                        GTK_FILE_CHOOSER_ACTION_SAVE, _("_Export"), NULL);
+  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (dialog), TRUE);
+  name = g_strdup_printf ("%s-%s.%s", tm_brand_object_get_id (self->brand),
+                          pdf ? "dossier" : "shortlist", pdf ? "pdf" : "csv");
+  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (dialog), name);
+  g_object_set_data (G_OBJECT (dialog), "tm-format",
+                     GINT_TO_POINTER (pdf ? TM_MATCH_EXPORT_PDF : TM_MATCH_EXPORT_CSV));
+  g_signal_connect (dialog, "response", G_CALLBACK (export_response_cb), g_object_ref (self));
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (dialog));
+}
+
+static void
+tm_match_view_class_init_decisions (GtkWidgetClass *widget_class)
+{
+  /* Target: a TmDecisionStatus, or -1 to clear. */
+  gtk_widget_class_install_action (widget_class, "match.decide", "i", decide_action_cb);
+  /* Target: "csv" or "pdf". */
+  gtk_widget_class_install_action (widget_class, "match.export", "s", export_action_cb);
+}
+
+static void
+tm_match_view_init_decisions (TmMatchView *self)
+{
+  static const struct { const char *label; int status; } buttons[] = {
+    { N_("_Shortlist"), TM_DECISION_SHORTLISTED },
+    { N_("Mark _Contacted"), TM_DECISION_CONTACTED },
+    { N_("_Reject"), TM_DECISION_REJECTED },
+    { N_("C_lear"), -1 },
+  };
+  GtkWidget *explain_box = gtk_widget_get_parent (GTK_WIDGET (self->explain_score));
+  GtkWidget *toolbar = gtk_widget_get_parent (GTK_WIDGET (self->count_label));
+  GtkWidget *box, *row, *export_button;
+  g_autoptr(GMenu) menu = g_menu_new ();
+
+  self->decisions = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, (GDestroyNotify) tm_decision_free);
+  self->row_data.decisions = self->decisions;
+
+  box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
+  self->decision_label = GTK_LABEL (gtk_label_new (NULL));
+  gtk_label_set_xalign (self->decision_label, 0);
+  gtk_label_set_wrap (self->decision_label, TRUE);
+  gtk_label_set_selectable (self->decision_label, TRUE);
+  gtk_box_append (GTK_BOX (box), GTK_WIDGET (self->decision_label));
+  self->decision_note = GTK_ENTRY (gtk_entry_new ());
+  gtk_widget_set_name (GTK_WIDGET (self->decision_note), "decision-note");
+  gtk_entry_set_placeholder_text (self->decision_note, _("Note for the decision (optional)"));
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->decision_note),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, _("Note for the decision"), -1);
+  gtk_box_append (GTK_BOX (box), GTK_WIDGET (self->decision_note));
+  row = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+  for (guint i = 0; i < G_N_ELEMENTS (buttons); i++)
+    {
+      GtkWidget *button = gtk_button_new_with_mnemonic (_(buttons[i].label));
+
+      gtk_actionable_set_action_name (GTK_ACTIONABLE (button), "match.decide");
+      gtk_actionable_set_action_target (GTK_ACTIONABLE (button), "i", buttons[i].status);
+      gtk_widget_set_name (button, i == 0 ? "shortlist" : i == 1 ? "contacted" : i == 2 ? "rejected" : "clear");
+      gtk_box_append (GTK_BOX (row), button);
+    }
+  gtk_box_append (GTK_BOX (box), row);
+  gtk_box_insert_child_after (GTK_BOX (explain_box), box, GTK_WIDGET (self->explain_score));
+
+  self->shortlist_toggle = GTK_TOGGLE_BUTTON (gtk_toggle_button_new_with_mnemonic (_("Shortlist _Only")));
+  gtk_widget_set_name (GTK_WIDGET (self->shortlist_toggle), "shortlist-only");
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->shortlist_toggle),
+                               _("Show only the candidates shortlisted or contacted"));
+  g_signal_connect_swapped (self->shortlist_toggle, "toggled", G_CALLBACK (show_rows), self);
+  gtk_box_append (GTK_BOX (toolbar), GTK_WIDGET (self->shortlist_toggle));
+
+  g_menu_append (menu, _("Shortlist as _CSV…"), "match.export::csv");
+  g_menu_append (menu, _("Dossier as _PDF…"), "match.export::pdf");
+  export_button = gtk_menu_button_new ();
+  gtk_menu_button_set_label (GTK_MENU_BUTTON (export_button), _("_Export"));
+  gtk_menu_button_set_use_underline (GTK_MENU_BUTTON (export_button), TRUE);
+  gtk_menu_button_set_menu_model (GTK_MENU_BUTTON (export_button), G_MENU_MODEL (menu));
+  gtk_box_append (GTK_BOX (toolbar), export_button);
+
+  update_decision_panel (self);
+}
+
+
+/*
  * GObject and GtkWidget
  */
 
@@ -981,6 +1413,7 @@ tm_match_view_finalize (GObject *object)
   g_clear_pointer (&self->base_ranks, g_free);
   g_clear_pointer (&self->order, g_array_unref);
   g_clear_pointer (&self->rows, g_ptr_array_unref);
+  g_clear_pointer (&self->decisions, g_hash_table_unref);
 
   G_OBJECT_CLASS (tm_match_view_parent_class)->finalize (object);
 }
@@ -1032,6 +1465,7 @@ tm_match_view_class_init (TmMatchViewClass *klass)
 
   gtk_widget_class_install_action (widget_class, "match.toggle-compare", NULL, toggle_compare_cb);
   gtk_widget_class_install_action (widget_class, "match.compare", NULL, compare_cb);
+  tm_match_view_class_init_decisions (widget_class);
 }
 
 static void
@@ -1087,6 +1521,7 @@ tm_match_view_init (TmMatchView *self)
   gtk_widget_add_css_class (GTK_WIDGET (self->list_view), "match-list");
   set_busy (self, FALSE);
   update_compare (self);
+  tm_match_view_init_decisions (self);
 }
 
 

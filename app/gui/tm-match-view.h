@@ -41,4 +41,24 @@ GListModel *tm_match_view_get_model      (TmMatchView     *self);
 void        tm_match_view_select         (TmMatchView     *self,
                                           guint            position);
 
+typedef enum {
+  TM_MATCH_EXPORT_CSV,
+  TM_MATCH_EXPORT_PDF,
+} TmMatchExportFormat;
+
+/* Writes the brand's shortlist (streamers shortlisted or contacted, in
+ * rank order under the weights shown) to @path, in a worker thread, as
+ * the Export menu does after its file dialog.  Fails when nothing is
+ * ranked or shortlisted, or the file cannot be written (the message
+ * names it). */
+void        tm_match_view_export_to_file_async  (TmMatchView         *self,
+                                                 TmMatchExportFormat  format,
+                                                 const char          *path,
+                                                 GCancellable        *cancellable,
+                                                 GAsyncReadyCallback  callback,
+                                                 gpointer             user_data);
+gboolean    tm_match_view_export_to_file_finish (TmMatchView         *self,
+                                                 GAsyncResult        *result,
+                                                 GError             **error);
+
 G_END_DECLS

@@ -9,6 +9,7 @@
 
 #include "tm-gui-utils.h"
 #include "tm-brand-object.h"
+#include "tm-match-row.h"
 #include "tm-partnership-review.h"
 #include "tm-review-list.h"
 #include "tm-review-row.h"
@@ -37,6 +38,8 @@ struct _TmPartnershipReview
   gboolean             updating;    /* drop-downs being filled */
   GListModel          *brands;      /* nullable: TmBrandObject, for current names */
   gboolean             stale;       /* catalog set while hidden, not shown yet */
+  TmContext           *context;     /* nullable: for the decisions */
+  GHashTable          *decisions;   /* streamer id → TmDecision, of brand_id */
 
   /* Template widgets */
   GtkStack            *state_stack;
@@ -525,7 +528,18 @@ bind_streamer_cb (GtkSignalListItemFactory *factory,
   TmCatalog *catalog;
   const TmCatalogCooperation *c = list_item_get_cooperation (list_item, &catalog);
 
-  list_item_set_text (list_item, catalog->streamers[c->streamer].name);
+  const TmDecision *d = g_hash_table_lookup (self->decisions, catalog->streamers[c->streamer].id);
+
+  /* The decision about the streamer for this brand, in words. */
+  if (d != NULL)
+    {
+      g_autofree char *badge = tm_match_row_format_decision (d);
+      g_autofree char *text = g_strdup_printf ("%s [%s]", catalog->streamers[c->streamer].name, badge);
+
+      list_item_set_text (list_item, text);
+    }
+  else
+    list_item_set_text (list_item, catalog->streamers[c->streamer].name);
 }
 
 static void
@@ -662,6 +676,27 @@ set_result (TmPartnershipReview *self,
   tm_review_list_set_result (self->rows, result);
 }
 
+static void
+load_decisions (TmPartnershipReview *self)
+{
+  g_autoptr(GPtrArray) list = NULL;
+
+  if (self->context == NULL || self->brand_id == NULL)
+    return;
+  list = tm_context_load_decisions (self->context, self->brand_id, NULL);
+  /* While a reload holds the store, what is shown stays. */
+  if (list == NULL)
+    return;
+  g_hash_table_remove_all (self->decisions);
+  g_ptr_array_set_free_func (list, NULL);
+  for (guint i = 0; i < list->len; i++)
+    {
+      TmDecision *d = g_ptr_array_index (list, i);
+
+      g_hash_table_replace (self->decisions, d->streamer_id, d);
+    }
+}
+
 /* Computes the review of the brand and filter chosen and shows it. */
 static void
 update (TmPartnershipReview *self)
@@ -690,6 +725,7 @@ update (TmPartnershipReview *self)
     brand = 0;
   g_free (self->brand_id);
   self->brand_id = g_strdup (self->catalog->brands[brand]->id);
+  load_decisions (self);
 
   get_filter (self, &filter);
   result = tm_review_compute (self->review, brand, &filter);
@@ -915,6 +951,32 @@ tm_partnership_review_set_catalog (TmPartnershipReview *self,
     refresh (self);
 }
 
+static void
+on_decisions_changed_cb (TmPartnershipReview *self,
+                         const char          *brand_id)
+{
+  if (self->stale || g_strcmp0 (brand_id, self->brand_id) != 0)
+    return;
+  update (self);
+}
+
+void
+tm_partnership_review_set_context (TmPartnershipReview *self,
+                                   TmContext           *context)
+{
+  g_return_if_fail (TM_IS_PARTNERSHIP_REVIEW (self));
+  g_return_if_fail (context == NULL || TM_IS_CONTEXT (context));
+
+  if (self->context == context)
+    return;
+  if (self->context != NULL)
+    g_signal_handlers_disconnect_by_func (self->context, on_decisions_changed_cb, self);
+  g_set_object (&self->context, context);
+  if (context != NULL)
+    g_signal_connect_object (context, "decisions-changed", G_CALLBACK (on_decisions_changed_cb),
+                             self, G_CONNECT_SWAPPED);
+}
+
 void
 tm_partnership_review_set_brands (TmPartnershipReview *self,
                                   GListModel          *brands)
@@ -985,6 +1047,7 @@ tm_partnership_review_dispose (GObject *object)
   g_clear_pointer (&self->result, tm_review_result_unref);
   g_clear_pointer (&self->review, tm_review_free);
   g_clear_pointer (&self->catalog, tm_catalog_unref);
+  g_clear_object (&self->context);
 
   G_OBJECT_CLASS (tm_partnership_review_parent_class)->dispose (object);
 }
@@ -996,6 +1059,7 @@ tm_partnership_review_finalize (GObject *object)
 
   g_free (self->brand_id);
   g_array_unref (self->periods);
+  g_hash_table_unref (self->decisions);
 
   G_OBJECT_CLASS (tm_partnership_review_parent_class)->finalize (object);
 }
@@ -1064,6 +1128,7 @@ tm_partnership_review_init (TmPartnershipReview *self)
   g_autoptr(GtkNoSelection) selection = NULL;
   g_autoptr(GtkExpression) expression = NULL;
 
+  self->decisions = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, (GDestroyNotify) tm_decision_free);
   gtk_widget_init_template (GTK_WIDGET (self));
 
   self->periods = g_array_new (FALSE, FALSE, sizeof (PeriodChoice));

@@ -12,6 +12,8 @@
 
 #include <adwaita.h>
 
+#include "tm-context.h"
+
 #include "tm-catalog.h"
 
 G_BEGIN_DECLS
@@ -26,6 +28,10 @@ G_DECLARE_FINAL_TYPE (TmPartnershipReview, tm_partnership_review, TM, PARTNERSHI
 void        tm_partnership_review_set_brands   (TmPartnershipReview *self,
                                                 GListModel          *brands);
 void        tm_partnership_review_brands_changed (TmPartnershipReview *self);
+/* The context (nullable) whose decisions the list shows next to each
+ * cooperation's streamer. */
+void        tm_partnership_review_set_context  (TmPartnershipReview *self,
+                                                TmContext           *context);
 /* A hidden page shows the new catalog when it is next shown. */
 void        tm_partnership_review_set_catalog  (TmPartnershipReview *self,
                                                 TmCatalog           *catalog);

@@ -950,6 +950,7 @@ tm_window_constructed (GObject *object)
                            0);
 
   tm_partnership_review_set_brands (self->review, tm_context_get_brands (self->context));
+  tm_partnership_review_set_context (self->review, self->context);
   gtk_list_box_bind_model (self->brands_list, tm_context_get_brands (self->context),
                            create_brand_row, self, NULL);
   g_signal_connect_object (tm_context_get_brands (self->context), "items-changed",
