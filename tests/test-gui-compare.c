@@ -13,6 +13,7 @@
 #include "tm-compare-window.h"
 #include "tm-context.h"
 #include "tm-engine.h"
+#include "tm-history-chart.h"
 #include "tm-match-view.h"
 #include "tm-streamer-item.h"
 #include "tm-window.h"
@@ -194,6 +195,20 @@ run_compare (Fixture     *f,
 }
 
 static void
+collect_charts (GtkWidget *widget,
+                GPtrArray *into)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      if (TM_IS_HISTORY_CHART (child))
+        g_ptr_array_add (into, child);
+      collect_charts (child, into);
+    }
+}
+
+static void
 test_compare_three (Fixture *f, gconstpointer data)
 {
   GListModel *model = tm_match_view_get_model (f->view);
@@ -320,6 +335,34 @@ test_compare_three (Fixture *f, gconstpointer data)
                                   tm_basis_label (catalog->streamers[s].provenance.basis)));
       }
     assert_best_marked (win, "incidents", incidents, 3, FALSE);
+  }
+
+  /* Each column's history chart draws every cooperation of its streamer,
+   * oldest first (counted from the whole array, not the streamer's
+   * range). */
+  {
+    g_autoptr(GPtrArray) charts = g_ptr_array_new ();
+
+    collect_charts (GTK_WIDGET (win), charts);
+    g_assert_cmpuint (charts->len, ==, 3);
+    for (guint i = 0; i < 3; i++)
+      {
+        TmHistoryChart *chart = g_ptr_array_index (charts, i);
+        gint s = tm_catalog_find_streamer (catalog, ids[i]);
+        guint n = 0;
+        const TmCatalogCooperation *oldest = NULL;
+
+        for (guint k = 0; k < catalog->n_cooperations; k++)
+          if (catalog->cooperations[k].streamer == (guint32) s)
+            {
+              if (oldest == NULL || catalog->cooperations[k].date < oldest->date)
+                oldest = &catalog->cooperations[k];
+              n++;
+            }
+        g_assert_cmpuint (tm_history_chart_get_n_points (chart), ==, n);
+        if (n > 0)
+          g_assert_cmpint (tm_history_chart_get_point (chart, 0)->date, ==, oldest->date);
+      }
   }
 
   /* Picks are toggled off again, and the window closes. */

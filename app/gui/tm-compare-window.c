@@ -10,6 +10,7 @@
 #include "tm-compare.h"
 #include "tm-compare-window.h"
 #include "tm-gui-utils.h"
+#include "tm-history-chart.h"
 
 struct _TmCompareWindow
 {
@@ -147,6 +148,73 @@ add_section (TmCompareWindow *self,
   gtk_widget_add_css_class (w, "heading");
   gtk_widget_set_margin_top (w, 12);
   gtk_grid_attach (self->grid, w, 0, self->n_rows, self->n_columns + 1, 1);
+  self->n_rows++;
+}
+
+/* The streamer's cooperations as records for the history chart, from
+ * the catalog (which has every figure the chart draws). */
+static GPtrArray *
+history_of (const TmCatalog *catalog,
+            guint            streamer)
+{
+  const TmCatalogStreamer *s = &catalog->streamers[streamer];
+  GPtrArray *records = g_ptr_array_new_with_free_func ((GDestroyNotify) tm_cooperation_free);
+
+  for (guint32 k = 0; k < s->n_cooperations; k++)
+    {
+      const TmCatalogCooperation *c = &catalog->cooperations[s->first_cooperation + k];
+      TmCooperation *r = tm_cooperation_new ();
+
+      r->id = g_strdup (c->id);
+      r->streamer_id = g_strdup (s->id);
+      if (c->brand >= 0)
+        r->brand_id = g_strdup (catalog->brands[c->brand]->id);
+      else
+        {
+          r->brand_name = g_strdup (c->brand_name);
+          r->brand_category = g_strdup (c->brand_category);
+        }
+      r->date = c->date;
+      r->format = c->format;
+      r->platform = c->platform;
+      r->gmv_fen = c->gmv_fen;
+      r->orders = c->orders;
+      r->fee_fen = c->fee_fen;
+      r->commission_fen = c->commission_fen;
+      r->conversion_rate = c->conversion_rate;
+      r->return_rate = c->return_rate;
+      r->complaints = c->complaints;
+      r->rating = c->rating;
+      g_ptr_array_add (records, r);
+    }
+  return records;
+}
+
+/* A small history chart per candidate: GMV per cooperation over time and
+ * the return rate, with a tooltip per point, as on the streamer page. */
+static void
+add_history_row (TmCompareWindow  *self,
+                 const TmCatalog  *catalog,
+                 GPtrArray        *explanations)
+{
+  /* Copies: the charts keep the table, and may outlive the catalog. */
+  g_autoptr(GHashTable) brand_names = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+
+  for (guint b = 0; b < catalog->n_brands; b++)
+    g_hash_table_insert (brand_names, g_strdup (catalog->brands[b]->id),
+                         g_strdup (catalog->brands[b]->name));
+
+  add_header_label (self, "history_chart", _("Cooperation history"));
+  for (guint i = 0; i < explanations->len; i++)
+    {
+      const TmExplanation *e = g_ptr_array_index (explanations, i);
+      g_autoptr(GPtrArray) records = history_of (catalog, e->candidate.streamer);
+      GtkWidget *chart = tm_history_chart_new ();
+
+      tm_history_chart_set_cooperations (TM_HISTORY_CHART (chart), records, brand_names);
+      gtk_widget_set_size_request (chart, 220, 140);
+      gtk_grid_attach (self->grid, chart, i + 1, self->n_rows, 1, 1);
+    }
   self->n_rows++;
 }
 
@@ -302,6 +370,7 @@ tm_compare_window_fill (TmCompareWindow *self,
   EACH (tm_compare_count_open_incidents (catalog, e->candidate.streamer));
   add_number_row (self, "open_incidents", _("Unresolved incidents"), values, format_count,
                   TM_COMPARE_BEST_LOWEST, 0);
+  add_history_row (self, catalog, explanations);
 
   /* The record's provenance stands for the credit score, followers and
    * counts above: the catalog keeps one per streamer.  Scores and points

@@ -1300,8 +1300,8 @@ tm_match_view_init_decisions (TmMatchView *self)
 {
   static const struct { const char *label; int status; } buttons[] = {
     { N_("_Shortlist"), TM_DECISION_SHORTLISTED },
-    { N_("Mark _Contacted"), TM_DECISION_CONTACTED },
-    { N_("_Reject"), TM_DECISION_REJECTED },
+    { N_("Mark Con_tacted"), TM_DECISION_CONTACTED },
+    { N_("Re_ject"), TM_DECISION_REJECTED },
     { N_("C_lear"), -1 },
   };
   GtkWidget *explain_box = gtk_widget_get_parent (GTK_WIDGET (self->explain_score));
@@ -1337,7 +1337,7 @@ tm_match_view_init_decisions (TmMatchView *self)
   gtk_box_append (GTK_BOX (box), row);
   gtk_box_insert_child_after (GTK_BOX (explain_box), box, GTK_WIDGET (self->explain_score));
 
-  self->shortlist_toggle = GTK_TOGGLE_BUTTON (gtk_toggle_button_new_with_mnemonic (_("Shortlist _Only")));
+  self->shortlist_toggle = GTK_TOGGLE_BUTTON (gtk_toggle_button_new_with_mnemonic (_("Shortl_ist Only")));
   gtk_widget_set_name (GTK_WIDGET (self->shortlist_toggle), "shortlist-only");
   gtk_widget_set_tooltip_text (GTK_WIDGET (self->shortlist_toggle),
                                _("Show only the candidates shortlisted or contacted"));
@@ -1347,7 +1347,8 @@ tm_match_view_init_decisions (TmMatchView *self)
   g_menu_append (menu, _("Shortlist as _CSV…"), "match.export::csv");
   g_menu_append (menu, _("Dossier as _PDF…"), "match.export::pdf");
   export_button = gtk_menu_button_new ();
-  gtk_menu_button_set_label (GTK_MENU_BUTTON (export_button), _("_Export"));
+  /* Each Alt+letter of this view is used once: E is Excluded. */
+  gtk_menu_button_set_label (GTK_MENU_BUTTON (export_button), _("E_xport"));
   gtk_menu_button_set_use_underline (GTK_MENU_BUTTON (export_button), TRUE);
   gtk_menu_button_set_menu_model (GTK_MENU_BUTTON (export_button), G_MENU_MODEL (menu));
   gtk_box_append (GTK_BOX (toolbar), export_button);
