@@ -360,10 +360,33 @@ test_explanation (Fixture *f, gconstpointer data)
           TmStreamerPage *page = template_child (f->window, TM_TYPE_WINDOW, "streamer_page");
           AdwViewStack *stack = template_child (f->window, TM_TYPE_WINDOW, "view_stack");
 
+          const char *record = g_object_get_data (G_OBJECT (opens), "record-id");
+          TmRanking *ranking = tm_match_view_get_ranking (f->view);
+          g_autoptr(TmExplanation) explanation = NULL;
+          gboolean named = FALSE;
+          TmWeights w;
+
+          tm_match_view_get_weights (f->view, &w);
+          explanation = tm_engine_explain (tm_ranking_get_engine (ranking), tm_ranking_get_brand (ranking),
+                                           tm_catalog_find_streamer (tm_context_get_catalog (f->context), id),
+                                           &w);
+
+          /* The record is one the engine's evidence names for this streamer. */
+          g_assert_nonnull (record);
+          for (guint k = 0; explanation != NULL && k < explanation->items->len; k++)
+            {
+              const TmExplanationItem *item = g_ptr_array_index (explanation->items, k);
+
+              named |= item->evidence != NULL && g_strv_contains ((const char * const *) item->evidence, record);
+            }
+          g_assert_true (named);
+
           g_signal_emit_by_name (evidence, "row-activated", opens);
           drain ();
           g_assert_cmpstr (adw_view_stack_get_visible_child_name (stack), ==, "streamers");
           g_assert_cmpstr (tm_streamer_page_get_streamer_id (page), ==, id);
+          /* The page shows that cooperation or incident, marked. */
+          g_assert_cmpstr (tm_streamer_page_get_highlighted_record (page), ==, record);
           break;
         }
     }

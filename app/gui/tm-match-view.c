@@ -574,6 +574,13 @@ tm_match_view_explain (TmMatchView *self)
         continue;
       text = g_strdup_printf ("%+.1f  %s", item->contribution, item->message);
       add_evidence_row (self, text, s->id, record);
+      /* The cooperation or incident it names, to show on the page. */
+      if (record)
+        {
+          GtkWidget *last = gtk_widget_get_last_child (GTK_WIDGET (self->evidence_list));
+
+          g_object_set_data_full (G_OBJECT (last), "record-id", g_strdup (item->evidence[0]), g_free);
+        }
     }
 }
 
@@ -582,8 +589,11 @@ on_evidence_activated_cb (TmMatchView   *self,
                           GtkListBoxRow *row)
 {
   const char *id = g_object_get_data (G_OBJECT (row), "streamer-id");
+  const char *record = g_object_get_data (G_OBJECT (row), "record-id");
 
-  if (id != NULL)
+  if (id != NULL && record != NULL)
+    gtk_widget_activate_action (GTK_WIDGET (self), "win.show-record", "(ss)", id, record);
+  else if (id != NULL)
     gtk_widget_activate_action (GTK_WIDGET (self), "win.show-streamer", "s", id);
 }
 

@@ -28,6 +28,7 @@ struct _TmStreamerPage
 
   guint            notes_save_id;
   gboolean         notes_dirty;
+  char            *highlighted;    /* the record show_record marked */
   gboolean         notes_loading;  /* the buffer is being set, not typed */
 
   /* Template widgets */
@@ -361,7 +362,12 @@ fill_history (TmStreamerPage *self)
       int row = i + 1;
       GtkWidget *notes;
 
-      gtk_grid_attach (self->history_grid, cell (date, FALSE), COL_DATE, row, 1, 1);
+      {
+        GtkWidget *date_cell = cell (date, FALSE);
+
+        g_object_set_data_full (G_OBJECT (date_cell), "record-id", g_strdup (c->id), g_free);
+        gtk_grid_attach (self->history_grid, date_cell, COL_DATE, row, 1, 1);
+      }
       gtk_grid_attach (self->history_grid, cell (brand_name (self, c), FALSE), COL_BRAND, row, 1, 1);
       gtk_grid_attach (self->history_grid,
                        cell (c->platform != TM_PLATFORM_NONE ? tm_platform_label (c->platform) : NULL, FALSE),
@@ -481,8 +487,13 @@ fill_incidents (TmStreamerPage *self)
 
   /* Newest first. */
   for (guint i = self->incidents->len; i-- > 0;)
-    gtk_list_box_append (self->incidents_list,
-                         create_incident_row (g_ptr_array_index (self->incidents, i)));
+    {
+      const TmIncident *incident = g_ptr_array_index (self->incidents, i);
+      GtkWidget *row = create_incident_row (incident);
+
+      g_object_set_data_full (G_OBJECT (row), "record-id", g_strdup (incident->id), g_free);
+      gtk_list_box_append (self->incidents_list, row);
+    }
 }
 
 
@@ -598,6 +609,7 @@ clear_records (TmStreamerPage *self)
 {
   g_clear_handle_id (&self->notes_save_id, g_source_remove);
   self->notes_dirty = FALSE;
+  g_clear_pointer (&self->highlighted, g_free);
   g_clear_pointer (&self->streamer_id, g_free);
   g_clear_pointer (&self->streamer, tm_streamer_free);
   g_clear_pointer (&self->cooperations, g_ptr_array_unref);
@@ -803,6 +815,110 @@ tm_streamer_page_save_notes (TmStreamerPage *self)
 }
 
 
+static void
+clear_highlight (TmStreamerPage *self)
+{
+  for (GtkWidget *c = gtk_widget_get_first_child (GTK_WIDGET (self->history_grid));
+       c != NULL; c = gtk_widget_get_next_sibling (c))
+    gtk_widget_remove_css_class (c, "highlighted-record");
+  for (GtkWidget *c = gtk_widget_get_first_child (GTK_WIDGET (self->incidents_list));
+       c != NULL; c = gtk_widget_get_next_sibling (c))
+    gtk_widget_remove_css_class (c, "highlighted-record");
+  g_clear_pointer (&self->highlighted, g_free);
+}
+
+static void
+scroll_now (TmStreamerPage *self,
+            GtkWidget      *widget)
+{
+  GtkWidget *content = gtk_scrolled_window_get_child (self->scrolled_window);
+  graphene_point_t at;
+
+  if (gtk_widget_compute_point (widget, content, &GRAPHENE_POINT_INIT (0, 0), &at))
+    gtk_adjustment_set_value (gtk_scrolled_window_get_vadjustment (self->scrolled_window),
+                              MAX (0, at.y - 48));
+}
+
+static void
+on_after_paint_cb (GdkFrameClock  *clock,
+                   TmStreamerPage *self)
+{
+  GtkWidget *target = g_object_get_data (G_OBJECT (self), "scroll-target");
+
+  g_signal_handlers_disconnect_by_func (clock, on_after_paint_cb, self);
+  if (target != NULL)
+    scroll_now (self, target);
+  g_object_set_data (G_OBJECT (self), "scroll-target", NULL);
+}
+
+/* Scrolls the page so that @widget is in view, a little below the top:
+ * after the next frame, when the page just filled has been laid out. */
+static void
+scroll_to (TmStreamerPage *self,
+           GtkWidget      *widget)
+{
+  GdkFrameClock *clock = gtk_widget_get_frame_clock (GTK_WIDGET (self));
+
+  if (clock == NULL)
+    {
+      scroll_now (self, widget);
+      return;
+    }
+  g_object_set_data_full (G_OBJECT (self), "scroll-target", g_object_ref (widget), g_object_unref);
+  g_signal_handlers_disconnect_by_func (clock, on_after_paint_cb, self);
+  g_signal_connect_object (clock, "after-paint", G_CALLBACK (on_after_paint_cb), self, 0);
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+gboolean
+tm_streamer_page_show_record (TmStreamerPage *self,
+                              const char     *record_id)
+{
+  g_return_val_if_fail (TM_IS_STREAMER_PAGE (self), FALSE);
+  g_return_val_if_fail (record_id != NULL, FALSE);
+
+  clear_highlight (self);
+  for (GtkWidget *c = gtk_widget_get_first_child (GTK_WIDGET (self->history_grid));
+       c != NULL; c = gtk_widget_get_next_sibling (c))
+    if (g_strcmp0 (g_object_get_data (G_OBJECT (c), "record-id"), record_id) == 0)
+      {
+        int column, row, width, height;
+
+        /* Every cell of its row. */
+        gtk_grid_query_child (self->history_grid, c, &column, &row, &width, &height);
+        for (int col = 0; col < N_COLS; col++)
+          {
+            GtkWidget *w = gtk_grid_get_child_at (self->history_grid, col, row);
+
+            if (w != NULL)
+              gtk_widget_add_css_class (w, "highlighted-record");
+          }
+        self->highlighted = g_strdup (record_id);
+        scroll_to (self, c);
+        return TRUE;
+      }
+  for (GtkWidget *c = gtk_widget_get_first_child (GTK_WIDGET (self->incidents_list));
+       c != NULL; c = gtk_widget_get_next_sibling (c))
+    if (g_strcmp0 (g_object_get_data (G_OBJECT (c), "record-id"), record_id) == 0)
+      {
+        gtk_widget_add_css_class (c, "highlighted-record");
+        self->highlighted = g_strdup (record_id);
+        scroll_to (self, c);
+        gtk_widget_grab_focus (c);
+        return TRUE;
+      }
+  return FALSE;
+}
+
+const char *
+tm_streamer_page_get_highlighted_record (TmStreamerPage *self)
+{
+  g_return_val_if_fail (TM_IS_STREAMER_PAGE (self), NULL);
+
+  return self->highlighted;
+}
+
+
 /*
  * GObject and GtkWidget
  */
@@ -839,6 +955,7 @@ tm_streamer_page_finalize (GObject *object)
   TmStreamerPage *self = TM_STREAMER_PAGE (object);
 
   g_clear_pointer (&self->brand_names, g_hash_table_unref);
+  g_free (self->highlighted);
 
   G_OBJECT_CLASS (tm_streamer_page_parent_class)->finalize (object);
 }

@@ -37,4 +37,11 @@ const char *tm_streamer_page_get_streamer_id (TmStreamerPage *self);
  * shown when that failed (the text stays in the page). */
 gboolean    tm_streamer_page_save_notes      (TmStreamerPage *self);
 
+/* Scrolls to the cooperation or incident @record_id of the streamer shown
+ * and marks it; FALSE when the streamer has no such record. */
+gboolean    tm_streamer_page_show_record           (TmStreamerPage *self,
+                                                    const char     *record_id);
+/* The record marked by show_record, or NULL. */
+const char *tm_streamer_page_get_highlighted_record (TmStreamerPage *self);
+
 G_END_DECLS

@@ -371,6 +371,24 @@ show_streamer_action (GSimpleAction *action,
   on_streamer_activated_cb (self, g_variant_get_string (parameter, NULL));
 }
 
+/* Opens a streamer's page on one of its cooperations or incidents (the
+ * match view's evidence). */
+static void
+show_record_action (GSimpleAction *action,
+                    GVariant      *parameter,
+                    gpointer       user_data)
+{
+  TmWindow *self = user_data;
+  g_autoptr(GVariant) streamer = NULL;
+  const char *streamer_id, *record_id;
+
+  g_variant_get (parameter, "(&s&s)", &streamer_id, &record_id);
+  streamer = g_variant_ref_sink (g_variant_new_string (streamer_id));
+  show_streamer_action (action, streamer, self);
+  if (g_strcmp0 (tm_streamer_page_get_streamer_id (self->streamer_page), streamer_id) == 0)
+    tm_streamer_page_show_record (self->streamer_page, record_id);
+}
+
 static void
 on_streamer_page_closed_cb (TmWindow *self)
 {
@@ -893,6 +911,7 @@ static const GActionEntry window_actions[] = {
   { "show-match", show_match_action },
   { "match-brand", match_brand_action, "s" },
   { "show-streamer", show_streamer_action, "s" },
+  { "show-record", show_record_action, "(ss)" },
   { "search", search_action },
 };
 
