@@ -1077,29 +1077,6 @@ join_exclusion_flags (guint flags)
   return g_string_free (g_steal_pointer (&out), FALSE);
 }
 
-/* Every reason, as sentences joined by "; " (without the full stop of
- * each sentence but the last). */
-static char *
-join_exclusion_messages (GPtrArray *exclusions)
-{
-  g_autoptr(GString) out = g_string_new (NULL);
-
-  for (guint i = 0; exclusions != NULL && i < exclusions->len; i++)
-    {
-      const TmExclusion *x = g_ptr_array_index (exclusions, i);
-
-      if (i > 0)
-        {
-          if (g_str_has_suffix (out->str, "."))
-            g_string_truncate (out, out->len - 1);
-          else if (g_str_has_suffix (out->str, "。"))
-            g_string_truncate (out, out->len - strlen ("。"));
-          g_string_append (out, "; ");
-        }
-      g_string_append (out, x->message);
-    }
-  return g_string_free (g_steal_pointer (&out), FALSE);
-}
 
 /* Score points with one decimal and a real minus sign: "+3.7", "−0.9". */
 static char *
@@ -1452,7 +1429,7 @@ cmd_rank (const char *db_path, int argc, char **argv)
         {
           const TmCandidate *c = &candidates[worst[i]];
           g_autoptr(GPtrArray) reasons = tm_engine_get_exclusions (m.engine, m.brand, c->streamer);
-          g_autofree char *text = join_exclusion_messages (reasons);
+          g_autofree char *text = tm_exclusions_join (reasons);
 
           csv_append_row (out, m.catalog, c, 0, text);
         }
@@ -1524,7 +1501,7 @@ cmd_rank (const char *db_path, int argc, char **argv)
               cells[0] = g_strdup (s->id);
               cells[1] = g_strdup (s->name);
               cells[2] = format_points (c->score);
-              cells[3] = join_exclusion_messages (reasons);
+              cells[3] = tm_exclusions_join (reasons);
               g_ptr_array_add (rows, cells);
             }
           /* Translators: title of the table of excluded candidates */

@@ -1999,3 +1999,25 @@ tm_engine_compare (TmEngine        *self,
     g_ptr_array_add (list, tm_engine_explain (self, brand, streamers[j], weights));
   return list;
 }
+
+char *
+tm_exclusions_join (GPtrArray *exclusions)
+{
+  g_autoptr(GString) out = g_string_new (NULL);
+
+  for (guint i = 0; exclusions != NULL && i < exclusions->len; i++)
+    {
+      const TmExclusion *x = g_ptr_array_index (exclusions, i);
+
+      if (i > 0)
+        {
+          if (g_str_has_suffix (out->str, "."))
+            g_string_truncate (out, out->len - 1);
+          else if (g_str_has_suffix (out->str, "。"))
+            g_string_truncate (out, out->len - strlen ("。"));
+          g_string_append (out, "; ");
+        }
+      g_string_append (out, x->message);
+    }
+  return g_string_free (g_steal_pointer (&out), FALSE);
+}

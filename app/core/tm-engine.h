@@ -220,6 +220,10 @@ GPtrArray       *tm_engine_compare        (TmEngine        *self,
 GPtrArray       *tm_engine_get_exclusions (TmEngine        *self,
                                            const TmBrand   *brand,
                                            guint            streamer);
+/* Every reason of @exclusions (TmExclusion*, nullable) as one text: the
+ * sentences joined by "; ", each without its full stop but the last, as
+ * the rank table, the CSV export and the dossier show them. */
+char            *tm_exclusions_join       (GPtrArray       *exclusions);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (TmEngine, tm_engine_unref)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (TmRanking, tm_ranking_free)

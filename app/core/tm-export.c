@@ -86,29 +86,6 @@ rank_positions (TmRanking *ranking)
   return positions;
 }
 
-/* Every reason as sentences joined by "; ", without the full stop of
- * each sentence but the last (as `trustmatch-cli rank` shows them). */
-static char *
-join_exclusions (GPtrArray *exclusions)
-{
-  g_autoptr(GString) out = g_string_new (NULL);
-
-  for (guint i = 0; exclusions != NULL && i < exclusions->len; i++)
-    {
-      const TmExclusion *x = g_ptr_array_index (exclusions, i);
-
-      if (i > 0)
-        {
-          if (g_str_has_suffix (out->str, "."))
-            g_string_truncate (out, out->len - 1);
-          else if (g_str_has_suffix (out->str, "。"))
-            g_string_truncate (out, out->len - strlen ("。"));
-          g_string_append (out, "; ");
-        }
-      g_string_append (out, x->message);
-    }
-  return g_string_free (g_steal_pointer (&out), FALSE);
-}
 
 static char *
 join_platforms (const TmCatalog         *catalog,
@@ -212,7 +189,7 @@ tm_export_rows_new (TmRanking       *ranking,
       if (candidates[k].exclusions != TM_EXCLUSION_NONE)
         {
           g_autoptr(GPtrArray) reasons = tm_engine_get_exclusions (engine, brand, k);
-          row->exclusions = join_exclusions (reasons);
+          row->exclusions = tm_exclusions_join (reasons);
         }
 
       row->credit_platform = isnan (s->credit_score) ? TM_PLATFORM_NONE : s->credit_platform;
