@@ -382,22 +382,7 @@ test_filter_search (void)
 static void
 load_sample_catalog (const char *tmp)
 {
-  const char *sample = g_getenv ("TRUSTMATCH_SAMPLE_DIR");
-  const char *names[] = { "brands.json", "streamers.json", "cooperations.json", "incidents.json" };
-  g_autofree char *db = g_build_filename (tmp, "test.db", NULL);
-  g_auto(GStrv) files = g_new0 (char *, G_N_ELEMENTS (names) + 1);
-  g_autoptr(TmStore) store = NULL;
-  g_autoptr(GError) error = NULL;
-
-  g_assert_nonnull (sample);
-  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
-    files[i] = g_build_filename (sample, names[i], NULL);
-  store = tm_store_open (db, &error);
-  g_assert_no_error (error);
-  tm_store_import_files (store, (const char * const *) files, NULL, &error);
-  g_assert_no_error (error);
-  catalog = tm_catalog_load (store, &error);
-  g_assert_no_error (error);
+  catalog = tm_test_load_sample_catalog (tmp);
   g_assert_cmpuint (catalog->n_streamers, >, 100);
 }
 

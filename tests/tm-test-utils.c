@@ -157,3 +157,26 @@ tm_test_make_sample_feed (const char *sample_dir,
   g_assert_true (tm_feed_publish (store, feed, &options, NULL, &error));
   g_assert_no_error (error);
 }
+
+TmCatalog *
+tm_test_load_sample_catalog (const char *dir)
+{
+  const char *sample = g_getenv ("TRUSTMATCH_SAMPLE_DIR");
+  const char *names[] = { "brands.json", "streamers.json", "cooperations.json", "incidents.json" };
+  g_autofree char *db = g_build_filename (dir, "test.db", NULL);
+  g_auto(GStrv) files = g_new0 (char *, G_N_ELEMENTS (names) + 1);
+  g_autoptr(TmStore) store = NULL;
+  g_autoptr(GError) error = NULL;
+  TmCatalog *catalog;
+
+  g_assert_nonnull (sample);
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    files[i] = g_build_filename (sample, names[i], NULL);
+  store = tm_store_open (db, &error);
+  g_assert_no_error (error);
+  tm_store_import_files (store, (const char * const *) files, NULL, &error);
+  g_assert_no_error (error);
+  catalog = tm_catalog_load (store, &error);
+  g_assert_no_error (error);
+  return catalog;
+}

@@ -8,12 +8,17 @@
 
 #include "app/core/tm-feed.h"
 #include "app/core/tm-store-feed.h"
+#include "app/core/tm-catalog.h"
 
 G_BEGIN_DECLS
 
 /* Deletes @path and everything below it, without following symbolic
  * links; what cannot be deleted is left. */
 void tm_test_remove_tree (const char *path);
+
+/* Imports the sample data ($TRUSTMATCH_SAMPLE_DIR) into a new store in
+ * @dir and loads its catalog. */
+TmCatalog *tm_test_load_sample_catalog (const char *dir);
 
 /* Copies the files and folders below @from into @to (created if
  * missing); fails the test on any error. */
