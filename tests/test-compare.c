@@ -64,6 +64,45 @@ test_best_mask (void)
   g_assert_cmphex (tm_compare_best_mask (same, 3, TM_COMPARE_BEST_HIGHEST, 2), ==, 0x1);
   g_assert_cmphex (tm_compare_best_mask (penalty, 3, TM_COMPARE_BEST_LOWEST, 1), ==, 0x6);
   g_assert_cmphex (tm_compare_best_mask (a, 3, TM_COMPARE_BEST_NONE, 1), ==, 0x0);
+
+  /* An unknown figure (NAN) is never the best, wherever it stands, and
+   * does not make a row of equal known values look different. */
+  {
+    const double unknown_first[] = { NAN, 0.42, 0.35 };
+    const double unknown_last[] = { 0.42, 0.35, NAN };
+    const double equal_known[] = { 0.5, NAN, 0.5 };
+    const double one_known[] = { NAN, 0.5 };
+
+    g_assert_cmphex (tm_compare_best_mask (unknown_first, 3, TM_COMPARE_BEST_HIGHEST, 3), ==, 0x2);
+    g_assert_cmphex (tm_compare_best_mask (unknown_first, 3, TM_COMPARE_BEST_LOWEST, 3), ==, 0x4);
+    g_assert_cmphex (tm_compare_best_mask (unknown_last, 3, TM_COMPARE_BEST_HIGHEST, 3), ==, 0x1);
+    g_assert_cmphex (tm_compare_best_mask (equal_known, 3, TM_COMPARE_BEST_HIGHEST, 3), ==, 0x0);
+    g_assert_cmphex (tm_compare_best_mask (one_known, 2, TM_COMPARE_BEST_HIGHEST, 3), ==, 0x0);
+  }
+}
+
+/* The source of a count: each source with its number of records, most
+ * first, and the span of days observed. */
+static void
+test_summarize_provenance (void)
+{
+  TmProvenance p[4] = {
+    { TM_SOURCE_MANUAL, tm_date_from_ymd (2025, 3, 2), TM_BASIS_OBSERVED },
+    { TM_SOURCE_EXPORT, tm_date_from_ymd (2024, 1, 5), TM_BASIS_OBSERVED },
+    { TM_SOURCE_EXPORT, tm_date_from_ymd (2024, 6, 1), TM_BASIS_MEASURED },
+    { TM_SOURCE_EXPORT, tm_date_from_ymd (2024, 7, 1), TM_BASIS_OBSERVED },
+  };
+  g_autofree char *all = tm_compare_summarize_provenance (p, 4);
+  g_autofree char *one = tm_compare_summarize_provenance (p, 1);
+  g_autofree char *expected_all = g_strdup_printf ("%s ×3, %s ×1 · 2024-01-05 to 2025-03-02",
+                                                   tm_source_label (TM_SOURCE_EXPORT),
+                                                   tm_source_label (TM_SOURCE_MANUAL));
+  g_autofree char *expected_one = g_strdup_printf ("%s ×1 · 2025-03-02",
+                                                   tm_source_label (TM_SOURCE_MANUAL));
+
+  g_assert_cmpstr (all, ==, expected_all);
+  g_assert_cmpstr (one, ==, expected_one);
+  g_assert_null (tm_compare_summarize_provenance (NULL, 0));
 }
 
 static void
@@ -120,6 +159,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/compare/factor-sums", test_factor_sums);
   g_test_add_func ("/compare/best-mask", test_best_mask);
   g_test_add_func ("/compare/counts", test_counts);
+  g_test_add_func ("/compare/summarize-provenance", test_summarize_provenance);
 
   rc = g_test_run ();
   tm_catalog_unref (catalog);

@@ -4,7 +4,9 @@
 /*
  * Checks on the interface files themselves: every button that shows only
  * an icon has an accessible label (what a screen reader says) and a
- * tooltip (what a sighted user can hover for).
+ * tooltip (what a sighted user can hover for); and every source or
+ * interface file with a translatable string is listed in
+ * po/POTFILES.in, so none of its strings is left out of the translation.
  */
 
 #include "config.h"
@@ -214,6 +216,82 @@ test_icon_buttons_labelled (void)
     g_test_fail_printf ("%s", problems->str);
 }
 
+/* Whether @text marks a string for translation: gettext's macros in C,
+ * translatable="yes" in an interface file. */
+static gboolean
+has_translatable (const char *text)
+{
+  static const char *marks[] = {
+    "_(\"", "N_(\"", "C_(\"", "NC_(\"", "ngettext (", "translatable=\"yes\"", NULL,
+  };
+
+  for (guint i = 0; marks[i] != NULL; i++)
+    if (strstr (text, marks[i]) != NULL)
+      return TRUE;
+  return FALSE;
+}
+
+static void
+collect_untranslated (const char *root,
+                      const char *relative,
+                      GHashTable *listed,
+                      GString    *problems,
+                      guint      *n_checked)
+{
+  g_autofree char *path = g_build_filename (root, relative, NULL);
+  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
+  const char *name;
+
+  g_assert_nonnull (dir);
+  while ((name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *child = g_build_path ("/", relative, name, NULL);
+      g_autofree char *child_path = g_build_filename (root, child, NULL);
+      g_autofree char *text = NULL;
+
+      if (g_file_test (child_path, G_FILE_TEST_IS_DIR))
+        {
+          collect_untranslated (root, child, listed, problems, n_checked);
+          continue;
+        }
+      if (!g_str_has_suffix (name, ".c") && !g_str_has_suffix (name, ".ui"))
+        continue;
+      g_assert_true (g_file_get_contents (child_path, &text, NULL, NULL));
+      (*n_checked)++;
+      if (has_translatable (text) && !g_hash_table_contains (listed, child))
+        g_string_append_printf (problems, "%s has translatable strings but is not in po/POTFILES.in\n", child);
+    }
+}
+
+static void
+test_potfiles_complete (void)
+{
+  g_autofree char *root = g_test_build_filename (G_TEST_DIST, "..", NULL);
+  g_autofree char *potfiles = g_build_filename (root, "po", "POTFILES.in", NULL);
+  g_autofree char *text = NULL;
+  g_auto(GStrv) lines = NULL;
+  g_autoptr(GHashTable) listed = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr(GString) problems = g_string_new (NULL);
+  guint n_checked = 0;
+
+  g_assert_true (g_file_get_contents (potfiles, &text, NULL, NULL));
+  lines = g_strsplit (text, "\n", -1);
+  for (guint i = 0; lines[i] != NULL; i++)
+    {
+      g_strstrip (lines[i]);
+      if (lines[i][0] != '\0' && lines[i][0] != '#')
+        g_hash_table_add (listed, lines[i]);
+    }
+  g_assert_true (has_translatable ("label = _(\"Save\");"));
+  g_assert_false (has_translatable ("g_debug (\"x\");"));
+
+  collect_untranslated (root, "app", listed, problems, &n_checked);
+  collect_untranslated (root, "ui", listed, problems, &n_checked);
+  g_assert_cmpuint (n_checked, >, 20);
+  if (problems->len > 0)
+    g_test_fail_printf ("%s", problems->str);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -222,6 +300,7 @@ main (int   argc,
 
   g_test_add_func ("/ui-files/checker", test_checker);
   g_test_add_func ("/ui-files/icon-buttons-labelled", test_icon_buttons_labelled);
+  g_test_add_func ("/ui-files/potfiles-complete", test_potfiles_complete);
 
   return g_test_run ();
 }

@@ -3,6 +3,7 @@
 
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
 #include <math.h>
 
 #include "tm-compare.h"
@@ -47,22 +48,26 @@ tm_compare_best_mask (const double  *values,
                       TmCompareBest  best,
                       int            decimals)
 {
-  double best_value;
+  double best_value = NAN, first_value = NAN;
   gboolean all_equal = TRUE;
   guint32 mask = 0;
 
   g_return_val_if_fail (n <= 32, 0);
   g_return_val_if_fail (values != NULL || n == 0, 0);
 
-  if (best == TM_COMPARE_BEST_NONE || n == 0)
+  if (best == TM_COMPARE_BEST_NONE)
     return 0;
 
-  best_value = round_to (values[0], decimals);
-  for (guint i = 1; i < n; i++)
+  for (guint i = 0; i < n; i++)
     {
-      double v = round_to (values[i], decimals);
+      double v;
 
-      if (v != best_value)
+      if (isnan (values[i]))
+        continue;
+      v = round_to (values[i], decimals);
+      if (isnan (first_value))
+        first_value = best_value = v;
+      if (v != first_value)
         all_equal = FALSE;
       if ((best == TM_COMPARE_BEST_HIGHEST && v > best_value)
           || (best == TM_COMPARE_BEST_LOWEST && v < best_value))
@@ -72,7 +77,7 @@ tm_compare_best_mask (const double  *values,
     return 0;
 
   for (guint i = 0; i < n; i++)
-    if (round_to (values[i], decimals) == best_value)
+    if (!isnan (values[i]) && round_to (values[i], decimals) == best_value)
       mask |= 1u << i;
   return mask;
 }
@@ -113,4 +118,57 @@ tm_compare_count_open_incidents (const TmCatalog *catalog,
     if (!catalog->incidents[s->first_incident + k].resolved)
       count++;
   return count;
+}
+
+char *
+tm_compare_summarize_provenance (const TmProvenance *provenances,
+                                 guint               n)
+{
+  guint counts[TM_N_SOURCES] = { 0 };
+  gboolean listed[TM_N_SOURCES] = { FALSE };
+  TmDate first = G_MAXINT32, last = G_MININT32;
+  g_autoptr(GString) text = g_string_new (NULL);
+  g_autofree char *first_text = NULL, *last_text = NULL;
+
+  g_return_val_if_fail (provenances != NULL || n == 0, NULL);
+
+  if (n == 0)
+    return NULL;
+
+  for (guint i = 0; i < n; i++)
+    {
+      if ((guint) provenances[i].source < TM_N_SOURCES)
+        counts[provenances[i].source]++;
+      first = MIN (first, provenances[i].observed);
+      last = MAX (last, provenances[i].observed);
+    }
+
+  /* Most records first; equal counts in the sources' order. */
+  for (;;)
+    {
+      gint pick = -1;
+
+      for (guint s = 0; s < TM_N_SOURCES; s++)
+        if (!listed[s] && counts[s] > 0 && (pick < 0 || counts[s] > counts[pick]))
+          pick = (gint) s;
+      if (pick < 0)
+        break;
+      listed[pick] = TRUE;
+      if (text->len > 0)
+        /* Translators: separates the sources of a count, “Export ×3, Manual ×1” */
+        g_string_append (text, _(", "));
+      /* Translators: a source and how many records came from it, “Export ×3” */
+      g_string_append_printf (text, _("%s ×%u"), tm_source_label (pick), counts[pick]);
+    }
+
+  first_text = tm_date_format (first);
+  last_text = tm_date_format (last);
+  if (first == last)
+    /* Translators: the sources of a count, then the day they were observed */
+    g_string_append_printf (text, _(" · %s"), first_text);
+  else
+    /* Translators: the sources of a count, then the first and the last
+     * day they were observed, “ · 2024-01-05 to 2025-03-02” */
+    g_string_append_printf (text, _(" · %s to %s"), first_text, last_text);
+  return g_string_free (g_steal_pointer (&text), FALSE);
 }

@@ -30,8 +30,9 @@ gboolean  tm_compare_factor_sum        (const TmExplanation *explanation,
 
 /* Bit i is set when @values[i] is the best of the @n (≤ 32) values, after
  * rounding to @decimals places as they are shown, so values that show the
- * same are equal (ties are all marked).  0 when @best is NONE or all
- * values are equal: such a row has no best. */
+ * same are equal (ties are all marked).  A NAN value is unknown: never the
+ * best, and left out when the others are compared.  0 when @best is NONE
+ * or fewer than two known values differ: such a row has no best. */
 guint32   tm_compare_best_mask         (const double        *values,
                                         guint                n,
                                         TmCompareBest        best,
@@ -46,5 +47,12 @@ guint     tm_compare_count_brand_cooperations (const TmCatalog *catalog,
 /* How many incidents of @streamer are not resolved. */
 guint     tm_compare_count_open_incidents     (const TmCatalog *catalog,
                                                guint            streamer);
+
+/* Where a figure that counts records (cooperations, incidents) comes
+ * from: how many of the @n records came from each source, most first, and
+ * the days they were observed, e.g. “Export ×3, Manual ×1 · 2024-01-05 to
+ * 2025-03-02” (one day when all agree).  Translated; NULL when @n is 0. */
+char     *tm_compare_summarize_provenance     (const TmProvenance *provenances,
+                                               guint               n);
 
 G_END_DECLS

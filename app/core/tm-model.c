@@ -589,6 +589,21 @@ tm_provenance_for (const TmProvenance *record_provenance,
 }
 
 char *
+tm_provenance_format (const TmProvenance *provenance)
+{
+  g_autofree char *observed = NULL;
+
+  g_return_val_if_fail (provenance != NULL, NULL);
+
+  observed = tm_date_format (provenance->observed);
+  /* Translators: where a figure comes from: its source ("Platform",
+   * "Export", …), the day it was observed, and its basis ("Observed",
+   * "Measured", "Estimated"), e.g. “Platform · 2026-10-15 · Observed” */
+  return g_strdup_printf (_("%s · %s · %s"), tm_source_label (provenance->source), observed,
+                          tm_basis_label (provenance->basis));
+}
+
+char *
 tm_format_fen (gint64 fen, gboolean compact)
 {
   GString *s;

@@ -331,6 +331,10 @@ const TmProvenance *tm_provenance_for (const TmProvenance *record_provenance,
                                        const GArray       *figure_provenance,
                                        const char         *field);
 
+/* "Platform · 2025-03-02 · Observed": the source, the day observed and the
+ * basis, translated. */
+char        *tm_provenance_format  (const TmProvenance *provenance);
+
 /* Sets @shares[@index] to @value (clamped to 0–1) and rescales the other
  * @n - 1 shares so that all of them add up to 1: in proportion to their
  * current values, or evenly when those are all zero.  What an audience

@@ -11,6 +11,7 @@
 #include "tm-compare-window.h"
 #include "tm-gui-utils.h"
 #include "tm-history-chart.h"
+#include "tm-store.h"
 
 struct _TmCompareWindow
 {
@@ -23,6 +24,23 @@ struct _TmCompareWindow
 };
 
 G_DEFINE_FINAL_TYPE (TmCompareWindow, tm_compare_window, ADW_TYPE_WINDOW)
+
+/* A candidate's full records from the store, for the provenance of each
+ * figure (the catalog keeps one provenance per streamer).  All NULL when
+ * there is no store or it no longer has the streamer. */
+typedef struct {
+  TmStreamer *streamer;
+  GPtrArray  *cooperations;  /* TmCooperation* */
+  GPtrArray  *incidents;     /* TmIncident* */
+} Records;
+
+static void
+records_clear (Records *r)
+{
+  g_clear_pointer (&r->streamer, tm_streamer_free);
+  g_clear_pointer (&r->cooperations, g_ptr_array_unref);
+  g_clear_pointer (&r->incidents, g_ptr_array_unref);
+}
 
 typedef char *(*FormatFunc) (double value);
 
@@ -56,6 +74,23 @@ format_percent (double fraction)
   return g_strdup_printf ("%.0f%%", fraction * 100.0);
 }
 
+/* Rates of the trust signals, "4.2%"; unknown (NAN) ones say so. */
+static char *
+format_rate (double fraction)
+{
+  if (isnan (fraction))
+    return g_strdup (_("Unknown"));
+  return g_strdup_printf ("%.1f%%", fraction * 100.0);
+}
+
+static char *
+format_viewers (double n)
+{
+  if (isnan (n))
+    return g_strdup (_("Unknown"));
+  return tm_gui_format_compact_count ((gint64) n);
+}
+
 static char *
 format_count (double n)
 {
@@ -77,6 +112,9 @@ add_header_label (TmCompareWindow *self,
 
   gtk_label_set_xalign (GTK_LABEL (w), 0);
   gtk_label_set_wrap (GTK_LABEL (w), TRUE);
+  /* Wide enough that most labels take one line. */
+  gtk_label_set_width_chars (GTK_LABEL (w), 18);
+  gtk_label_set_max_width_chars (GTK_LABEL (w), 24);
   gtk_widget_add_css_class (w, "dim-label");
   gtk_grid_attach (self->grid, w, 0, self->n_rows, 1, 1);
   g_hash_table_insert (self->rows, g_strdup (code), GUINT_TO_POINTER (self->n_rows + 1));
@@ -136,6 +174,120 @@ add_number_row (TmCompareWindow *self,
       add_cell (self, i, text, (mask & (1u << i)) != 0);
     }
   self->n_rows++;
+}
+
+/* A caption row under the row @code: where each column's figure comes
+ * from (@sources, one per column; NULL shows a dash).  The figure's cell
+ * also gets it as its tooltip.  Its code is "@code.source". */
+static void
+add_source_row (TmCompareWindow *self,
+                const char      *code,
+                char           **sources)
+{
+  g_autofree char *source_code = g_strconcat (code, ".source", NULL);
+  guint figure_row = GPOINTER_TO_UINT (g_hash_table_lookup (self->rows, code));
+  GtkWidget *header;
+
+  header = add_header_label (self, source_code, "");
+  gtk_widget_set_valign (header, GTK_ALIGN_START);
+  for (guint i = 0; i < self->n_columns; i++)
+    {
+      GtkWidget *w = add_cell (self, i, sources[i] != NULL ? sources[i] : "–", FALSE);
+      GtkWidget *figure = figure_row > 0 ? gtk_grid_get_child_at (self->grid, i + 1, figure_row - 1) : NULL;
+
+      gtk_widget_add_css_class (w, "caption");
+      gtk_widget_add_css_class (w, "dim-label");
+      gtk_widget_set_valign (w, GTK_ALIGN_START);
+      gtk_label_set_justify (GTK_LABEL (w), GTK_JUSTIFY_RIGHT);
+      if (figure != NULL && sources[i] != NULL)
+        {
+          /* Translators: tooltip of a figure in the compare window */
+          g_autofree char *tooltip = g_strdup_printf (_("Source: %s"), sources[i]);
+
+          gtk_widget_set_tooltip_text (figure, tooltip);
+        }
+    }
+  self->n_rows++;
+}
+
+/* The provenance of the figure @field of each column's streamer record,
+ * or of the catalog's record when the store did not give one. */
+static void
+add_figure_source_row (TmCompareWindow *self,
+                       const char      *code,
+                       const char      *field,
+                       const TmCatalog *catalog,
+                       GPtrArray       *explanations,
+                       const Records   *records)
+{
+  char *sources[TM_COMPARE_MAX] = { NULL };
+
+  for (guint i = 0; i < self->n_columns; i++)
+    {
+      const TmExplanation *e = g_ptr_array_index (explanations, i);
+      const TmStreamer *r = records[i].streamer;
+
+      sources[i] = r != NULL
+                   ? tm_provenance_format (tm_provenance_for (&r->provenance, r->figure_provenance, field))
+                   : tm_provenance_format (&catalog->streamers[e->candidate.streamer].provenance);
+    }
+  add_source_row (self, code, sources);
+  for (guint i = 0; i < self->n_columns; i++)
+    g_free (sources[i]);
+}
+
+/* The sources of the cooperations each column counts: with @brand_id
+ * only, or all of them when it is NULL. */
+static void
+add_cooperations_source_row (TmCompareWindow *self,
+                             const char      *code,
+                             const char      *brand_id,
+                             const Records   *records)
+{
+  char *sources[TM_COMPARE_MAX] = { NULL };
+
+  for (guint i = 0; i < self->n_columns; i++)
+    {
+      g_autoptr(GArray) provenances = g_array_new (FALSE, FALSE, sizeof (TmProvenance));
+
+      for (guint k = 0; records[i].cooperations != NULL && k < records[i].cooperations->len; k++)
+        {
+          const TmCooperation *c = g_ptr_array_index (records[i].cooperations, k);
+
+          if (brand_id == NULL || g_strcmp0 (c->brand_id, brand_id) == 0)
+            g_array_append_val (provenances, c->provenance);
+        }
+      sources[i] = tm_compare_summarize_provenance ((const TmProvenance *) provenances->data,
+                                                    provenances->len);
+    }
+  add_source_row (self, code, sources);
+  for (guint i = 0; i < self->n_columns; i++)
+    g_free (sources[i]);
+}
+
+static void
+add_incidents_source_row (TmCompareWindow *self,
+                          const char      *code,
+                          const Records   *records)
+{
+  char *sources[TM_COMPARE_MAX] = { NULL };
+
+  for (guint i = 0; i < self->n_columns; i++)
+    {
+      g_autoptr(GArray) provenances = g_array_new (FALSE, FALSE, sizeof (TmProvenance));
+
+      for (guint k = 0; records[i].incidents != NULL && k < records[i].incidents->len; k++)
+        {
+          const TmIncident *x = g_ptr_array_index (records[i].incidents, k);
+
+          g_array_append_val (provenances, x->provenance);
+        }
+      sources[i] = tm_compare_summarize_provenance ((const TmProvenance *) provenances->data,
+                                                    provenances->len);
+    }
+  add_source_row (self, code, sources);
+  for (guint i = 0; i < self->n_columns; i++)
+    g_free (sources[i]);
 }
 
 static void
@@ -218,21 +370,12 @@ add_history_row (TmCompareWindow  *self,
   self->n_rows++;
 }
 
-static char *
-format_provenance (const TmProvenance *p)
-{
-  g_autofree char *date = tm_date_format (p->observed);
-
-  /* Translators: where a figure comes from: source · date · basis */
-  return g_strdup_printf (_("%s · %s · %s"), tm_source_label (p->source), date,
-                          tm_basis_label (p->basis));
-}
-
 static void
 tm_compare_window_fill (TmCompareWindow *self,
                         TmEngine        *engine,
                         const TmBrand   *brand,
-                        GPtrArray       *explanations)
+                        GPtrArray       *explanations,
+                        const Records   *records)
 {
   TmCatalog *catalog = tm_engine_get_catalog (engine);
   guint n = explanations->len;
@@ -334,7 +477,7 @@ tm_compare_window_fill (TmCompareWindow *self,
 
   /* Credit scores come on different scales: compare them as a share of
    * their scale; an unknown score is never the best. */
-  EACH (isnan (s->credit_score) || s->credit_scale <= 0 ? -1.0 : s->credit_score / s->credit_scale);
+  EACH (isnan (s->credit_score) || s->credit_scale <= 0 ? NAN : s->credit_score / s->credit_scale);
   {
     guint32 mask = tm_compare_best_mask (values, n, TM_COMPARE_BEST_HIGHEST, 3);
 
@@ -347,46 +490,56 @@ tm_compare_window_fill (TmCompareWindow *self,
                                 ? g_strdup (_("Unknown"))
                                 : tm_gui_format_credit (s->credit_score, s->credit_scale);
 
-        g_autofree char *source = format_provenance (&s->provenance);
-        GtkWidget *w = add_cell (self, i, text, (mask & (1u << i)) != 0 && values[i] >= 0);
-
-        gtk_widget_set_tooltip_text (w, source);
+        add_cell (self, i, text, (mask & (1u << i)) != 0);
       }
     self->n_rows++;
   }
+  add_figure_source_row (self, "credit_score", "credit", catalog, explanations, records);
 
   EACH ((double) s->followers_total);
   add_number_row (self, "followers", _("Followers"), values, format_followers,
                   TM_COMPARE_BEST_HIGHEST, 0);
+  add_figure_source_row (self, "followers", "accounts", catalog, explanations, records);
+
+  /* The trust signals the trust component is computed from. */
+  EACH (s->engagement_rate);
+  add_number_row (self, "engagement_rate", _("Engagement rate"), values, format_rate,
+                  TM_COMPARE_BEST_HIGHEST, 3);
+  add_figure_source_row (self, "engagement_rate", "engagement_rate", catalog, explanations, records);
+  EACH (s->avg_live_viewers < 0 ? NAN : (double) s->avg_live_viewers);
+  add_number_row (self, "avg_live_viewers", _("Average live viewers"), values, format_viewers,
+                  TM_COMPARE_BEST_HIGHEST, 0);
+  add_figure_source_row (self, "avg_live_viewers", "avg_live_viewers", catalog, explanations, records);
+  EACH (s->fake_review_share);
+  add_number_row (self, "fake_review_share", _("Fake review share"), values, format_rate,
+                  TM_COMPARE_BEST_LOWEST, 3);
+  add_figure_source_row (self, "fake_review_share", "reviews.fake_share", catalog, explanations, records);
+  EACH (s->dispute_resolution_rate);
+  add_number_row (self, "dispute_resolution_rate", _("Disputes resolved"), values, format_rate,
+                  TM_COMPARE_BEST_HIGHEST, 3);
+  add_figure_source_row (self, "dispute_resolution_rate", "dispute_resolution_rate",
+                         catalog, explanations, records);
+  EACH (s->repeat_buyer_rate);
+  add_number_row (self, "repeat_buyer_rate", _("Repeat buyers"), values, format_rate,
+                  TM_COMPARE_BEST_HIGHEST, 3);
+  add_figure_source_row (self, "repeat_buyer_rate", "repeat_buyer_rate", catalog, explanations, records);
+
   EACH (tm_compare_count_brand_cooperations (catalog, e->candidate.streamer, brand->id));
   add_number_row (self, "brand_cooperations", _("Cooperations with this brand"), values,
                   format_count, TM_COMPARE_BEST_HIGHEST, 0);
+  add_cooperations_source_row (self, "brand_cooperations", brand->id, records);
   EACH (s->n_cooperations);
   add_number_row (self, "cooperations", _("Cooperations in all"), values,
                   format_count, TM_COMPARE_BEST_NONE, 0);
+  add_cooperations_source_row (self, "cooperations", NULL, records);
   EACH (s->n_incidents);
   add_number_row (self, "incidents", _("Incidents"), values, format_count,
                   TM_COMPARE_BEST_LOWEST, 0);
   EACH (tm_compare_count_open_incidents (catalog, e->candidate.streamer));
   add_number_row (self, "open_incidents", _("Unresolved incidents"), values, format_count,
                   TM_COMPARE_BEST_LOWEST, 0);
+  add_incidents_source_row (self, "incidents", records);
   add_history_row (self, catalog, explanations);
-
-  /* The record's provenance stands for the credit score, followers and
-   * counts above: the catalog keeps one per streamer.  Scores and points
-   * are computed from them as of the engine's day. */
-  add_header_label (self, "provenance", _("Source of the figures"));
-  for (guint i = 0; i < n; i++)
-    {
-      const TmExplanation *e = g_ptr_array_index (explanations, i);
-      const TmCatalogStreamer *s = &catalog->streamers[e->candidate.streamer];
-      g_autofree char *text = format_provenance (&s->provenance);
-      GtkWidget *w = add_cell (self, i, text, FALSE);
-
-      gtk_widget_add_css_class (w, "caption");
-      gtk_label_set_justify (GTK_LABEL (w), GTK_JUSTIFY_RIGHT);
-    }
-  self->n_rows++;
 #undef EACH
 }
 
@@ -419,12 +572,14 @@ tm_compare_window_init (TmCompareWindow *self)
 
 GtkWidget *
 tm_compare_window_new (TmEngine        *engine,
+                       TmStore         *store,
                        const TmBrand   *brand,
                        const TmWeights *weights,
                        const guint     *streamers,
                        guint            n_streamers)
 {
   g_autoptr(GPtrArray) explanations = NULL;
+  Records records[TM_COMPARE_MAX] = { { NULL } };
   g_autofree char *title = NULL;
   TmCompareWindow *self;
   GtkWidget *box, *header, *scrolled, *clamp;
@@ -437,7 +592,7 @@ tm_compare_window_new (TmEngine        *engine,
   title = g_strdup_printf (_("Compare for %s"), brand->name);
   self = g_object_new (TM_TYPE_COMPARE_WINDOW,
                        "title", title,
-                       "default-width", 300 + 200 * n_streamers,
+                       "default-width", 360 + 220 * n_streamers,
                        "default-height", 640,
                        NULL);
 
@@ -452,7 +607,7 @@ tm_compare_window_new (TmEngine        *engine,
     tm_weights_get_percentages (weights, percent);
     /* Translators: subtitle of the compare window: the weights in percent,
      * the risk factor and the day the scores are computed for */
-    subtitle = g_strdup_printf (_("Style %u %% · history %u %% · trust %u %% · risk %.1f · as of %s"),
+    subtitle = g_strdup_printf (_("Style %u%% · history %u%% · trust %u%% · risk %.1f · as of %s"),
                                 percent[0], percent[1], percent[2], weights->risk, as_of);
     adw_header_bar_set_title_widget (ADW_HEADER_BAR (header), adw_window_title_new (title, subtitle));
   }
@@ -480,7 +635,23 @@ tm_compare_window_new (TmEngine        *engine,
 
   explanations = tm_engine_compare (engine, brand, streamers, n_streamers, weights);
   self->n_columns = explanations->len;
-  tm_compare_window_fill (self, engine, brand, explanations);
+  /* A few small reads; the streamer page does the same on the main loop. */
+  for (guint i = 0; store != NULL && i < explanations->len; i++)
+    {
+      const TmExplanation *e = g_ptr_array_index (explanations, i);
+      const char *id = tm_engine_get_catalog (engine)->streamers[e->candidate.streamer].id;
+      g_autoptr(GError) error = NULL;
+
+      if (!tm_store_load_streamer (store, id, &records[i].streamer, &records[i].cooperations,
+                                   &records[i].incidents, &error))
+        {
+          g_message ("No records of %s for their provenance: %s", id, error->message);
+          records_clear (&records[i]);
+        }
+    }
+  tm_compare_window_fill (self, engine, brand, explanations, records);
+  for (guint i = 0; i < TM_COMPARE_MAX; i++)
+    records_clear (&records[i]);
 
   return GTK_WIDGET (self);
 }

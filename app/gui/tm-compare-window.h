@@ -3,8 +3,9 @@
  * tm-compare-window.h: two to four candidates side by side.
  *
  * One column per candidate, one row per figure: score, components,
- * confidence, each factor's points, credit score, followers, cooperations
- * with the brand, incidents and where the figures come from.  The best
+ * confidence, each factor's points, then the recorded figures (credit
+ * score, followers, the trust signals, cooperations, incidents), each
+ * with a caption row saying where it comes from.  The best
  * value of a row is marked with a star and bold text (and said in its
  * accessible description), not by colour alone.  Escape closes it.
  */
@@ -13,6 +14,7 @@
 #include <adwaita.h>
 
 #include "tm-engine.h"
+#include "tm-store.h"
 
 G_BEGIN_DECLS
 
@@ -20,8 +22,12 @@ G_BEGIN_DECLS
 
 G_DECLARE_FINAL_TYPE (TmCompareWindow, tm_compare_window, TM, COMPARE_WINDOW, AdwWindow)
 
-/* @streamers are indices into the engine's catalog, two to four. */
+/* @streamers are indices into the engine's catalog, two to four.  @store
+ * (nullable) is read for the provenance of each figure; without it, or
+ * when it no longer has a streamer, the catalog's provenance of the
+ * record is shown. */
 GtkWidget  *tm_compare_window_new        (TmEngine        *engine,
+                                          TmStore         *store,
                                           const TmBrand   *brand,
                                           const TmWeights *weights,
                                           const guint     *streamers,
@@ -30,8 +36,9 @@ GtkWidget  *tm_compare_window_new        (TmEngine        *engine,
 /* For tests: the label of a cell, by the row's code ("score", "style",
  * "history", "trust", "confidence", "penalty", a factor code such as
  * "credit", "credit_score", "followers", "brand_cooperations",
- * "incidents", "provenance") and the candidate's column (0-based); NULL
- * when the row is not shown. */
+ * "incidents"; a figure's source row is its code and ".source", e.g.
+ * "credit_score.source") and the candidate's column (0-based); NULL when
+ * the row is not shown. */
 GtkLabel   *tm_compare_window_get_cell   (TmCompareWindow *self,
                                           const char      *row,
                                           guint            column);

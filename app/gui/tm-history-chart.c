@@ -337,7 +337,24 @@ draw_legend (TmHistoryChart *self,
   const char *rate = _("Return rate (right axis)");
   double x = self->layout.left;
   double y = PAD + LEGEND_HEIGHT / 2 - 2;
-  int w;
+  double room = gtk_widget_get_width (GTK_WIDGET (self)) - PAD;
+  int w, w_rate;
+
+  /* A small chart (the compare window's) says less rather than cut its
+   * legend: short labels, from the left edge if need be. */
+  label_size (self, gmv, &w, NULL);
+  label_size (self, rate, &w_rate, NULL);
+  if (x + 26 + w + 24 + 26 + w_rate > room)
+    {
+      /* Translators: the legend of a small cooperation history chart */
+      gmv = C_("chart legend", "GMV");
+      /* Translators: the legend of a small cooperation history chart */
+      rate = C_("chart legend", "Return rate");
+      label_size (self, gmv, &w, NULL);
+      label_size (self, rate, &w_rate, NULL);
+      if (x + 26 + w + 24 + 26 + w_rate > room)
+        x = PAD;
+    }
 
   set_color (cr, &colors->gmv, 1);
   cairo_set_line_width (cr, 2);
@@ -348,7 +365,6 @@ draw_legend (TmHistoryChart *self,
   cairo_fill (cr);
   set_color (cr, &colors->fg, 0.8);
   draw_label (self, cr, gmv, x + 26, y, 0, 0.5);
-  label_size (self, gmv, &w, NULL);
 
   x += 26 + w + 24;
   set_color (cr, &colors->rate, 1);

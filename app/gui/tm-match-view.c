@@ -726,7 +726,9 @@ compare_cb (GtkWidget  *widget,
     }
   if (n < 2)
     return;
-  window = tm_compare_window_new (self->engine, tm_ranking_get_brand (self->ranking),
+  window = tm_compare_window_new (self->engine,
+                                  self->context != NULL ? tm_context_get_store (self->context) : NULL,
+                                  tm_ranking_get_brand (self->ranking),
                                   &self->weights, streamers, n);
   root = gtk_widget_get_root (widget);
   if (GTK_IS_WINDOW (root))

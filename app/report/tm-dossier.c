@@ -170,18 +170,6 @@ format_provenance_parts (const TmProvenance *p,
 }
 
 static char *
-format_provenance (const TmProvenance *p)
-{
-  g_autofree char *observed = format_date (p->observed);
-
-  /* Translators: where a figure comes from in a table cell of the PDF
-   * dossier: the source, the day it was observed and its basis, e.g.
-   * “Platform · 2026-10-15 · Observed” */
-  return g_strdup_printf (_("%s · %s · %s"), tm_source_label (p->source), observed,
-                          tm_basis_label (p->basis));
-}
-
-static char *
 format_credit (const TmCatalogStreamer *s)
 {
   if (isnan (s->credit_score))
@@ -1498,7 +1486,7 @@ draw_history (Doc     *doc,
                 format_count (c->orders),
                 format_percent (c->return_rate),
                 isnan (c->rating) ? NULL : g_strdup_printf ("%.1f", c->rating),
-                record ? format_provenance (&record->provenance) : NULL);
+                record ? tm_provenance_format (&record->provenance) : NULL);
     }
   doc_table (doc, columns, G_N_ELEMENTS (columns), rows);
 }
@@ -1545,7 +1533,7 @@ draw_incidents (Doc     *doc,
                 g_strdup_printf (_("%d of 5"), x->severity),
                 g_strdup (x->resolved ? _("Resolved") : _("Unresolved")),
                 details,
-                record ? format_provenance (&record->provenance) : NULL);
+                record ? tm_provenance_format (&record->provenance) : NULL);
     }
   doc_table (doc, columns, G_N_ELEMENTS (columns), rows);
 }
