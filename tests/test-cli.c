@@ -805,21 +805,33 @@ test_compare (Fixture *f, gconstpointer data)
 
   g_assert_cmpint (run_cli (f, &table, NULL, "compare", "--brand", "b-001", ids[0], ids[1], ids[2],
                             "--as-of", AS_OF, NULL), ==, 0);
-  for (guint i = 0; i < 3; i++)
-    {
-      g_autoptr(JsonNode) explained = NULL;
-      JsonObject *e = explain_json (f, ids[i], &explained);
-      g_autofree char *score = g_strdup_printf ("%.1f", json_object_get_double_member (e, "score"));
-      const char *start = strstr (table, "\nScore ");
-      g_autofree char *row = NULL;
+  {
+    double best = -1.0;
+    const char *start = strstr (table, "\nScore ");
+    g_autofree char *row = NULL;
+    g_autofree char *best_text = NULL;
+    guint marks = 0;
 
-      g_assert_nonnull (strstr (table, ids[i]));
-      g_assert_nonnull (start);
-      row = g_strndup (start, strchr (start + 1, '\n') - start);
-      g_assert_nonnull (strstr (row, score));
-    }
-  /* The best value of the score row is marked. */
-  g_assert_nonnull (strstr (strstr (table, "\nScore "), "*"));
+    g_assert_nonnull (start);
+    row = g_strndup (start, strchr (start + 1, '\n') - start);
+    for (guint i = 0; i < 3; i++)
+      {
+        g_autoptr(JsonNode) explained = NULL;
+        JsonObject *e = explain_json (f, ids[i], &explained);
+        double value = json_object_get_double_member (e, "score");
+        g_autofree char *score = g_strdup_printf ("%.1f", value);
+
+        g_assert_nonnull (strstr (table, ids[i]));
+        g_assert_nonnull (strstr (row, score));
+        best = MAX (best, value);
+      }
+    /* The best value of the score row, and only it, is marked. */
+    best_text = g_strdup_printf ("%.1f*", best);
+    g_assert_nonnull (strstr (row, best_text));
+    for (const char *p = row; (p = strchr (p, '*')) != NULL; p++)
+      marks++;
+    g_assert_cmpuint (marks, ==, 1);
+  }
 }
 
 /* A minimal RFC 4180 reader: rows of fields. */

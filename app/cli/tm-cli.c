@@ -1686,50 +1686,27 @@ cmd_explain (const char *db_path, int argc, char **argv)
 
 /* compare */
 
-typedef enum {
-  BEST_NONE,
-  BEST_HIGHEST,
-  BEST_LOWEST,
-} Best;
-
 /* Adds a row of numbers, formatted by @format, marking the best one(s)
- * with "*" as shown (so two values that print the same are equal). */
+ * with "*": tm_compare_best_mask() on the values rounded to @decimals,
+ * the places they are shown with, as the GUI's compare window does. */
 static void
-add_compare_row (GPtrArray    *rows,
-                 const char   *label,
-                 const double *values,
-                 guint         n,
-                 char      *(*format) (double),
-                 Best          best)
+add_compare_row (GPtrArray     *rows,
+                 const char    *label,
+                 const double  *values,
+                 guint          n,
+                 char       *(*format) (double),
+                 TmCompareBest  best,
+                 int            decimals)
 {
   char **cells = g_new0 (char *, n + 2);
-  g_autofree char **shown = g_new0 (char *, n);
-  double best_value = best == BEST_LOWEST ? G_MAXDOUBLE : -G_MAXDOUBLE;
-  gboolean all_equal = TRUE;
-
-  for (guint i = 0; i < n; i++)
-    {
-      shown[i] = format (values[i]);
-      if (i > 0 && !g_str_equal (shown[i], shown[0]))
-        all_equal = FALSE;
-    }
-  for (guint i = 0; i < n; i++)
-    if ((best == BEST_HIGHEST && values[i] > best_value) || (best == BEST_LOWEST && values[i] < best_value))
-      best_value = values[i];
+  guint32 mask = tm_compare_best_mask (values, n, best, decimals);
 
   cells[0] = g_strdup (label);
   for (guint i = 0; i < n; i++)
     {
-      g_autofree char *best_shown = NULL;
-      gboolean marked = FALSE;
+      g_autofree char *shown = format (values[i]);
 
-      if (best != BEST_NONE && !all_equal)
-        {
-          best_shown = format (best_value);
-          marked = g_str_equal (shown[i], best_shown);
-        }
-      cells[i + 1] = g_strconcat (shown[i], marked ? "*" : " ", NULL);
-      g_free (shown[i]);
+      cells[i + 1] = g_strconcat (shown, (mask & (1u << i)) != 0 ? "*" : " ", NULL);
     }
   g_ptr_array_add (rows, cells);
 }
@@ -1778,24 +1755,24 @@ print_comparison (Match     *m,
     }
   g_ptr_array_add (rows, cells);
 
-#define ROW(label, expr, fmt, best) \
+#define ROW(label, expr, fmt, best, decimals) \
   G_STMT_START { \
     for (guint i = 0; i < n; i++) \
       { \
         const TmExplanation *e = g_ptr_array_index (explanations, i); \
         values[i] = (expr); \
       } \
-    add_compare_row (rows, label, values, n, fmt, best); \
+    add_compare_row (rows, label, values, n, fmt, best, decimals); \
   } G_STMT_END
 
   /* Translators: row labels of “trustmatch-cli compare” */
-  ROW (_("Score"), e->candidate.score, format_points, BEST_HIGHEST);
-  ROW (_("Confidence"), e->candidate.confidence, format_percent, BEST_HIGHEST);
-  ROW (C_("component", "Style"), e->candidate.style, format_points, BEST_HIGHEST);
-  ROW (C_("component", "History"), e->candidate.history, format_points, BEST_HIGHEST);
-  ROW (C_("component", "Trust"), e->candidate.trust, format_points, BEST_HIGHEST);
-  ROW (_("Risk penalty"), e->candidate.penalty, format_penalty, BEST_LOWEST);
-  ROW (_("Score cap"), e->candidate.cap, format_cap, BEST_NONE);
+  ROW (_("Score"), e->candidate.score, format_points, TM_COMPARE_BEST_HIGHEST, 1);
+  ROW (_("Confidence"), e->candidate.confidence, format_percent, TM_COMPARE_BEST_HIGHEST, 2);
+  ROW (C_("component", "Style"), e->candidate.style, format_points, TM_COMPARE_BEST_HIGHEST, 1);
+  ROW (C_("component", "History"), e->candidate.history, format_points, TM_COMPARE_BEST_HIGHEST, 1);
+  ROW (C_("component", "Trust"), e->candidate.trust, format_points, TM_COMPARE_BEST_HIGHEST, 1);
+  ROW (_("Risk penalty"), e->candidate.penalty, format_penalty, TM_COMPARE_BEST_LOWEST, 1);
+  ROW (_("Score cap"), e->candidate.cap, format_cap, TM_COMPARE_BEST_NONE, 1);
 
   cells = g_new0 (char *, n + 2);
   cells[0] = g_strdup (_("Excluded"));
@@ -1823,7 +1800,7 @@ print_comparison (Match     *m,
         }
       if (present)
         add_compare_row (rows, tm_factor_label (f), values, n, format_signed,
-                         f == TM_FACTOR_NEUTRAL ? BEST_NONE : BEST_HIGHEST);
+                         f == TM_FACTOR_NEUTRAL ? TM_COMPARE_BEST_NONE : TM_COMPARE_BEST_HIGHEST, 1);
     }
 
   cells = g_new0 (char *, n + 2);
