@@ -177,7 +177,7 @@ error_shown (Fixture *f)
   return gtk_widget_get_visible (label) && gtk_widget_get_mapped (label);
 }
 
-/* The share next to a weight as the user reads it: "35 %" gives 35, and
+/* The share next to a weight as the user reads it: "35%" gives 35, and
  * -1 when no number is shown. */
 static int
 share_shown (Fixture    *f,

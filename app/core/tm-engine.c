@@ -1580,10 +1580,10 @@ exclusions_explained (TmEngine *self, const BrandContext *ctx, guint i)
 
       e->kind = TM_EXCLUSION_MIN_CREDIT;
       if (isfinite (pct))
-        e->message = g_strdup_printf (_("Credit score %g of %g (%.0f %%) is below the brand’s minimum of %g %%."),
+        e->message = g_strdup_printf (_("Credit score %g of %g (%.0f%%) is below the brand’s minimum of %g%%."),
                                       s->credit_score, s->credit_scale, 100 * pct, ctx->min_credit);
       else
-        e->message = g_strdup_printf (_("No credit score on record; the brand requires at least %g %%."),
+        e->message = g_strdup_printf (_("No credit score on record; the brand requires at least %g%%."),
                                       ctx->min_credit);
       g_ptr_array_add (list, e);
     }
@@ -1659,22 +1659,22 @@ describe_outcome (const TmEngine *self, const TmCatalogCooperation *c, guint32 k
     g_ptr_array_add (parts, g_strdup_printf (_("GMV %s, %.1f× the expected %s"), gmv,
                                              (c->gmv_fen + GMV_GUARD_FEN) / (o->expected + GMV_GUARD_FEN), expected));
   else if (o->gmv <= 0.3)
-    g_ptr_array_add (parts, g_strdup_printf (_("GMV %s, only %.0f %% of the expected %s"), gmv,
+    g_ptr_array_add (parts, g_strdup_printf (_("GMV %s, only %.0f%% of the expected %s"), gmv,
                                              100 * (c->gmv_fen + GMV_GUARD_FEN) / (o->expected + GMV_GUARD_FEN), expected));
   if (o->returns <= 0.2)
-    g_ptr_array_add (parts, g_strdup_printf (_("return rate %.0f %%, far above the category’s %.0f %%"),
+    g_ptr_array_add (parts, g_strdup_printf (_("return rate %.0f%%, far above the category’s %.0f%%"),
                                              100 * c->return_rate, 100 * t->returns));
   else if (o->returns >= 0.8)
-    g_ptr_array_add (parts, g_strdup_printf (_("return rate %.0f %%, well below the category’s %.0f %%"),
+    g_ptr_array_add (parts, g_strdup_printf (_("return rate %.0f%%, well below the category’s %.0f%%"),
                                              100 * c->return_rate, 100 * t->returns));
   if (o->complaints <= 0.25)
     g_ptr_array_add (parts, g_strdup_printf (_("%u complaints, %.1f per 1,000 orders against the category’s %.1f"),
                                              c->complaints, complaints_per_1000 (c), t->complaints));
   if (isfinite (o->conversion) && o->conversion <= 0.25)
-    g_ptr_array_add (parts, g_strdup_printf (_("conversion %.1f %%, well below the category’s %.1f %%"),
+    g_ptr_array_add (parts, g_strdup_printf (_("conversion %.1f%%, well below the category’s %.1f%%"),
                                              100 * c->conversion_rate, 100 * t->conversion));
   else if (isfinite (o->conversion) && o->conversion >= 0.75)
-    g_ptr_array_add (parts, g_strdup_printf (_("conversion %.1f %%, well above the category’s %.1f %%"),
+    g_ptr_array_add (parts, g_strdup_printf (_("conversion %.1f%%, well above the category’s %.1f%%"),
                                              100 * c->conversion_rate, 100 * t->conversion));
   if (isfinite (o->rating) && o->rating <= 0.25)
     g_ptr_array_add (parts, g_strdup_printf (_("rating only %.1f"), c->rating));
@@ -1795,7 +1795,7 @@ explain_trust (TmEngine *self, guint i, const Norm *n, TmExplanation *ex)
         switch (j)
           {
           case 0:
-            msg = g_strdup_printf (_("Credit score %g of %g on %s, %.0f %% of the scale."),
+            msg = g_strdup_printf (_("Credit score %g of %g on %s, %.0f%% of the scale."),
                                    s->credit_score, s->credit_scale,
                                    s->credit_platform >= 0 ? tm_platform_label (s->credit_platform) : _("the platform"),
                                    100 * credit_pct (s));
@@ -1807,20 +1807,20 @@ explain_trust (TmEngine *self, guint i, const Norm *n, TmExplanation *ex)
             {
               g_autofree char *pos = g_strdup_printf ("%" G_GINT64_FORMAT, MAX (s->reviews_positive, 0));
               g_autofree char *neg = g_strdup_printf ("%" G_GINT64_FORMAT, MAX (s->reviews_negative, 0));
-              msg = g_strdup_printf (_("%.0f %% positive reviews after discounting an estimated %.1f %% fake ones (%s positive, %s negative)."),
+              msg = g_strdup_printf (_("%.0f%% positive reviews after discounting an estimated %.1f%% fake ones (%s positive, %s negative)."),
                                      100 * ts.value[2],
                                      100 * (isfinite (s->fake_review_share) ? s->fake_review_share : 0), pos, neg);
             }
             break;
           case 3:
-            msg = g_strdup_printf (_("%.0f %% of disputes resolved."), 100 * s->dispute_resolution_rate);
+            msg = g_strdup_printf (_("%.0f%% of disputes resolved."), 100 * s->dispute_resolution_rate);
             break;
           case 4:
-            msg = g_strdup_printf (_("Engagement rate %.1f %% (full marks from %.0f %%)."),
+            msg = g_strdup_printf (_("Engagement rate %.1f%% (full marks from %.0f%%)."),
                                    100 * s->engagement_rate, 100 * ENGAGEMENT_FULL);
             break;
           default:
-            msg = g_strdup_printf (_("%.0f %% of buyers come back (full marks from %.0f %%)."),
+            msg = g_strdup_printf (_("%.0f%% of buyers come back (full marks from %.0f%%)."),
                                    100 * s->repeat_buyer_rate, 100 * REPEAT_BUYER_FULL);
             break;
           }
@@ -1852,7 +1852,7 @@ explain_style (TmEngine *self, const BrandContext *ctx, guint i, const Norm *n, 
             g_string_append (shared, cat->tags[t].tag);
           }
       if (shared->len)
-        msg = g_strdup_printf (_("Style tags %.0f %% similar; shared: %s."), 100 * st.tags, shared->str);
+        msg = g_strdup_printf (_("Style tags %.0f%% similar; shared: %s."), 100 * st.tags, shared->str);
       else
         msg = g_strdup (_("No style tag in common with the brand."));
     }
@@ -1874,7 +1874,7 @@ explain_style (TmEngine *self, const BrandContext *ctx, guint i, const Norm *n, 
   }
 
   if (st.audience_known)
-    msg = g_strdup_printf (_("Audience overlap %.0f %%: age %.0f %%, gender %.0f %%, region %.0f %%."),
+    msg = g_strdup_printf (_("Audience overlap %.0f%%: age %.0f%%, gender %.0f%%, region %.0f%%."),
                            100 * st.audience, 100 * st.overlap[0], 100 * st.overlap[1], 100 * st.overlap[2]);
   else
     msg = g_strdup (_("No audience data for the brand or the streamer; counted as neutral."));

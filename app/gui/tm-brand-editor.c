@@ -311,7 +311,7 @@ static char *
 format_share (double share)
 {
   /* Translators: a share in percent, e.g. "35 %". */
-  return g_strdup_printf (_("%.0f %%"), share * 100);
+  return g_strdup_printf (_("%.0f%%"), share * 100);
 }
 
 static void

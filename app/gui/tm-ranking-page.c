@@ -70,7 +70,7 @@ set_share (GtkLabel *label,
     }
   /* Translators: a weight's share of the score, "35 %"; Chinese writes
    * "35%". */
-  text = g_strdup_printf (_("%u %%"), percent);
+  text = g_strdup_printf (_("%u%%"), percent);
   gtk_label_set_text (label, text);
 }
 

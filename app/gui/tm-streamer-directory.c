@@ -236,7 +236,7 @@ describe_filters (TmStreamerDirectory *self)
   if (f->min_credit > 0 || f->max_credit < 100)
     /* Translators: the credit score filter, in percent of the platform's
      * scale: "credit 80–100 %". */
-    g_ptr_array_add (parts, g_strdup_printf (_("credit %.0f–%.0f %%"), f->min_credit, f->max_credit));
+    g_ptr_array_add (parts, g_strdup_printf (_("credit %.0f–%.0f%%"), f->min_credit, f->max_credit));
   if (f->has_incidents)
     g_ptr_array_add (parts, g_strdup (_("with incidents")));
 
