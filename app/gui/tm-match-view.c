@@ -87,12 +87,12 @@ struct _TmMatchView
   GtkSpinButton       *followers_max_spin;
   GtkSpinButton       *price_min_spin;
   GtkSpinButton       *price_max_spin;
-
-  /* Decisions and export (built in code, see "Decisions" below) */
-  GHashTable          *decisions;    /* streamer id → TmDecision, of the brand */
+  GtkToggleButton     *shortlist_toggle;
+  GtkWidget           *decision_box;
   GtkLabel            *decision_label;
   GtkEntry            *decision_note;
-  GtkToggleButton     *shortlist_toggle;
+
+  GHashTable          *decisions;    /* streamer id → TmDecision, of the brand */
 };
 
 G_DEFINE_FINAL_TYPE (TmMatchView, tm_match_view, ADW_TYPE_BIN)
@@ -957,8 +957,7 @@ unbind_row_cb (GtkSignalListItemFactory *factory,
 
 /*
  * Decisions and export: the user's verdict on the selected candidate,
- * the "Shortlist only" filter and the Export menu.  Built in code so the
- * template stays as it was.
+ * the "Shortlist only" filter and the Export menu.
  */
 
 static void
@@ -1040,7 +1039,7 @@ update_decision_panel (TmMatchView *self)
     }
   else
     gtk_label_set_text (self->decision_label, _("No decision yet"));
-  gtk_widget_set_visible (gtk_widget_get_parent (GTK_WIDGET (self->decision_label)), selected);
+  gtk_widget_set_visible (self->decision_box, selected);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "match.decide", selected);
 }
 
@@ -1310,61 +1309,8 @@ tm_match_view_class_init_decisions (GtkWidgetClass *widget_class)
 static void
 tm_match_view_init_decisions (TmMatchView *self)
 {
-  static const struct { const char *label; int status; } buttons[] = {
-    { N_("_Shortlist"), TM_DECISION_SHORTLISTED },
-    { N_("Mark Con_tacted"), TM_DECISION_CONTACTED },
-    { N_("Re_ject"), TM_DECISION_REJECTED },
-    { N_("C_lear"), -1 },
-  };
-  GtkWidget *explain_box = gtk_widget_get_parent (GTK_WIDGET (self->explain_score));
-  GtkWidget *toolbar = gtk_widget_get_parent (GTK_WIDGET (self->count_label));
-  GtkWidget *box, *row, *export_button;
-  g_autoptr(GMenu) menu = g_menu_new ();
-
   self->decisions = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, (GDestroyNotify) tm_decision_free);
   self->row_data.decisions = self->decisions;
-
-  box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
-  self->decision_label = GTK_LABEL (gtk_label_new (NULL));
-  gtk_label_set_xalign (self->decision_label, 0);
-  gtk_label_set_wrap (self->decision_label, TRUE);
-  gtk_label_set_selectable (self->decision_label, TRUE);
-  gtk_box_append (GTK_BOX (box), GTK_WIDGET (self->decision_label));
-  self->decision_note = GTK_ENTRY (gtk_entry_new ());
-  gtk_widget_set_name (GTK_WIDGET (self->decision_note), "decision-note");
-  gtk_entry_set_placeholder_text (self->decision_note, _("Note for the decision (optional)"));
-  gtk_accessible_update_property (GTK_ACCESSIBLE (self->decision_note),
-                                  GTK_ACCESSIBLE_PROPERTY_LABEL, _("Note for the decision"), -1);
-  gtk_box_append (GTK_BOX (box), GTK_WIDGET (self->decision_note));
-  row = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
-  for (guint i = 0; i < G_N_ELEMENTS (buttons); i++)
-    {
-      GtkWidget *button = gtk_button_new_with_mnemonic (_(buttons[i].label));
-
-      gtk_actionable_set_action_name (GTK_ACTIONABLE (button), "match.decide");
-      gtk_actionable_set_action_target (GTK_ACTIONABLE (button), "i", buttons[i].status);
-      gtk_widget_set_name (button, i == 0 ? "shortlist" : i == 1 ? "contacted" : i == 2 ? "rejected" : "clear");
-      gtk_box_append (GTK_BOX (row), button);
-    }
-  gtk_box_append (GTK_BOX (box), row);
-  gtk_box_insert_child_after (GTK_BOX (explain_box), box, GTK_WIDGET (self->explain_score));
-
-  self->shortlist_toggle = GTK_TOGGLE_BUTTON (gtk_toggle_button_new_with_mnemonic (_("Shortl_ist Only")));
-  gtk_widget_set_name (GTK_WIDGET (self->shortlist_toggle), "shortlist-only");
-  gtk_widget_set_tooltip_text (GTK_WIDGET (self->shortlist_toggle),
-                               _("Show only the candidates shortlisted or contacted"));
-  g_signal_connect_swapped (self->shortlist_toggle, "toggled", G_CALLBACK (show_rows), self);
-  gtk_box_append (GTK_BOX (toolbar), GTK_WIDGET (self->shortlist_toggle));
-
-  g_menu_append (menu, _("Shortlist as _CSV…"), "match.export::csv");
-  g_menu_append (menu, _("Dossier as _PDF…"), "match.export::pdf");
-  export_button = gtk_menu_button_new ();
-  /* Each Alt+letter of this view is used once: E is Excluded. */
-  gtk_menu_button_set_label (GTK_MENU_BUTTON (export_button), _("E_xport"));
-  gtk_menu_button_set_use_underline (GTK_MENU_BUTTON (export_button), TRUE);
-  gtk_menu_button_set_menu_model (GTK_MENU_BUTTON (export_button), G_MENU_MODEL (menu));
-  gtk_box_append (GTK_BOX (toolbar), export_button);
-
   update_decision_panel (self);
 }
 
@@ -1470,6 +1416,10 @@ tm_match_view_class_init (TmMatchViewClass *klass)
   gtk_widget_class_bind_template_child (widget_class, TmMatchView, followers_max_spin);
   gtk_widget_class_bind_template_child (widget_class, TmMatchView, price_min_spin);
   gtk_widget_class_bind_template_child (widget_class, TmMatchView, price_max_spin);
+  gtk_widget_class_bind_template_child (widget_class, TmMatchView, shortlist_toggle);
+  gtk_widget_class_bind_template_child (widget_class, TmMatchView, decision_box);
+  gtk_widget_class_bind_template_child (widget_class, TmMatchView, decision_label);
+  gtk_widget_class_bind_template_child (widget_class, TmMatchView, decision_note);
   gtk_widget_class_bind_template_callback (widget_class, on_filter_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_weight_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_reset_clicked_cb);
