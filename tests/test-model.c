@@ -101,6 +101,25 @@ test_ids_and_categories (void)
   g_assert_true (g_strv_contains (tm_category_known_codes (), "baby"));
 }
 
+/* Signed points as explanations show them: the value that rounds to zero
+ * is "0.0" whatever its sign (the match view once showed "-0.0"), and a
+ * negative value has a real minus sign. */
+static void
+test_format_points_signed (void)
+{
+  const struct { double points; const char *shown; } cases[] = {
+    { 1.94, "+1.9" }, { 1.95, "+2.0" }, { -0.2, "−0.2" }, { -0.04, "0.0" },
+    { 0.049, "0.0" }, { -0.0, "0.0" }, { 0.0, "0.0" }, { -12.35, "−12.4" }, { NAN, "—" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *shown = tm_format_points_signed (cases[i].points);
+
+      g_assert_cmpstr (shown, ==, cases[i].shown);
+    }
+}
+
 static void
 test_format_fen (void)
 {
@@ -291,6 +310,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/model/codes/round-trip", test_codes_round_trip);
   g_test_add_func ("/model/ids-and-categories", test_ids_and_categories);
   g_test_add_func ("/model/format-fen", test_format_fen);
+  g_test_add_func ("/model/format-points-signed", test_format_points_signed);
   g_test_add_func ("/model/provenance-for", test_provenance_for);
   g_test_add_func ("/model/dataset/take-all", test_dataset_take_all);
   g_test_add_func ("/model/brand/copy", test_brand_copy);

@@ -604,6 +604,18 @@ tm_provenance_format (const TmProvenance *provenance)
 }
 
 char *
+tm_format_points_signed (double points)
+{
+  double rounded = round (points * 10.0) / 10.0;
+
+  if (rounded == 0.0 || isnan (rounded))
+    return g_strdup (isnan (rounded) ? "—" : "0.0");
+  if (rounded < 0)
+    return g_strdup_printf ("−%.1f", -rounded);
+  return g_strdup_printf ("+%.1f", rounded);
+}
+
+char *
 tm_format_fen (gint64 fen, gboolean compact)
 {
   GString *s;

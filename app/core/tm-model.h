@@ -356,4 +356,10 @@ TmBrand     *tm_brand_duplicate    (const TmBrand *brand,
 char        *tm_format_fen         (gint64   fen,
                                     gboolean compact);
 
+/* Points with their sign to one decimal, as explanations show them:
+ * "+1.9", "−0.2" (a real minus sign, which lines up with the plus in a
+ * column of figures) and "0.0" for anything that rounds to zero, never
+ * "-0.0". */
+char        *tm_format_points_signed (double points);
+
 G_END_DECLS

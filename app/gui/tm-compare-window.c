@@ -53,13 +53,7 @@ format_points (double points)
 static char *
 format_signed (double points)
 {
-  double rounded = round (points * 10.0) / 10.0;
-
-  if (rounded == 0.0)
-    return g_strdup ("0.0");
-  if (rounded < 0)
-    return g_strdup_printf ("−%.1f", -rounded);
-  return g_strdup_printf ("+%.1f", rounded);
+  return tm_format_points_signed (points);
 }
 
 static char *

@@ -8,6 +8,7 @@
 #include <glib/gi18n.h>
 
 #include "tm-contribution-chart.h"
+#include "tm-model.h"
 
 #define BAR_HEIGHT  14
 #define ROW_GAP     8
@@ -90,7 +91,7 @@ tm_contribution_chart_snapshot (GtkWidget   *widget,
       double v = g_array_index (self->values, double, i);
       double y = i * rh;
       double bar_y = y + (rh - ROW_GAP - BAR_HEIGHT) / 2.0;
-      g_autofree char *value = g_strdup_printf ("%+.1f", v);
+      g_autofree char *value = tm_format_points_signed (v);
       PangoLayout *label = gtk_widget_create_pango_layout (widget, g_ptr_array_index (self->labels, i));
       PangoLayout *number = gtk_widget_create_pango_layout (widget, value);
 
@@ -203,7 +204,11 @@ tm_contribution_chart_set_bars (TmContributionChart *self,
         g_string_append (description, "; ");
       /* Translators: one bar of the contribution chart for a screen
        * reader: a factor and its signed points, "Style tags: +3.2". */
-      g_string_append_printf (description, _("%s: %+.1f"), labels[i], values[i]);
+      {
+        g_autofree char *points = tm_format_points_signed (values[i]);
+
+        g_string_append_printf (description, _("%s: %s"), labels[i], points);
+      }
     }
   gtk_accessible_update_property (GTK_ACCESSIBLE (self),
                                   GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, description->str,

@@ -569,10 +569,12 @@ tm_match_view_explain (TmMatchView *self)
       gboolean record = (item->factor == TM_FACTOR_COOPERATION || item->factor == TM_FACTOR_INCIDENT)
                         && item->evidence != NULL && item->evidence[0] != NULL;
       g_autofree char *text = NULL;
+      g_autofree char *points = NULL;
 
       if (item->message == NULL || item->message[0] == '\0')
         continue;
-      text = g_strdup_printf ("%+.1f  %s", item->contribution, item->message);
+      points = tm_format_points_signed (item->contribution);
+      text = g_strdup_printf ("%s  %s", points, item->message);
       add_evidence_row (self, text, s->id, record);
       /* The cooperation or incident it names, to show on the page. */
       if (record)

@@ -151,15 +151,6 @@ format_percent (double fraction)
   return g_strdup_printf ("%.1f%%", fraction * 100.0);
 }
 
-static char *
-format_signed (double points)
-{
-  if (fabs (points) < 0.05)
-    return g_strdup ("0.0");
-  /* A real minus sign: it lines up with the plus in a column of figures. */
-  return points > 0 ? g_strdup_printf ("+%.1f", points)
-                    : g_strdup_printf ("−%.1f", -points);
-}
 
 static char *
 format_provenance_parts (const TmProvenance *p,
@@ -1117,7 +1108,7 @@ draw_explanation (Doc     *doc,
       else if (step >= 1)
         text = g_strdup_printf ("%s%.0f", v > 0 ? "+" : "−", fabs (v));
       else
-        text = format_signed (v);
+        text = tm_format_points_signed (v);
 
       draw_text (doc, tm_chart_scale_map (&scale, v) - 20, doc->y, 40, text,
                  TEXT_SMALL, &COLOR_MUTED, PANGO_ALIGN_CENTER);
@@ -1138,7 +1129,7 @@ draw_explanation (Doc     *doc,
       number++;
       label = item_label (d, sec, item);
       num = g_strdup_printf ("%u", number);
-      points = format_signed (item->contribution);
+      points = tm_format_points_signed (item->contribution);
       draw_text (doc, MARGIN, doc->y, EXPLAIN_NUM - 4, num, TEXT_SMALL, &COLOR_MUTED, PANGO_ALIGN_RIGHT);
       draw_text (doc, MARGIN + EXPLAIN_NUM, doc->y, EXPLAIN_LABEL - 6, label, TEXT_SMALL, &COLOR_TEXT,
                  PANGO_ALIGN_LEFT);
