@@ -214,6 +214,42 @@ test_usage_errors (Fixture *f, gconstpointer data)
   g_assert_cmpint (run_cli (f, NULL, &err, "generate", "--streamers", "-5", "--out", f->dir, NULL), ==, 2);
 }
 
+/* The command list of --help: every name stands apart from its summary
+ * ("lookalikes" once ran into it), and the summaries start in one column. */
+static void
+test_help_commands (Fixture *f, gconstpointer data)
+{
+  g_autofree char *out = NULL;
+  g_auto(GStrv) lines = NULL;
+  const char *section;
+  glong column = -1;
+  guint n = 0;
+
+  g_assert_cmpint (run_cli (f, &out, NULL, "--help", NULL), ==, 0);
+  section = strstr (out, "Commands:\n");
+  g_assert_nonnull (section);
+  lines = g_strsplit (section + strlen ("Commands:\n"), "\n", -1);
+  for (guint i = 0; lines[i] != NULL && lines[i][0] == ' '; i++)
+    {
+      const char *name = lines[i] + 2;
+      const char *gap = strchr (name, ' ');
+      const char *summary;
+
+      g_assert_nonnull (gap);
+      summary = gap;
+      while (*summary == ' ')
+        summary++;
+      /* At least two spaces between a name and its summary. */
+      g_assert_cmpint (summary - gap, >=, 2);
+      if (column < 0)
+        column = summary - lines[i];
+      g_assert_cmpint (summary - lines[i], ==, column);
+      n++;
+    }
+  g_assert_cmpuint (n, >=, 15);
+  g_assert_nonnull (strstr (section, "  lookalikes  "));
+}
+
 static void
 test_missing_file (Fixture *f, gconstpointer data)
 {
@@ -1480,6 +1516,7 @@ main (int argc, char *argv[])
   g_test_add ("/cli/list-json-round-trip", Fixture, NULL, fixture_set_up, test_list_json_round_trip, fixture_tear_down);
   g_test_add ("/cli/invalid-file-changes-nothing", Fixture, NULL, fixture_set_up, test_invalid_file_changes_nothing, fixture_tear_down);
   g_test_add ("/cli/usage-errors", Fixture, NULL, fixture_set_up, test_usage_errors, fixture_tear_down);
+  g_test_add ("/cli/help-commands", Fixture, NULL, fixture_set_up, test_help_commands, fixture_tear_down);
   g_test_add ("/cli/missing-file", Fixture, NULL, fixture_set_up, test_missing_file, fixture_tear_down);
   g_test_add ("/cli/generate-deterministic", Fixture, NULL, fixture_set_up, test_generate_deterministic, fixture_tear_down);
   g_test_add ("/cli/kill-during-import", Fixture, NULL, fixture_set_up, test_kill_during_import, fixture_tear_down);

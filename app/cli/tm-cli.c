@@ -2459,11 +2459,16 @@ print_usage (FILE *to)
   g_autoptr(GString) s = g_string_new (NULL);
 
   g_string_append (s, _("Usage: trustmatch-cli [--db FILE] COMMAND [OPTIONS…]\n\n"));
+  gsize width = 0;
+
+  /* The names' column is as wide as the longest name and a gap. */
+  for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
+    width = MAX (width, tm_text_display_width (commands[i].name) + 2);
   g_string_append (s, _("Commands:\n"));
   for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
     {
       g_string_append (s, "  ");
-      tm_text_append_cell (s, commands[i].name, 10, FALSE);
+      tm_text_append_cell (s, commands[i].name, width, FALSE);
       g_string_append_printf (s, "%s\n", _(commands[i].summary));
     }
   g_string_append (s, _("\nOptions:\n"
