@@ -506,6 +506,61 @@ test_notes_saved (Fixture *f, gconstpointer data)
   g_assert_cmpstr (text, ==, "Closed the window right after typing.");
 }
 
+static void
+exec_sql (Fixture    *f,
+          const char *sql)
+{
+  sqlite3 *db = NULL;
+  char *message = NULL;
+
+  g_assert_cmpint (sqlite3_open (f->db_path, &db), ==, SQLITE_OK);
+  sqlite3_busy_timeout (db, 5000);
+  if (sqlite3_exec (db, sql, NULL, NULL, &message) != SQLITE_OK)
+    g_error ("%s: %s", sql, message);
+  sqlite3_close (db);
+}
+
+/* When the notes cannot be written (here a trigger refuses them, as a
+ * full disk would), the page says so and keeps them: Back does not leave
+ * and lose the text.  Once the store takes writes again, Back saves and
+ * leaves. */
+static void
+test_notes_save_fails (Fixture *f, gconstpointer data)
+{
+  const TmStreamer *s = pick_streamer (f);
+  TmStreamerPage *page = get_page (f);
+  TmStore *store = tm_context_get_store (f->context);
+  GtkTextView *view = page_child (page, "notes_view");
+  GtkLabel *status = page_child (page, "notes_status_label");
+  g_autofree char *text = NULL;
+  g_autofree char *shown = NULL;
+  GtkTextIter start, end;
+
+  activate_row (f, s->id);
+  g_assert_cmpstr (visible_streamers_child (f), ==, "streamer");
+  exec_sql (f, "CREATE TRIGGER test_refuse_notes BEFORE INSERT ON streamer_notes "
+               "BEGIN SELECT RAISE (ABORT, 'database or disk is full'); END;");
+
+  set_view_text (page, "样品先寄到上海仓。");
+  gtk_widget_activate_action (GTK_WIDGET (page), "streamer-page.back", NULL);
+  drain ();
+  /* Still on the page, with the text and the word that it is not saved. */
+  g_assert_cmpstr (visible_streamers_child (f), ==, "streamer");
+  g_assert_cmpstr (gtk_label_get_text (status), ==, "Not saved");
+  gtk_text_buffer_get_bounds (gtk_text_view_get_buffer (view), &start, &end);
+  shown = gtk_text_buffer_get_text (gtk_text_view_get_buffer (view), &start, &end, FALSE);
+  g_assert_cmpstr (shown, ==, "样品先寄到上海仓。");
+  text = get_notes (store, s->id);
+  g_assert_null (text);
+
+  exec_sql (f, "DROP TRIGGER test_refuse_notes;");
+  gtk_widget_activate_action (GTK_WIDGET (page), "streamer-page.back", NULL);
+  drain ();
+  g_assert_cmpstr (visible_streamers_child (f), ==, "directory");
+  text = get_notes (store, s->id);
+  g_assert_cmpstr (text, ==, "样品先寄到上海仓。");
+}
+
 /* A reload shows the store's new figures on the open page; when the
  * streamer is gone the page goes back to the directory, and the notes
  * stay in the store. */
@@ -650,6 +705,7 @@ main (int   argc,
 #define ADD(path, func) g_test_add (path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
   ADD ("/gui/streamer-page/open-shows-store", test_open_shows_store);
   ADD ("/gui/streamer-page/notes-saved", test_notes_saved);
+  ADD ("/gui/streamer-page/notes-save-fails", test_notes_save_fails);
   ADD ("/gui/streamer-page/reload", test_reload);
   ADD ("/gui/streamer-page/find-similar", test_find_similar);
 #undef ADD
