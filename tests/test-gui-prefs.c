@@ -16,7 +16,7 @@
 
 #include "tm-application.h"
 #include "tm-context.h"
-#include "tm-feed-settings.h"
+#include "tm-preferences-window.h"
 #include "tm-gui-utils.h"
 #include "tm-ranking-page.h"
 #include "tm-window.h"
@@ -73,18 +73,18 @@ template_child (gpointer    widget,
   return child;
 }
 
-static TmFeedSettings *
+static TmPreferencesWindow *
 find_preferences (void)
 {
   GListModel *toplevels = gtk_window_get_toplevels ();
-  TmFeedSettings *found = NULL;
+  TmPreferencesWindow *found = NULL;
 
   for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
     {
       g_autoptr(GObject) window = g_list_model_get_item (toplevels, i);
 
-      if (TM_IS_FEED_SETTINGS (window))
-        found = TM_FEED_SETTINGS (window);
+      if (TM_IS_PREFERENCES_WINDOW (window))
+        found = TM_PREFERENCES_WINDOW (window);
     }
   return found;
 }
@@ -101,7 +101,7 @@ reset_weights (GSettings *settings)
 typedef struct {
   GSettings      *settings;
   TmContext      *context;
-  TmFeedSettings *window;
+  TmPreferencesWindow *window;
   TmRankingPage  *page;
 } Fixture;
 
@@ -118,11 +118,11 @@ fixture_set_up (Fixture       *f,
   g_settings_reset (f->settings, "feed-url");
 
   f->context = tm_context_new (db_path, scratch_dir);
-  f->window = tm_feed_settings_new (NULL, tm_context_get_sync_manager (f->context));
+  f->window = tm_preferences_window_new (NULL, tm_context_get_sync_manager (f->context));
   adw_preferences_window_set_visible_page_name (ADW_PREFERENCES_WINDOW (f->window), "ranking");
   gtk_window_present (GTK_WINDOW (f->window));
   drain ();
-  f->page = template_child (f->window, TM_TYPE_FEED_SETTINGS, "ranking_page");
+  f->page = template_child (f->window, TM_TYPE_PREFERENCES_WINDOW, "ranking_page");
   g_assert_true (adw_preferences_window_get_visible_page (ADW_PREFERENCES_WINDOW (f->window))
                  == ADW_PREFERENCES_PAGE (f->page));
 }
@@ -424,7 +424,7 @@ test_window_actions (void)
   g_autofree char *db_path = g_build_filename (scratch_dir, "actions.db", NULL);
   g_autoptr(GSettings) settings = g_settings_new (APP_ID);
   g_autoptr(TmContext) context = NULL;
-  TmFeedSettings *prefs;
+  TmPreferencesWindow *prefs;
   TmWindow *window;
 
   g_settings_reset (settings, "feed-url");

@@ -13,7 +13,7 @@
 
 #include "tm-context.h"
 #include "tm-feed-client.h"
-#include "tm-feed-settings.h"
+#include "tm-preferences-window.h"
 #include "tm-json.h"
 #include "tm-secret.h"
 #include "tm-sha256.h"
@@ -621,7 +621,7 @@ keyring_comes_to_hold (const char *url,
 /* The fixture: a feed server, a database, a window                   */
 /* ------------------------------------------------------------------ */
 
-static TmFeedSettings *find_feed_settings (void);
+static TmPreferencesWindow *find_feed_settings (void);
 
 typedef enum {
   START_EMPTY,     /* no sample data to seed from: the empty state */
@@ -753,7 +753,7 @@ static void
 fixture_tear_down (Fixture       *f,
                    gconstpointer  data)
 {
-  TmFeedSettings *dialog;
+  TmPreferencesWindow *dialog;
 
   /* Feed Settings first: GTK 4.8 does not hold on to a window's transient
    * parent, and a dialog that outlived the main window would touch it
@@ -1326,41 +1326,41 @@ test_cancel_buttons (Fixture       *f,
 /* 4. Feed Settings                                                   */
 /* ------------------------------------------------------------------ */
 
-static TmFeedSettings *
+static TmPreferencesWindow *
 find_feed_settings (void)
 {
   GListModel *toplevels = gtk_window_get_toplevels ();
-  TmFeedSettings *found = NULL;
+  TmPreferencesWindow *found = NULL;
 
   for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
     {
       g_autoptr(GObject) window = g_list_model_get_item (toplevels, i);
 
-      if (TM_IS_FEED_SETTINGS (window))
-        found = TM_FEED_SETTINGS (window);
+      if (TM_IS_PREFERENCES_WINDOW (window))
+        found = TM_PREFERENCES_WINDOW (window);
     }
   return found;
 }
 
 static gpointer
-settings_child (TmFeedSettings *dialog,
+settings_child (TmPreferencesWindow *dialog,
                 const char     *name)
 {
-  GObject *child = gtk_widget_get_template_child (GTK_WIDGET (dialog), TM_TYPE_FEED_SETTINGS, name);
+  GObject *child = gtk_widget_get_template_child (GTK_WIDGET (dialog), TM_TYPE_PREFERENCES_WINDOW, name);
 
   g_assert_nonnull (child);
   return child;
 }
 
 static void
-type_url (TmFeedSettings *dialog,
+type_url (TmPreferencesWindow *dialog,
           const char     *url)
 {
   gtk_editable_set_text (GTK_EDITABLE (settings_child (dialog, "url_row")), url);
 }
 
 static void
-apply_url (TmFeedSettings *dialog,
+apply_url (TmPreferencesWindow *dialog,
            const char     *url)
 {
   type_url (dialog, url);
@@ -1368,7 +1368,7 @@ apply_url (TmFeedSettings *dialog,
 }
 
 static gboolean
-warning_shown (TmFeedSettings *dialog)
+warning_shown (TmPreferencesWindow *dialog)
 {
   return gtk_widget_get_visible (settings_child (dialog, "warning_group"));
 }
@@ -1382,7 +1382,7 @@ test_settings (Fixture       *f,
                gconstpointer  data)
 {
   g_autoptr(GSettings) settings = g_settings_new ("org.example.TrustMatch");
-  TmFeedSettings *dialog;
+  TmPreferencesWindow *dialog;
   GtkWidget *url_row;
   GtkWidget *sync_button;
 
@@ -1457,7 +1457,7 @@ static void
 test_settings_sync_now_clears_error (Fixture       *f,
                                      gconstpointer  data)
 {
-  TmFeedSettings *dialog;
+  TmPreferencesWindow *dialog;
 
   tm_sync_manager_set_feed_url (f->manager, f->server->url);
   server_fail (f->server, TM_FEED_MANIFEST_NAME, SOUP_STATUS_NOT_FOUND);
@@ -1537,7 +1537,7 @@ test_keyring_settings_token (Fixture       *f,
                              gconstpointer  data)
 {
   g_autoptr(GError) error = NULL;
-  TmFeedSettings *dialog;
+  TmPreferencesWindow *dialog;
   GtkEditable *token_row;
 
   if (!ensure_keyring ())

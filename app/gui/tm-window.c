@@ -9,7 +9,7 @@
 
 #include "tm-application.h"
 #include "tm-brand-editor.h"
-#include "tm-feed-settings.h"
+#include "tm-preferences-window.h"
 #include "tm-gui-utils.h"
 #include "tm-json.h"
 #include "tm-match-view.h"
@@ -685,7 +685,7 @@ static void
 show_preferences (TmWindow   *self,
                   const char *page_name)
 {
-  TmFeedSettings *dialog = tm_feed_settings_new (GTK_WINDOW (self), self->sync);
+  TmPreferencesWindow *dialog = tm_preferences_window_new (GTK_WINDOW (self), self->sync);
 
   if (page_name != NULL)
     adw_preferences_window_set_visible_page_name (ADW_PREFERENCES_WINDOW (dialog), page_name);

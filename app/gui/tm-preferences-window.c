@@ -1,16 +1,16 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-#define G_LOG_DOMAIN "tm-feed-settings"
+#define G_LOG_DOMAIN "tm-preferences-window"
 
 #include "config.h"
 
 #include <glib/gi18n.h>
 
 #include "tm-feed-client.h"
-#include "tm-feed-settings.h"
+#include "tm-preferences-window.h"
 #include "tm-ranking-page.h"
 #include "tm-secret.h"
 
-struct _TmFeedSettings
+struct _TmPreferencesWindow
 {
   AdwPreferencesWindow  parent_instance;
 
@@ -26,7 +26,7 @@ struct _TmFeedSettings
   TmRankingPage        *ranking_page;
 };
 
-G_DEFINE_FINAL_TYPE (TmFeedSettings, tm_feed_settings, ADW_TYPE_PREFERENCES_WINDOW)
+G_DEFINE_FINAL_TYPE (TmPreferencesWindow, tm_preferences_window, ADW_TYPE_PREFERENCES_WINDOW)
 
 enum {
   PROP_0,
@@ -37,7 +37,7 @@ enum {
 static GParamSpec *properties[N_PROPS];
 
 static void
-toast (TmFeedSettings *self,
+toast (TmPreferencesWindow *self,
        const char     *text)
 {
   AdwToast *t = adw_toast_new (text);
@@ -47,7 +47,7 @@ toast (TmFeedSettings *self,
 }
 
 static const char *
-typed_url (TmFeedSettings *self)
+typed_url (TmPreferencesWindow *self)
 {
   return gtk_editable_get_text (GTK_EDITABLE (self->url_row));
 }
@@ -57,14 +57,14 @@ on_token_looked_up (GObject      *source,
                     GAsyncResult *result,
                     gpointer      user_data)
 {
-  TmFeedSettings *self;
+  TmPreferencesWindow *self;
   g_autoptr(GError) error = NULL;
   char *token;
 
   token = tm_secret_lookup_token_finish (result, &error);
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
-  self = TM_FEED_SETTINGS (user_data);
+  self = TM_PREFERENCES_WINDOW (user_data);
   if (error != NULL)
     toast (self, error->message);
   gtk_editable_set_text (GTK_EDITABLE (self->token_row), token ? token : "");
@@ -73,7 +73,7 @@ on_token_looked_up (GObject      *source,
 
 /* Shows the token saved for the feed URL now in use. */
 static void
-load_token (TmFeedSettings *self)
+load_token (TmPreferencesWindow *self)
 {
   const char *url = tm_sync_manager_get_feed_url (self->manager);
 
@@ -83,7 +83,7 @@ load_token (TmFeedSettings *self)
 }
 
 static void
-update_url_state (TmFeedSettings *self)
+update_url_state (TmPreferencesWindow *self)
 {
   const char *url = typed_url (self);
   gboolean valid = tm_feed_client_check_url (url, NULL);
@@ -97,7 +97,7 @@ update_url_state (TmFeedSettings *self)
 
 /* Saves the typed URL when it is one; marks the row and says why not. */
 static gboolean
-apply_url (TmFeedSettings *self)
+apply_url (TmPreferencesWindow *self)
 {
   g_autoptr(GError) error = NULL;
   g_autofree char *url = g_strstrip (g_strdup (typed_url (self)));
@@ -119,14 +119,14 @@ apply_url (TmFeedSettings *self)
 }
 
 static void
-url_changed_cb (TmFeedSettings *self)
+url_changed_cb (TmPreferencesWindow *self)
 {
   gtk_widget_remove_css_class (GTK_WIDGET (self->url_row), "error");
   update_url_state (self);
 }
 
 static void
-url_applied_cb (TmFeedSettings *self)
+url_applied_cb (TmPreferencesWindow *self)
 {
   apply_url (self);
 }
@@ -137,12 +137,12 @@ on_token_stored (GObject      *source,
                  gpointer      user_data)
 {
   g_autoptr(GError) error = NULL;
-  TmFeedSettings *self;
+  TmPreferencesWindow *self;
 
   if (!tm_secret_store_token_finish (result, &error)
       && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
-  self = TM_FEED_SETTINGS (user_data);
+  self = TM_PREFERENCES_WINDOW (user_data);
   if (error != NULL)
     toast (self, error->message);
   else
@@ -150,7 +150,7 @@ on_token_stored (GObject      *source,
 }
 
 static void
-token_applied_cb (TmFeedSettings *self)
+token_applied_cb (TmPreferencesWindow *self)
 {
   const char *url = tm_sync_manager_get_feed_url (self->manager);
 
@@ -163,7 +163,7 @@ token_applied_cb (TmFeedSettings *self)
 }
 
 static void
-sync_clicked_cb (TmFeedSettings *self)
+sync_clicked_cb (TmPreferencesWindow *self)
 {
   if (!apply_url (self))
     return;
@@ -172,22 +172,22 @@ sync_clicked_cb (TmFeedSettings *self)
 }
 
 static gboolean
-tm_feed_settings_close_request (GtkWindow *window)
+tm_preferences_window_close_request (GtkWindow *window)
 {
-  TmFeedSettings *self = TM_FEED_SETTINGS (window);
+  TmPreferencesWindow *self = TM_PREFERENCES_WINDOW (window);
 
   /* An address typed but not applied is kept, when it is one. */
   apply_url (self);
 
-  return GTK_WINDOW_CLASS (tm_feed_settings_parent_class)->close_request (window);
+  return GTK_WINDOW_CLASS (tm_preferences_window_parent_class)->close_request (window);
 }
 
 static void
-tm_feed_settings_constructed (GObject *object)
+tm_preferences_window_constructed (GObject *object)
 {
-  TmFeedSettings *self = TM_FEED_SETTINGS (object);
+  TmPreferencesWindow *self = TM_PREFERENCES_WINDOW (object);
 
-  G_OBJECT_CLASS (tm_feed_settings_parent_class)->constructed (object);
+  G_OBJECT_CLASS (tm_preferences_window_parent_class)->constructed (object);
 
   gtk_editable_set_text (GTK_EDITABLE (self->url_row), tm_sync_manager_get_feed_url (self->manager));
   load_token (self);
@@ -195,34 +195,34 @@ tm_feed_settings_constructed (GObject *object)
 }
 
 static void
-tm_feed_settings_dispose (GObject *object)
+tm_preferences_window_dispose (GObject *object)
 {
-  TmFeedSettings *self = TM_FEED_SETTINGS (object);
+  TmPreferencesWindow *self = TM_PREFERENCES_WINDOW (object);
 
   g_cancellable_cancel (self->cancellable);
-  gtk_widget_dispose_template (GTK_WIDGET (self), TM_TYPE_FEED_SETTINGS);
+  gtk_widget_dispose_template (GTK_WIDGET (self), TM_TYPE_PREFERENCES_WINDOW);
 
-  G_OBJECT_CLASS (tm_feed_settings_parent_class)->dispose (object);
+  G_OBJECT_CLASS (tm_preferences_window_parent_class)->dispose (object);
 }
 
 static void
-tm_feed_settings_finalize (GObject *object)
+tm_preferences_window_finalize (GObject *object)
 {
-  TmFeedSettings *self = TM_FEED_SETTINGS (object);
+  TmPreferencesWindow *self = TM_PREFERENCES_WINDOW (object);
 
   g_clear_object (&self->cancellable);
   g_clear_object (&self->manager);
 
-  G_OBJECT_CLASS (tm_feed_settings_parent_class)->finalize (object);
+  G_OBJECT_CLASS (tm_preferences_window_parent_class)->finalize (object);
 }
 
 static void
-tm_feed_settings_set_property (GObject      *object,
-                               guint         prop_id,
-                               const GValue *value,
-                               GParamSpec   *pspec)
+tm_preferences_window_set_property (GObject      *object,
+                                    guint         prop_id,
+                                    const GValue *value,
+                                    GParamSpec   *pspec)
 {
-  TmFeedSettings *self = TM_FEED_SETTINGS (object);
+  TmPreferencesWindow *self = TM_PREFERENCES_WINDOW (object);
 
   switch (prop_id)
     {
@@ -235,17 +235,17 @@ tm_feed_settings_set_property (GObject      *object,
 }
 
 static void
-tm_feed_settings_class_init (TmFeedSettingsClass *klass)
+tm_preferences_window_class_init (TmPreferencesWindowClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
   GtkWindowClass *window_class = GTK_WINDOW_CLASS (klass);
 
-  object_class->constructed = tm_feed_settings_constructed;
-  object_class->dispose = tm_feed_settings_dispose;
-  object_class->finalize = tm_feed_settings_finalize;
-  object_class->set_property = tm_feed_settings_set_property;
-  window_class->close_request = tm_feed_settings_close_request;
+  object_class->constructed = tm_preferences_window_constructed;
+  object_class->dispose = tm_preferences_window_dispose;
+  object_class->finalize = tm_preferences_window_finalize;
+  object_class->set_property = tm_preferences_window_set_property;
+  window_class->close_request = tm_preferences_window_close_request;
 
   properties[PROP_MANAGER] =
     g_param_spec_object ("manager", NULL, NULL, TM_TYPE_SYNC_MANAGER,
@@ -253,12 +253,12 @@ tm_feed_settings_class_init (TmFeedSettingsClass *klass)
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   g_type_ensure (TM_TYPE_RANKING_PAGE);
-  gtk_widget_class_set_template_from_resource (widget_class, "/org/example/TrustMatch/tm-feed-settings.ui");
-  gtk_widget_class_bind_template_child (widget_class, TmFeedSettings, url_row);
-  gtk_widget_class_bind_template_child (widget_class, TmFeedSettings, token_row);
-  gtk_widget_class_bind_template_child (widget_class, TmFeedSettings, warning_group);
-  gtk_widget_class_bind_template_child (widget_class, TmFeedSettings, sync_button);
-  gtk_widget_class_bind_template_child (widget_class, TmFeedSettings, ranking_page);
+  gtk_widget_class_set_template_from_resource (widget_class, "/org/example/TrustMatch/tm-preferences-window.ui");
+  gtk_widget_class_bind_template_child (widget_class, TmPreferencesWindow, url_row);
+  gtk_widget_class_bind_template_child (widget_class, TmPreferencesWindow, token_row);
+  gtk_widget_class_bind_template_child (widget_class, TmPreferencesWindow, warning_group);
+  gtk_widget_class_bind_template_child (widget_class, TmPreferencesWindow, sync_button);
+  gtk_widget_class_bind_template_child (widget_class, TmPreferencesWindow, ranking_page);
   gtk_widget_class_bind_template_callback (widget_class, url_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, url_applied_cb);
   gtk_widget_class_bind_template_callback (widget_class, token_applied_cb);
@@ -266,19 +266,19 @@ tm_feed_settings_class_init (TmFeedSettingsClass *klass)
 }
 
 static void
-tm_feed_settings_init (TmFeedSettings *self)
+tm_preferences_window_init (TmPreferencesWindow *self)
 {
   self->cancellable = g_cancellable_new ();
   gtk_widget_init_template (GTK_WIDGET (self));
 }
 
-TmFeedSettings *
-tm_feed_settings_new (GtkWindow     *parent,
-                      TmSyncManager *manager)
+TmPreferencesWindow *
+tm_preferences_window_new (GtkWindow     *parent,
+                           TmSyncManager *manager)
 {
   g_return_val_if_fail (TM_IS_SYNC_MANAGER (manager), NULL);
 
-  return g_object_new (TM_TYPE_FEED_SETTINGS,
+  return g_object_new (TM_TYPE_PREFERENCES_WINDOW,
                        "transient-for", parent,
                        "destroy-with-parent", TRUE,
                        "manager", manager,
