@@ -48,6 +48,24 @@ test_factor_sums (void)
     }
 }
 
+static char *
+format_1 (double value)
+{
+  return g_strdup_printf ("%.1f", value);
+}
+
+static char *
+format_2 (double value)
+{
+  return g_strdup_printf ("%.2f", value);
+}
+
+static char *
+format_percent (double value)
+{
+  return g_strdup_printf ("%.0f%%", value * 100.0);
+}
+
 static void
 test_best_mask (void)
 {
@@ -56,14 +74,26 @@ test_best_mask (void)
   const double penalty[] = { 3.0, 0.0, 0.04 };
 
   /* 70.0 and 69.96 both show as 70.0: both are the best. */
-  g_assert_cmphex (tm_compare_best_mask (a, 3, TM_COMPARE_BEST_HIGHEST, 1), ==, 0x6);
-  g_assert_cmphex (tm_compare_best_mask (a, 3, TM_COMPARE_BEST_HIGHEST, 2), ==, 0x2);
-  g_assert_cmphex (tm_compare_best_mask (a, 3, TM_COMPARE_BEST_LOWEST, 1), ==, 0x1);
+  g_assert_cmphex (tm_compare_best_mask (a, 3, TM_COMPARE_BEST_HIGHEST, format_1), ==, 0x6);
+  g_assert_cmphex (tm_compare_best_mask (a, 3, TM_COMPARE_BEST_HIGHEST, format_2), ==, 0x2);
+  g_assert_cmphex (tm_compare_best_mask (a, 3, TM_COMPARE_BEST_LOWEST, format_1), ==, 0x1);
   /* A row whose values all show the same has no best. */
-  g_assert_cmphex (tm_compare_best_mask (same, 3, TM_COMPARE_BEST_HIGHEST, 1), ==, 0x0);
-  g_assert_cmphex (tm_compare_best_mask (same, 3, TM_COMPARE_BEST_HIGHEST, 2), ==, 0x1);
-  g_assert_cmphex (tm_compare_best_mask (penalty, 3, TM_COMPARE_BEST_LOWEST, 1), ==, 0x6);
-  g_assert_cmphex (tm_compare_best_mask (a, 3, TM_COMPARE_BEST_NONE, 1), ==, 0x0);
+  g_assert_cmphex (tm_compare_best_mask (same, 3, TM_COMPARE_BEST_HIGHEST, format_1), ==, 0x0);
+  g_assert_cmphex (tm_compare_best_mask (same, 3, TM_COMPARE_BEST_HIGHEST, format_2), ==, 0x1);
+  g_assert_cmphex (tm_compare_best_mask (penalty, 3, TM_COMPARE_BEST_LOWEST, format_1), ==, 0x6);
+  g_assert_cmphex (tm_compare_best_mask (a, 3, TM_COMPARE_BEST_NONE, format_1), ==, 0x0);
+
+  /* Ties are what the reader sees: printf rounds an exact half to even,
+   * so 72.25 shows as "72.2" and ties with 72.2, although rounding half
+   * away from zero would make it 72.3 and the only best.  Likewise 0.125
+   * shows as "12%", as 0.12 does. */
+  {
+    const double half[] = { 72.25, 72.2, 70.0 };
+    const double share[] = { 0.125, 0.12, 0.10 };
+
+    g_assert_cmphex (tm_compare_best_mask (half, 3, TM_COMPARE_BEST_HIGHEST, format_1), ==, 0x3);
+    g_assert_cmphex (tm_compare_best_mask (share, 3, TM_COMPARE_BEST_HIGHEST, format_percent), ==, 0x3);
+  }
 
   /* An unknown figure (NAN) is never the best, wherever it stands, and
    * does not make a row of equal known values look different. */
@@ -73,11 +103,11 @@ test_best_mask (void)
     const double equal_known[] = { 0.5, NAN, 0.5 };
     const double one_known[] = { NAN, 0.5 };
 
-    g_assert_cmphex (tm_compare_best_mask (unknown_first, 3, TM_COMPARE_BEST_HIGHEST, 3), ==, 0x2);
-    g_assert_cmphex (tm_compare_best_mask (unknown_first, 3, TM_COMPARE_BEST_LOWEST, 3), ==, 0x4);
-    g_assert_cmphex (tm_compare_best_mask (unknown_last, 3, TM_COMPARE_BEST_HIGHEST, 3), ==, 0x1);
-    g_assert_cmphex (tm_compare_best_mask (equal_known, 3, TM_COMPARE_BEST_HIGHEST, 3), ==, 0x0);
-    g_assert_cmphex (tm_compare_best_mask (one_known, 2, TM_COMPARE_BEST_HIGHEST, 3), ==, 0x0);
+    g_assert_cmphex (tm_compare_best_mask (unknown_first, 3, TM_COMPARE_BEST_HIGHEST, format_2), ==, 0x2);
+    g_assert_cmphex (tm_compare_best_mask (unknown_first, 3, TM_COMPARE_BEST_LOWEST, format_2), ==, 0x4);
+    g_assert_cmphex (tm_compare_best_mask (unknown_last, 3, TM_COMPARE_BEST_HIGHEST, format_2), ==, 0x1);
+    g_assert_cmphex (tm_compare_best_mask (equal_known, 3, TM_COMPARE_BEST_HIGHEST, format_2), ==, 0x0);
+    g_assert_cmphex (tm_compare_best_mask (one_known, 2, TM_COMPARE_BEST_HIGHEST, format_2), ==, 0x0);
   }
 }
 

@@ -1681,19 +1681,18 @@ cmd_explain (const char *db_path, int argc, char **argv)
 /* compare */
 
 /* Adds a row of numbers, formatted by @format, marking the best one(s)
- * with "*": tm_compare_best_mask() on the values rounded to @decimals,
- * the places they are shown with, as the GUI's compare window does. */
+ * with "*": tm_compare_best_mask(), so values that print the same are
+ * equal, as in the GUI's compare window. */
 static void
-add_compare_row (GPtrArray     *rows,
-                 const char    *label,
-                 const double  *values,
-                 guint          n,
-                 char       *(*format) (double),
-                 TmCompareBest  best,
-                 int            decimals)
+add_compare_row (GPtrArray      *rows,
+                 const char     *label,
+                 const double   *values,
+                 guint           n,
+                 TmCompareFormat format,
+                 TmCompareBest   best)
 {
   char **cells = g_new0 (char *, n + 2);
-  guint32 mask = tm_compare_best_mask (values, n, best, decimals);
+  guint32 mask = tm_compare_best_mask (values, n, best, format);
 
   cells[0] = g_strdup (label);
   for (guint i = 0; i < n; i++)
@@ -1749,24 +1748,24 @@ print_comparison (Match     *m,
     }
   g_ptr_array_add (rows, cells);
 
-#define ROW(label, expr, fmt, best, decimals) \
+#define ROW(label, expr, fmt, best) \
   G_STMT_START { \
     for (guint i = 0; i < n; i++) \
       { \
         const TmExplanation *e = g_ptr_array_index (explanations, i); \
         values[i] = (expr); \
       } \
-    add_compare_row (rows, label, values, n, fmt, best, decimals); \
+    add_compare_row (rows, label, values, n, fmt, best); \
   } G_STMT_END
 
   /* Translators: row labels of “trustmatch-cli compare” */
-  ROW (_("Score"), e->candidate.score, format_points, TM_COMPARE_BEST_HIGHEST, 1);
-  ROW (_("Confidence"), e->candidate.confidence, format_percent, TM_COMPARE_BEST_HIGHEST, 2);
-  ROW (C_("component", "Style"), e->candidate.style, format_points, TM_COMPARE_BEST_HIGHEST, 1);
-  ROW (C_("component", "History"), e->candidate.history, format_points, TM_COMPARE_BEST_HIGHEST, 1);
-  ROW (C_("component", "Trust"), e->candidate.trust, format_points, TM_COMPARE_BEST_HIGHEST, 1);
-  ROW (_("Risk penalty"), e->candidate.penalty, format_penalty, TM_COMPARE_BEST_LOWEST, 1);
-  ROW (_("Score cap"), e->candidate.cap, format_cap, TM_COMPARE_BEST_NONE, 1);
+  ROW (_("Score"), e->candidate.score, format_points, TM_COMPARE_BEST_HIGHEST);
+  ROW (_("Confidence"), e->candidate.confidence, format_percent, TM_COMPARE_BEST_HIGHEST);
+  ROW (C_("component", "Style"), e->candidate.style, format_points, TM_COMPARE_BEST_HIGHEST);
+  ROW (C_("component", "History"), e->candidate.history, format_points, TM_COMPARE_BEST_HIGHEST);
+  ROW (C_("component", "Trust"), e->candidate.trust, format_points, TM_COMPARE_BEST_HIGHEST);
+  ROW (_("Risk penalty"), e->candidate.penalty, format_penalty, TM_COMPARE_BEST_LOWEST);
+  ROW (_("Score cap"), e->candidate.cap, format_cap, TM_COMPARE_BEST_NONE);
 
   cells = g_new0 (char *, n + 2);
   cells[0] = g_strdup (_("Excluded"));
@@ -1794,7 +1793,7 @@ print_comparison (Match     *m,
         }
       if (present)
         add_compare_row (rows, tm_factor_label (f), values, n, format_signed,
-                         f == TM_FACTOR_NEUTRAL ? TM_COMPARE_BEST_NONE : TM_COMPARE_BEST_HIGHEST, 1);
+                         f == TM_FACTOR_NEUTRAL ? TM_COMPARE_BEST_NONE : TM_COMPARE_BEST_HIGHEST);
     }
 
   cells = g_new0 (char *, n + 2);

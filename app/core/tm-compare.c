@@ -33,53 +33,54 @@ tm_compare_factor_sum (const TmExplanation *explanation,
   return present;
 }
 
-static double
-round_to (double value,
-          int    decimals)
-{
-  double scale = pow (10.0, decimals);
-
-  return round (value * scale) / scale;
-}
-
 guint32
-tm_compare_best_mask (const double  *values,
-                      guint          n,
-                      TmCompareBest  best,
-                      int            decimals)
+tm_compare_best_mask (const double    *values,
+                      guint            n,
+                      TmCompareBest    best,
+                      TmCompareFormat  format)
 {
-  double best_value = NAN, first_value = NAN;
+  g_autofree char *best_shown = NULL;
+  g_autofree char *first_shown = NULL;
+  gint best_index = -1;
   gboolean all_equal = TRUE;
   guint32 mask = 0;
 
   g_return_val_if_fail (n <= 32, 0);
   g_return_val_if_fail (values != NULL || n == 0, 0);
+  g_return_val_if_fail (format != NULL, 0);
 
   if (best == TM_COMPARE_BEST_NONE)
     return 0;
 
   for (guint i = 0; i < n; i++)
     {
-      double v;
+      if (isnan (values[i]))
+        continue;
+      if (best_index < 0
+          || (best == TM_COMPARE_BEST_HIGHEST && values[i] > values[best_index])
+          || (best == TM_COMPARE_BEST_LOWEST && values[i] < values[best_index]))
+        best_index = (gint) i;
+    }
+  if (best_index < 0)
+    return 0;
+
+  /* Equal is what the reader sees as equal: the shown text. */
+  best_shown = format (values[best_index]);
+  for (guint i = 0; i < n; i++)
+    {
+      g_autofree char *shown = NULL;
 
       if (isnan (values[i]))
         continue;
-      v = round_to (values[i], decimals);
-      if (isnan (first_value))
-        first_value = best_value = v;
-      if (v != first_value)
+      shown = format (values[i]);
+      if (first_shown == NULL)
+        first_shown = g_strdup (shown);
+      else if (!g_str_equal (shown, first_shown))
         all_equal = FALSE;
-      if ((best == TM_COMPARE_BEST_HIGHEST && v > best_value)
-          || (best == TM_COMPARE_BEST_LOWEST && v < best_value))
-        best_value = v;
+      if (g_str_equal (shown, best_shown))
+        mask |= 1u << i;
     }
-  if (all_equal)
-    return 0;
-
-  for (guint i = 0; i < n; i++)
-    if (!isnan (values[i]) && round_to (values[i], decimals) == best_value)
-      mask |= 1u << i;
-  return mask;
+  return all_equal ? 0 : mask;
 }
 
 guint
@@ -139,6 +140,10 @@ tm_compare_summarize_provenance (const TmProvenance *provenances,
     {
       if ((guint) provenances[i].source < TM_N_SOURCES)
         counts[provenances[i].source]++;
+      /* An unknown day (not in files, which require one) says nothing
+       * of the span. */
+      if (provenances[i].observed == TM_DATE_NONE)
+        continue;
       first = MIN (first, provenances[i].observed);
       last = MAX (last, provenances[i].observed);
     }
@@ -156,11 +161,13 @@ tm_compare_summarize_provenance (const TmProvenance *provenances,
       listed[pick] = TRUE;
       if (text->len > 0)
         /* Translators: separates the sources of a count, “Export ×3, Manual ×1” */
-        g_string_append (text, _(", "));
+        g_string_append (text, C_("sources separator", ", "));
       /* Translators: a source and how many records came from it, “Export ×3” */
       g_string_append_printf (text, _("%s ×%u"), tm_source_label (pick), counts[pick]);
     }
 
+  if (first > last)
+    return g_string_free (g_steal_pointer (&text), FALSE);
   first_text = tm_date_format (first);
   last_text = tm_date_format (last);
   if (first == last)

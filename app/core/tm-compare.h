@@ -28,15 +28,21 @@ gboolean  tm_compare_factor_sum        (const TmExplanation *explanation,
                                         TmFactor             factor,
                                         double              *out);
 
-/* Bit i is set when @values[i] is the best of the @n (≤ 32) values, after
- * rounding to @decimals places as they are shown, so values that show the
- * same are equal (ties are all marked).  A NAN value is unknown: never the
- * best, and left out when the others are compared.  0 when @best is NONE
- * or fewer than two known values differ: such a row has no best. */
+/* How a row shows its values, e.g. "72.3" or "86%"; a newly allocated
+ * string. */
+typedef char *(*TmCompareFormat) (double value);
+
+/* Bit i is set when @values[i] is the best of the @n (≤ 32) values as
+ * @format shows them: the highest or lowest value is the best, and every
+ * value shown the same as it is marked too (72.25 and 72.2 both show
+ * "72.2"; "44.1K" and "44.1K" are equal whatever the counts).  A NAN
+ * value is unknown: never the best, and left out when the others are
+ * compared.  0 when @best is NONE or the known values all show the same:
+ * such a row has no best. */
 guint32   tm_compare_best_mask         (const double        *values,
                                         guint                n,
                                         TmCompareBest        best,
-                                        int                  decimals);
+                                        TmCompareFormat      format);
 
 /* How many cooperations of @streamer (an index into catalog->streamers)
  * were with the brand whose id is @brand_id. */

@@ -42,8 +42,6 @@ records_clear (Records *r)
   g_clear_pointer (&r->incidents, g_ptr_array_unref);
 }
 
-typedef char *(*FormatFunc) (double value);
-
 static char *
 format_points (double points)
 {
@@ -83,6 +81,14 @@ format_viewers (double n)
   if (isnan (n))
     return g_strdup (_("Unknown"));
   return tm_gui_format_compact_count ((gint64) n);
+}
+
+/* A credit score as a share of its scale, to three places: scores on
+ * different scales that are the same share tie. */
+static char *
+format_share (double share)
+{
+  return g_strdup_printf ("%.3f", share);
 }
 
 static char *
@@ -154,11 +160,10 @@ add_number_row (TmCompareWindow *self,
                 const char      *code,
                 const char      *label,
                 const double    *values,
-                FormatFunc       format,
-                TmCompareBest    best,
-                int              decimals)
+                TmCompareFormat  format,
+                TmCompareBest    best)
 {
-  guint32 mask = tm_compare_best_mask (values, self->n_columns, best, decimals);
+  guint32 mask = tm_compare_best_mask (values, self->n_columns, best, format);
 
   add_header_label (self, code, label);
   for (guint i = 0; i < self->n_columns; i++)
@@ -184,6 +189,18 @@ add_source_row (TmCompareWindow *self,
 
   header = add_header_label (self, source_code, "");
   gtk_widget_set_valign (header, GTK_ALIGN_START);
+  /* The row has no visible name (it sits under its figure's); a screen
+   * reader still says what it is. */
+  if (figure_row > 0)
+    {
+      GtkWidget *figure_header = gtk_grid_get_child_at (self->grid, 0, figure_row - 1);
+      /* Translators: the accessible name of a row of sources in the
+       * compare window; %s is the figure, "Credit score" */
+      g_autofree char *name = g_strdup_printf (_("Where “%s” comes from"),
+                                               gtk_label_get_text (GTK_LABEL (figure_header)));
+
+      gtk_accessible_update_property (GTK_ACCESSIBLE (header), GTK_ACCESSIBLE_PROPERTY_LABEL, name, -1);
+    }
   for (guint i = 0; i < self->n_columns; i++)
     {
       GtkWidget *w = add_cell (self, i, sources[i] != NULL ? sources[i] : "–", FALSE);
@@ -199,6 +216,18 @@ add_source_row (TmCompareWindow *self,
           g_autofree char *tooltip = g_strdup_printf (_("Source: %s"), sources[i]);
 
           gtk_widget_set_tooltip_text (figure, tooltip);
+          /* A tooltip replaces the accessible description, which says
+           * when the cell is the best: say both. */
+          if (gtk_widget_has_css_class (figure, "compare-best"))
+            {
+              /* Translators: what a screen reader says of the best value
+               * of a row in the compare window; %s is "Source: …" */
+              g_autofree char *description = g_strdup_printf (_("Best in this row. %s"), tooltip);
+
+              gtk_accessible_update_property (GTK_ACCESSIBLE (figure),
+                                              GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, description,
+                                              -1);
+            }
         }
     }
   self->n_rows++;
@@ -230,29 +259,47 @@ add_figure_source_row (TmCompareWindow *self,
     g_free (sources[i]);
 }
 
-/* The sources of the cooperations each column counts: with @brand_id
- * only, or all of them when it is NULL. */
+/* The source of a count of records: their sources summed up, a dash
+ * when there are none, and "Unknown" when the store did not give the
+ * records (@provenances NULL) though the catalog counts @n_counted. */
+static char *
+count_source (GArray *provenances,
+              guint   n_counted)
+{
+  if (provenances == NULL)
+    return n_counted > 0 ? g_strdup (_("Unknown")) : NULL;
+  return tm_compare_summarize_provenance ((const TmProvenance *) provenances->data,
+                                          provenances->len);
+}
+
+/* The sources of the cooperations each column counts in the row @code:
+ * those with @brand_id when @with_brand_only, else all of them. */
 static void
 add_cooperations_source_row (TmCompareWindow *self,
                              const char      *code,
+                             gboolean         with_brand_only,
                              const char      *brand_id,
+                             const double    *counts,
                              const Records   *records)
 {
   char *sources[TM_COMPARE_MAX] = { NULL };
 
   for (guint i = 0; i < self->n_columns; i++)
     {
-      g_autoptr(GArray) provenances = g_array_new (FALSE, FALSE, sizeof (TmProvenance));
+      g_autoptr(GArray) provenances = NULL;
 
-      for (guint k = 0; records[i].cooperations != NULL && k < records[i].cooperations->len; k++)
+      if (records[i].cooperations != NULL)
         {
-          const TmCooperation *c = g_ptr_array_index (records[i].cooperations, k);
+          provenances = g_array_new (FALSE, FALSE, sizeof (TmProvenance));
+          for (guint k = 0; k < records[i].cooperations->len; k++)
+            {
+              const TmCooperation *c = g_ptr_array_index (records[i].cooperations, k);
 
-          if (brand_id == NULL || g_strcmp0 (c->brand_id, brand_id) == 0)
-            g_array_append_val (provenances, c->provenance);
+              if (!with_brand_only || (brand_id != NULL && g_strcmp0 (c->brand_id, brand_id) == 0))
+                g_array_append_val (provenances, c->provenance);
+            }
         }
-      sources[i] = tm_compare_summarize_provenance ((const TmProvenance *) provenances->data,
-                                                    provenances->len);
+      sources[i] = count_source (provenances, (guint) counts[i]);
     }
   add_source_row (self, code, sources);
   for (guint i = 0; i < self->n_columns; i++)
@@ -262,22 +309,26 @@ add_cooperations_source_row (TmCompareWindow *self,
 static void
 add_incidents_source_row (TmCompareWindow *self,
                           const char      *code,
+                          const double    *counts,
                           const Records   *records)
 {
   char *sources[TM_COMPARE_MAX] = { NULL };
 
   for (guint i = 0; i < self->n_columns; i++)
     {
-      g_autoptr(GArray) provenances = g_array_new (FALSE, FALSE, sizeof (TmProvenance));
+      g_autoptr(GArray) provenances = NULL;
 
-      for (guint k = 0; records[i].incidents != NULL && k < records[i].incidents->len; k++)
+      if (records[i].incidents != NULL)
         {
-          const TmIncident *x = g_ptr_array_index (records[i].incidents, k);
+          provenances = g_array_new (FALSE, FALSE, sizeof (TmProvenance));
+          for (guint k = 0; k < records[i].incidents->len; k++)
+            {
+              const TmIncident *x = g_ptr_array_index (records[i].incidents, k);
 
-          g_array_append_val (provenances, x->provenance);
+              g_array_append_val (provenances, x->provenance);
+            }
         }
-      sources[i] = tm_compare_summarize_provenance ((const TmProvenance *) provenances->data,
-                                                    provenances->len);
+      sources[i] = count_source (provenances, (guint) counts[i]);
     }
   add_source_row (self, code, sources);
   for (guint i = 0; i < self->n_columns; i++)
@@ -409,22 +460,22 @@ tm_compare_window_fill (TmCompareWindow *self,
   self->n_rows = 1;
 
   EACH (e->candidate.score);
-  add_number_row (self, "score", _("Score"), values, format_points, TM_COMPARE_BEST_HIGHEST, 1);
+  add_number_row (self, "score", _("Score"), values, format_points, TM_COMPARE_BEST_HIGHEST);
   EACH (e->candidate.style);
   add_number_row (self, "style", tm_component_label (TM_COMPONENT_STYLE), values,
-                  format_points, TM_COMPARE_BEST_HIGHEST, 1);
+                  format_points, TM_COMPARE_BEST_HIGHEST);
   EACH (e->candidate.history);
   add_number_row (self, "history", tm_component_label (TM_COMPONENT_HISTORY), values,
-                  format_points, TM_COMPARE_BEST_HIGHEST, 1);
+                  format_points, TM_COMPARE_BEST_HIGHEST);
   EACH (e->candidate.trust);
   add_number_row (self, "trust", tm_component_label (TM_COMPONENT_TRUST), values,
-                  format_points, TM_COMPARE_BEST_HIGHEST, 1);
+                  format_points, TM_COMPARE_BEST_HIGHEST);
   EACH (e->candidate.penalty);
   add_number_row (self, "penalty", _("Risk penalty"), values, format_penalty,
-                  TM_COMPARE_BEST_LOWEST, 1);
+                  TM_COMPARE_BEST_LOWEST);
   EACH (e->candidate.confidence);
   add_number_row (self, "confidence", _("Confidence"), values, format_percent,
-                  TM_COMPARE_BEST_HIGHEST, 2);
+                  TM_COMPARE_BEST_HIGHEST);
 
   /* Excluded candidates say why, since the score alone would hide it. */
   {
@@ -463,7 +514,7 @@ tm_compare_window_fill (TmCompareWindow *self,
         present |= tm_compare_factor_sum (g_ptr_array_index (explanations, i), f, &values[i]);
       if (present)
         add_number_row (self, tm_factor_code (f), tm_factor_label (f), values, format_signed,
-                        f == TM_FACTOR_NEUTRAL ? TM_COMPARE_BEST_NONE : TM_COMPARE_BEST_HIGHEST, 1);
+                        f == TM_FACTOR_NEUTRAL ? TM_COMPARE_BEST_NONE : TM_COMPARE_BEST_HIGHEST);
     }
 
   /* Translators: a section of the compare window: the recorded figures */
@@ -473,7 +524,7 @@ tm_compare_window_fill (TmCompareWindow *self,
    * their scale; an unknown score is never the best. */
   EACH (isnan (s->credit_score) || s->credit_scale <= 0 ? NAN : s->credit_score / s->credit_scale);
   {
-    guint32 mask = tm_compare_best_mask (values, n, TM_COMPARE_BEST_HIGHEST, 3);
+    guint32 mask = tm_compare_best_mask (values, n, TM_COMPARE_BEST_HIGHEST, format_share);
 
     add_header_label (self, "credit_score", _("Credit score"));
     for (guint i = 0; i < n; i++)
@@ -492,47 +543,47 @@ tm_compare_window_fill (TmCompareWindow *self,
 
   EACH ((double) s->followers_total);
   add_number_row (self, "followers", _("Followers"), values, format_followers,
-                  TM_COMPARE_BEST_HIGHEST, 0);
+                  TM_COMPARE_BEST_HIGHEST);
   add_figure_source_row (self, "followers", "accounts", catalog, explanations, records);
 
   /* The trust signals the trust component is computed from. */
   EACH (s->engagement_rate);
   add_number_row (self, "engagement_rate", _("Engagement rate"), values, format_rate,
-                  TM_COMPARE_BEST_HIGHEST, 3);
+                  TM_COMPARE_BEST_HIGHEST);
   add_figure_source_row (self, "engagement_rate", "engagement_rate", catalog, explanations, records);
   EACH (s->avg_live_viewers < 0 ? NAN : (double) s->avg_live_viewers);
   add_number_row (self, "avg_live_viewers", _("Average live viewers"), values, format_viewers,
-                  TM_COMPARE_BEST_HIGHEST, 0);
+                  TM_COMPARE_BEST_HIGHEST);
   add_figure_source_row (self, "avg_live_viewers", "avg_live_viewers", catalog, explanations, records);
   EACH (s->fake_review_share);
   add_number_row (self, "fake_review_share", _("Fake review share"), values, format_rate,
-                  TM_COMPARE_BEST_LOWEST, 3);
+                  TM_COMPARE_BEST_LOWEST);
   add_figure_source_row (self, "fake_review_share", "reviews.fake_share", catalog, explanations, records);
   EACH (s->dispute_resolution_rate);
   add_number_row (self, "dispute_resolution_rate", _("Disputes resolved"), values, format_rate,
-                  TM_COMPARE_BEST_HIGHEST, 3);
+                  TM_COMPARE_BEST_HIGHEST);
   add_figure_source_row (self, "dispute_resolution_rate", "dispute_resolution_rate",
                          catalog, explanations, records);
   EACH (s->repeat_buyer_rate);
   add_number_row (self, "repeat_buyer_rate", _("Repeat buyers"), values, format_rate,
-                  TM_COMPARE_BEST_HIGHEST, 3);
+                  TM_COMPARE_BEST_HIGHEST);
   add_figure_source_row (self, "repeat_buyer_rate", "repeat_buyer_rate", catalog, explanations, records);
 
   EACH (tm_compare_count_brand_cooperations (catalog, e->candidate.streamer, brand->id));
   add_number_row (self, "brand_cooperations", _("Cooperations with this brand"), values,
-                  format_count, TM_COMPARE_BEST_HIGHEST, 0);
-  add_cooperations_source_row (self, "brand_cooperations", brand->id, records);
+                  format_count, TM_COMPARE_BEST_HIGHEST);
+  add_cooperations_source_row (self, "brand_cooperations", TRUE, brand->id, values, records);
   EACH (s->n_cooperations);
   add_number_row (self, "cooperations", _("Cooperations in all"), values,
-                  format_count, TM_COMPARE_BEST_NONE, 0);
-  add_cooperations_source_row (self, "cooperations", NULL, records);
+                  format_count, TM_COMPARE_BEST_NONE);
+  add_cooperations_source_row (self, "cooperations", FALSE, NULL, values, records);
   EACH (s->n_incidents);
   add_number_row (self, "incidents", _("Incidents"), values, format_count,
-                  TM_COMPARE_BEST_LOWEST, 0);
+                  TM_COMPARE_BEST_LOWEST);
+  add_incidents_source_row (self, "incidents", values, records);
   EACH (tm_compare_count_open_incidents (catalog, e->candidate.streamer));
   add_number_row (self, "open_incidents", _("Unresolved incidents"), values, format_count,
-                  TM_COMPARE_BEST_LOWEST, 0);
-  add_incidents_source_row (self, "incidents", records);
+                  TM_COMPARE_BEST_LOWEST);
   add_history_row (self, catalog, explanations);
 #undef EACH
 }
@@ -639,7 +690,7 @@ tm_compare_window_new (TmEngine        *engine,
       if (!tm_store_load_streamer (store, id, &records[i].streamer, &records[i].cooperations,
                                    &records[i].incidents, &error))
         {
-          g_message ("No records of %s for their provenance: %s", id, error->message);
+          g_debug ("No records of %s for their provenance: %s", id, error->message);
           records_clear (&records[i]);
         }
     }

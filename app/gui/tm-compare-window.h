@@ -24,8 +24,8 @@ G_DECLARE_FINAL_TYPE (TmCompareWindow, tm_compare_window, TM, COMPARE_WINDOW, Ad
 
 /* @streamers are indices into the engine's catalog, two to four.  @store
  * (nullable) is read for the provenance of each figure; without it, or
- * when it no longer has a streamer, the catalog's provenance of the
- * record is shown. */
+ * when it no longer has a streamer, a figure shows the catalog's
+ * provenance of the whole record, and a count of records "Unknown". */
 GtkWidget  *tm_compare_window_new        (TmEngine        *engine,
                                           TmStore         *store,
                                           const TmBrand   *brand,
