@@ -595,7 +595,8 @@ tm_provenance_format (const TmProvenance *provenance)
 
   g_return_val_if_fail (provenance != NULL, NULL);
 
-  observed = tm_date_format (provenance->observed);
+  observed = provenance->observed == TM_DATE_NONE ? g_strdup ("—")
+                                                 : tm_date_format (provenance->observed);
   /* Translators: where a figure comes from: its source ("Platform",
    * "Export", …), the day it was observed, and its basis ("Observed",
    * "Measured", "Estimated"), e.g. “Platform · 2026-10-15 · Observed” */

@@ -331,8 +331,8 @@ const TmProvenance *tm_provenance_for (const TmProvenance *record_provenance,
                                        const GArray       *figure_provenance,
                                        const char         *field);
 
-/* "Platform · 2025-03-02 · Observed": the source, the day observed and the
- * basis, translated. */
+/* "Platform · 2025-03-02 · Observed": the source, the day observed (an
+ * em dash when unknown) and the basis, translated. */
 char        *tm_provenance_format  (const TmProvenance *provenance);
 
 /* Sets @shares[@index] to @value (clamped to 0–1) and rescales the other
@@ -359,7 +359,7 @@ char        *tm_format_fen         (gint64   fen,
 /* Points with their sign to one decimal, as explanations show them:
  * "+1.9", "−0.2" (a real minus sign, which lines up with the plus in a
  * column of figures) and "0.0" for anything that rounds to zero, never
- * "-0.0". */
+ * "-0.0"; NAN (unknown) gives "—". */
 char        *tm_format_points_signed (double points);
 
 G_END_DECLS

@@ -310,7 +310,7 @@ on_add_tag_applied_cb (AdwEntryRow   *entry,
 static char *
 format_share (double share)
 {
-  /* Translators: a share in percent, e.g. "35 %". */
+  /* Translators: a share in percent, e.g. "35%". */
   return g_strdup_printf (_("%.0f%%"), share * 100);
 }
 
@@ -332,7 +332,7 @@ show_shares (TmBrandEditor *self)
       gtk_label_set_text (self->age_values[i], text);
     }
   gtk_range_set_value (self->gender_scale, audience->gender[TM_GENDER_FEMALE] * 100);
-  /* Translators: the gender split of an audience, e.g. "60 % women, 40 % men". */
+  /* Translators: the gender split of an audience, e.g. "60% women, 40% men". */
   gender = g_strdup_printf (_("%s women, %s men"), female, male);
   gtk_label_set_text (self->gender_value, gender);
   for (guint i = 0; i < TM_N_REGIONS; i++)

@@ -202,12 +202,12 @@ tm_contribution_chart_set_bars (TmContributionChart *self,
       g_array_append_val (self->values, values[i]);
       if (i > 0)
         g_string_append (description, "; ");
-      /* Translators: one bar of the contribution chart for a screen
-       * reader: a factor and its signed points, "Style tags: +3.2". */
       {
         g_autofree char *points = tm_format_points_signed (values[i]);
 
-        g_string_append_printf (description, _("%s: %s"), labels[i], points);
+        /* Translators: one bar of the contribution chart for a screen
+         * reader: a factor and its signed points, "Style tags: +3.2". */
+        g_string_append_printf (description, C_("chart description", "%s: %s"), labels[i], points);
       }
     }
   gtk_accessible_update_property (GTK_ACCESSIBLE (self),

@@ -81,7 +81,7 @@ format_details (TmMatchRow *self,
     }
 
   /* Translators: the components of a score, each 0–100, and the
-   * confidence in percent: "Style 72 · History 55 · Trust 80 · Confidence 64 %". */
+   * confidence in percent: "Style 72 · History 55 · Trust 80 · Confidence 64%". */
   g_string_append_printf (text, _("Style %.0f · History %.0f · Trust %.0f · Confidence %.0f%%"),
                           c->style, c->history, c->trust, 100.0 * c->confidence);
   self->risky = FALSE;

@@ -1438,6 +1438,7 @@ tm_match_view_init (TmMatchView *self)
 {
   g_autoptr(GtkListItemFactory) factory = gtk_signal_list_item_factory_new ();
   g_autoptr(GtkStringList) platforms = gtk_string_list_new (NULL);
+  g_autoptr(GtkExpression) name_expression = NULL;
   TmWeights w;
 
   self->explained = G_MAXUINT;
@@ -1466,9 +1467,10 @@ tm_match_view_init (TmMatchView *self)
     gtk_string_list_append (platforms, tm_platform_label (p));
   gtk_drop_down_set_model (self->platform_dropdown, G_LIST_MODEL (platforms));
 
-  gtk_drop_down_set_expression (self->brand_dropdown,
-                                gtk_cclosure_expression_new (G_TYPE_STRING, NULL, 0, NULL,
-                                                             G_CALLBACK (brand_name_cb), NULL, NULL));
+  /* The drop-down takes a reference of its own. */
+  name_expression = gtk_cclosure_expression_new (G_TYPE_STRING, NULL, 0, NULL,
+                                                 G_CALLBACK (brand_name_cb), NULL, NULL);
+  gtk_drop_down_set_expression (self->brand_dropdown, name_expression);
   g_signal_connect_swapped (self->brand_dropdown, "notify::selected-item",
                             G_CALLBACK (on_brand_selected_cb), self);
 

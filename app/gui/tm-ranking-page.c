@@ -68,8 +68,7 @@ set_share (GtkLabel *label,
       gtk_label_set_text (label, "—");
       return;
     }
-  /* Translators: a weight's share of the score, "35 %"; Chinese writes
-   * "35%". */
+  /* Translators: a weight's share of the score, "35%" */
   text = g_strdup_printf (_("%u%%"), percent);
   gtk_label_set_text (label, text);
 }

@@ -209,7 +209,7 @@ filter_is_active (TmStreamerDirectory *self)
          || f->max_credit < 100 || f->has_incidents;
 }
 
-/* "Douyin, Kuaishou · Beauty · credit 80–100 % · with incidents": the
+/* "Douyin, Kuaishou · Beauty · credit 80–100% · with incidents": the
  * filters in force, for the count line; NULL when none. */
 static char *
 describe_filters (TmStreamerDirectory *self)
@@ -235,7 +235,7 @@ describe_filters (TmStreamerDirectory *self)
     g_ptr_array_add (parts, g_strdup (tm_category_label (f->category)));
   if (f->min_credit > 0 || f->max_credit < 100)
     /* Translators: the credit score filter, in percent of the platform's
-     * scale: "credit 80–100 %". */
+     * scale: "credit 80–100%". */
     g_ptr_array_add (parts, g_strdup_printf (_("credit %.0f–%.0f%%"), f->min_credit, f->max_credit));
   if (f->has_incidents)
     g_ptr_array_add (parts, g_strdup (_("with incidents")));

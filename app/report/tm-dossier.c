@@ -151,7 +151,6 @@ format_percent (double fraction)
   return g_strdup_printf ("%.1f%%", fraction * 100.0);
 }
 
-
 static char *
 format_provenance_parts (const TmProvenance *p,
                          char              **out_observed)
