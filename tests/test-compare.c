@@ -133,6 +133,21 @@ test_summarize_provenance (void)
   g_assert_cmpstr (all, ==, expected_all);
   g_assert_cmpstr (one, ==, expected_one);
   g_assert_null (tm_compare_summarize_provenance (NULL, 0));
+
+  /* A record without a day counts for its source, not for the span. */
+  {
+    TmProvenance q[2] = {
+      { TM_SOURCE_MANUAL, tm_date_from_ymd (2025, 3, 2), TM_BASIS_OBSERVED },
+      { TM_SOURCE_MANUAL, TM_DATE_NONE, TM_BASIS_OBSERVED },
+    };
+    g_autofree char *both = tm_compare_summarize_provenance (q, 2);
+    g_autofree char *undated = tm_compare_summarize_provenance (q + 1, 1);
+    g_autofree char *want_both = g_strdup_printf ("%s ×2 · 2025-03-02", tm_source_label (TM_SOURCE_MANUAL));
+    g_autofree char *want_undated = g_strdup_printf ("%s ×1", tm_source_label (TM_SOURCE_MANUAL));
+
+    g_assert_cmpstr (both, ==, want_both);
+    g_assert_cmpstr (undated, ==, want_undated);
+  }
 }
 
 static void

@@ -153,6 +153,21 @@ test_provenance_for (void)
   g_assert_cmpint (tm_provenance_for (&s->provenance, s->figure_provenance, "engagement_rate")->observed,
                    ==, 100);
   g_assert_true (tm_provenance_for (&s->provenance, s->figure_provenance, "repeat_buyer_rate") == &s->provenance);
+
+  /* As shown: source, day, basis; an unknown day is a dash, not a gap. */
+  {
+    TmProvenance known = { TM_SOURCE_EXPORT, tm_date_from_ymd (2026, 10, 15), TM_BASIS_MEASURED };
+    TmProvenance unknown = { TM_SOURCE_MANUAL, TM_DATE_NONE, TM_BASIS_ESTIMATED };
+    g_autofree char *a = tm_provenance_format (&known);
+    g_autofree char *b = tm_provenance_format (&unknown);
+    g_autofree char *want_a = g_strdup_printf ("%s · 2026-10-15 · %s", tm_source_label (TM_SOURCE_EXPORT),
+                                               tm_basis_label (TM_BASIS_MEASURED));
+    g_autofree char *want_b = g_strdup_printf ("%s · — · %s", tm_source_label (TM_SOURCE_MANUAL),
+                                               tm_basis_label (TM_BASIS_ESTIMATED));
+
+    g_assert_cmpstr (a, ==, want_a);
+    g_assert_cmpstr (b, ==, want_b);
+  }
 }
 
 static void
