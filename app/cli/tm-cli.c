@@ -1231,38 +1231,6 @@ print_json (JsonBuilder *b)
   fputc ('\n', stdout);
 }
 
-/* RFC 4180 field.  A cell a spreadsheet would run as a formula (= + - @,
- * tab, CR first) gets a leading quote so it stays text. */
-static void
-csv_append_field (GString    *out,
-                  const char *text)
-{
-  gboolean quote = strpbrk (text, ",\"\r\n") != NULL;
-
-  if (quote)
-    g_string_append_c (out, '"');
-  if (text[0] != '\0' && strchr ("=+-@\t\r", text[0]) != NULL)
-    g_string_append_c (out, '\'');
-  for (const char *p = text; *p; p++)
-    {
-      if (*p == '"')
-        g_string_append_c (out, '"');
-      g_string_append_c (out, *p);
-    }
-  if (quote)
-    g_string_append_c (out, '"');
-}
-
-static void
-csv_append_number (GString *out,
-                   double   value)
-{
-  char buf[G_ASCII_DTOSTR_BUF_SIZE];
-
-  /* Not printf: the decimal separator must be '.' whatever the locale. */
-  g_string_append (out, g_ascii_formatd (buf, sizeof buf, "%.2f", value));
-}
-
 static void
 csv_append_row (GString           *out,
                 const TmCatalog   *catalog,
@@ -1275,28 +1243,28 @@ csv_append_row (GString           *out,
   if (rank > 0)
     g_string_append_printf (out, "%u", rank);
   g_string_append_c (out, ',');
-  csv_append_field (out, s->id);
+  tm_export_csv_append_text (out, s->id);
   g_string_append_c (out, ',');
-  csv_append_field (out, s->name);
+  tm_export_csv_append_text (out, s->name);
   g_string_append_c (out, ',');
-  csv_append_number (out, c->score);
+  tm_export_csv_append_number (out, "%.2f", c->score);
   g_string_append_c (out, ',');
-  csv_append_number (out, c->confidence);
+  tm_export_csv_append_number (out, "%.2f", c->confidence);
   g_string_append_c (out, ',');
-  csv_append_number (out, c->style);
+  tm_export_csv_append_number (out, "%.2f", c->style);
   g_string_append_c (out, ',');
-  csv_append_number (out, c->history);
+  tm_export_csv_append_number (out, "%.2f", c->history);
   g_string_append_c (out, ',');
-  csv_append_number (out, c->trust);
+  tm_export_csv_append_number (out, "%.2f", c->trust);
   g_string_append_c (out, ',');
   /* Points taken off, as a positive number. */
-  csv_append_number (out, fabs (c->penalty));
+  tm_export_csv_append_number (out, "%.2f", fabs (c->penalty));
   g_string_append_c (out, ',');
-  csv_append_number (out, c->cap);
+  tm_export_csv_append_number (out, "%.2f", c->cap);
   g_string_append_c (out, ',');
   g_string_append (out, reasons != NULL ? "true" : "false");
   g_string_append_c (out, ',');
-  csv_append_field (out, reasons != NULL ? reasons : "");
+  tm_export_csv_append_text (out, reasons != NULL ? reasons : "");
   g_string_append (out, "\r\n");
 }
 

@@ -216,12 +216,9 @@ tm_export_rows_new (TmRanking       *ranking,
 
 /* CSV */
 
-/* A text cell: quoted when it holds a separator, a quote or a line break
- * (RFC 4180), with an apostrophe in front when a spreadsheet would take
- * it for a formula (OWASP, "CSV Injection"). */
-static void
-append_text (GString    *out,
-             const char *text)
+void
+tm_export_csv_append_text (GString    *out,
+                           const char *text)
 {
   gboolean quote;
 
@@ -242,12 +239,10 @@ append_text (GString    *out,
     g_string_append_c (out, '"');
 }
 
-/* A number formatted here: '.' as decimal separator whatever the
- * locale; NAN leaves the cell empty.  Never escaped (see above). */
-static void
-append_double (GString    *out,
-               const char *format,
-               double      value)
+void
+tm_export_csv_append_number (GString    *out,
+                             const char *format,
+                             double      value)
 {
   char buf[G_ASCII_DTOSTR_BUF_SIZE];
 
@@ -325,48 +320,48 @@ append_row (GString           *out,
   if (row->has_rank_change)
     g_string_append_printf (out, "%d", row->rank_change);
   g_string_append_c (out, ',');
-  append_text (out, row->id);
+  tm_export_csv_append_text (out, row->id);
   g_string_append_c (out, ',');
-  append_text (out, row->name);
+  tm_export_csv_append_text (out, row->name);
   g_string_append_c (out, ',');
-  append_text (out, row->platforms);
+  tm_export_csv_append_text (out, row->platforms);
   g_string_append_c (out, ',');
   if (row->followers >= 0)
     g_string_append_printf (out, "%" G_GINT64_FORMAT, row->followers);
   g_string_append_c (out, ',');
-  append_double (out, "%.2f", c->score);
+  tm_export_csv_append_number (out, "%.2f", c->score);
   g_string_append_c (out, ',');
-  append_double (out, "%.2f", c->style);
+  tm_export_csv_append_number (out, "%.2f", c->style);
   g_string_append_c (out, ',');
-  append_double (out, "%.2f", c->history);
+  tm_export_csv_append_number (out, "%.2f", c->history);
   g_string_append_c (out, ',');
-  append_double (out, "%.2f", c->trust);
+  tm_export_csv_append_number (out, "%.2f", c->trust);
   g_string_append_c (out, ',');
   /* The points incidents take off, as the negative number they add. */
-  append_double (out, "%.2f", -c->penalty);
+  tm_export_csv_append_number (out, "%.2f", -c->penalty);
   g_string_append_c (out, ',');
-  append_double (out, "%.2f", c->cap);
+  tm_export_csv_append_number (out, "%.2f", c->cap);
   g_string_append_c (out, ',');
-  append_double (out, "%.0f", c->confidence * 100.0);
+  tm_export_csv_append_number (out, "%.0f", c->confidence * 100.0);
   g_string_append_c (out, ',');
-  append_text (out, row->exclusions);
+  tm_export_csv_append_text (out, row->exclusions);
   g_string_append_c (out, ',');
   if (credit && row->credit_platform != TM_PLATFORM_NONE)
-    append_text (out, tm_platform_label (row->credit_platform));
+    tm_export_csv_append_text (out, tm_platform_label (row->credit_platform));
   g_string_append_c (out, ',');
   /* %.6g: the catalog keeps floats, and 4.7 should not read 4.69999981. */
-  append_double (out, "%.6g", row->credit_score);
+  tm_export_csv_append_number (out, "%.6g", row->credit_score);
   g_string_append_c (out, ',');
-  append_double (out, "%.6g", row->credit_scale);
+  tm_export_csv_append_number (out, "%.6g", row->credit_scale);
   g_string_append_c (out, ',');
   if (credit)
-    append_text (out, tm_source_label (row->credit_provenance.source));
+    tm_export_csv_append_text (out, tm_source_label (row->credit_provenance.source));
   g_string_append_c (out, ',');
   if (credit)
     append_date (out, row->credit_provenance.observed);
   g_string_append_c (out, ',');
   if (credit)
-    append_text (out, tm_basis_label (row->credit_provenance.basis));
+    tm_export_csv_append_text (out, tm_basis_label (row->credit_provenance.basis));
   g_string_append_c (out, ',');
   g_string_append_printf (out, "%u", row->brand_cooperations);
   g_string_append_c (out, ',');
@@ -394,7 +389,7 @@ tm_export_csv (GPtrArray *rows)
     {
       if (i > 0)
         g_string_append_c (out, ',');
-      append_text (out, g_dpgettext2 (GETTEXT_PACKAGE, "export column", column_headers[i]));
+      tm_export_csv_append_text (out, g_dpgettext2 (GETTEXT_PACKAGE, "export column", column_headers[i]));
     }
   g_string_append (out, "\r\n");
   for (guint i = 0; i < rows->len; i++)

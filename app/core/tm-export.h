@@ -78,6 +78,19 @@ GPtrArray *tm_export_rows_new      (TmRanking          *ranking,
  * as a formula get a leading apostrophe (see docs/export.md). */
 GBytes    *tm_export_csv           (GPtrArray          *rows);
 
+/* One CSV cell, for every CSV the project writes (the export, and the
+ * CLI's `rank --format csv`).  Text: quoted when it holds a separator,
+ * a quote or a line break (RFC 4180), with an apostrophe in front when a
+ * spreadsheet would take it for a formula (= + - @ TAB CR; OWASP "CSV
+ * injection"); NULL is an empty cell.  Number: @format (e.g. "%.2f")
+ * with '.' as the decimal separator whatever the locale, never escaped,
+ * "-0.00" written as "0.00", NAN an empty cell. */
+void       tm_export_csv_append_text   (GString    *out,
+                                        const char *text);
+void       tm_export_csv_append_number (GString    *out,
+                                        const char *format,
+                                        double      value);
+
 /* Writes @data to @path through a temporary file in the same folder that
  * is synced and renamed over @path, so @path is either its old content or
  * all of @data.  Errors are G_FILE_ERROR, with a translated message naming
