@@ -479,6 +479,45 @@ test_compare_three (Fixture *f, gconstpointer data)
         if (n > 0)
           g_assert_cmpint (tm_history_chart_get_point (chart, 0)->date, ==, oldest->date);
       }
+
+    /* Side by side they share their axes (equal heights are equal GMV),
+     * and the axes hold every point of every chart. */
+    {
+      double axes[3][4];
+      gboolean timed_out = FALSE;
+      guint timeout_id = g_timeout_add_seconds (30, on_timeout_cb, &timed_out);
+      gboolean ready = FALSE;
+
+      while (!timed_out && !ready)
+        {
+          ready = TRUE;
+          for (guint i = 0; i < 3; i++)
+            ready &= tm_history_chart_get_axes (g_ptr_array_index (charts, i), &axes[i][0], &axes[i][1],
+                                                &axes[i][2], &axes[i][3]);
+          if (!ready)
+            g_main_context_iteration (NULL, TRUE);
+        }
+      g_assert_false (timed_out);
+      g_source_remove (timeout_id);
+      for (guint i = 1; i < 3; i++)
+        for (guint a = 0; a < 4; a++)
+          g_assert_cmpfloat (axes[i][a], ==, axes[0][a]);
+      for (guint i = 0; i < 3; i++)
+        {
+          TmHistoryChart *chart = g_ptr_array_index (charts, i);
+
+          for (guint k = 0; k < tm_history_chart_get_n_points (chart); k++)
+            {
+              const TmCooperation *c = tm_history_chart_get_point (chart, k);
+
+              g_assert_cmpfloat ((double) c->gmv_fen, <=, axes[0][0]);
+              if (!isnan (c->return_rate))
+                g_assert_cmpfloat (c->return_rate, <=, axes[0][1]);
+              g_assert_cmpfloat (c->date, >=, axes[0][2]);
+              g_assert_cmpfloat (c->date, <=, axes[0][3]);
+            }
+        }
+    }
   }
 
   /* Picks are toggled off again, and the window closes. */

@@ -207,7 +207,6 @@ add_source_row (TmCompareWindow *self,
       GtkWidget *figure = figure_row > 0 ? gtk_grid_get_child_at (self->grid, i + 1, figure_row - 1) : NULL;
 
       gtk_widget_add_css_class (w, "caption");
-      gtk_widget_add_css_class (w, "dim-label");
       gtk_widget_set_valign (w, GTK_ALIGN_START);
       gtk_label_set_justify (GTK_LABEL (w), GTK_JUSTIFY_RIGHT);
       if (figure != NULL && sources[i] != NULL)
@@ -401,14 +400,39 @@ add_history_row (TmCompareWindow  *self,
     g_hash_table_insert (brand_names, g_strdup (catalog->brands[b]->id),
                          g_strdup (catalog->brands[b]->name));
 
-  add_header_label (self, "history_chart", _("Cooperation history"));
+  GPtrArray *histories[TM_COMPARE_MAX] = { NULL };
+  gint64 max_gmv = 0;
+  double max_rate = 0;
+  TmDate first = G_MAXINT32, last = G_MININT32;
+
+  /* One scale for all: side by side, a line twice as high must be twice
+   * the GMV, whoever's it is. */
   for (guint i = 0; i < explanations->len; i++)
     {
       const TmExplanation *e = g_ptr_array_index (explanations, i);
-      g_autoptr(GPtrArray) records = history_of (catalog, e->candidate.streamer);
+
+      histories[i] = history_of (catalog, e->candidate.streamer);
+      for (guint k = 0; k < histories[i]->len; k++)
+        {
+          const TmCooperation *c = g_ptr_array_index (histories[i], k);
+
+          max_gmv = MAX (max_gmv, c->gmv_fen);
+          if (!isnan (c->return_rate))
+            max_rate = MAX (max_rate, c->return_rate);
+          first = MIN (first, c->date);
+          last = MAX (last, c->date);
+        }
+    }
+
+  add_header_label (self, "history_chart", _("Cooperation history"));
+  for (guint i = 0; i < explanations->len; i++)
+    {
+      g_autoptr(GPtrArray) records = g_steal_pointer (&histories[i]);
       GtkWidget *chart = tm_history_chart_new ();
 
       tm_history_chart_set_cooperations (TM_HISTORY_CHART (chart), records, brand_names);
+      if (first <= last)
+        tm_history_chart_set_common_range (TM_HISTORY_CHART (chart), max_gmv, max_rate, first, last);
       gtk_widget_set_size_request (chart, 220, 140);
       gtk_grid_attach (self->grid, chart, i + 1, self->n_rows, 1, 1);
     }

@@ -42,6 +42,12 @@ struct _TmHistoryChart
   GPtrArray  *cooperations;  /* TmCooperation*, nullable */
   GHashTable *brand_names;   /* id → name, nullable */
   Layout      layout;
+
+  /* What the axes must at least span (tm_history_chart_set_common_range);
+   * max_gmv < 0: nothing beyond the chart's own points. */
+  double      common_max_gmv;
+  double      common_max_rate;
+  TmDate      common_first, common_last;
 };
 
 G_DEFINE_FINAL_TYPE (TmHistoryChart, tm_history_chart, GTK_TYPE_WIDGET)
@@ -143,6 +149,17 @@ compute_layout (TmHistoryChart *self,
       if (!isnan (point (self, i)->return_rate))
         max_rate = MAX (max_rate, point (self, i)->return_rate);
     }
+  first = point (self, 0)->date;
+  last = point (self, n - 1)->date;
+  /* Charts side by side share their axes, so equal heights mean equal
+   * figures. */
+  if (self->common_max_gmv >= 0)
+    {
+      max_gmv = MAX (max_gmv, self->common_max_gmv);
+      max_rate = MAX (max_rate, self->common_max_rate);
+      first = MIN (first, self->common_first);
+      last = MAX (last, self->common_last);
+    }
 
   label_size (self, "2024-12", &label_w, &label_h);
   l->top = PAD + LEGEND_HEIGHT;
@@ -182,8 +199,6 @@ compute_layout (TmHistoryChart *self,
 
   /* Dates: a little room so that the first and last points are not cut
    * in half by the axes; a single date gets a month around it. */
-  first = point (self, 0)->date;
-  last = point (self, n - 1)->date;
   pad_days = last > first ? MAX (1.0, (last - first) * 0.04) : 15.0;
   l->x = (TmChartScale) { first - pad_days, last + pad_days,
                           l->left + POINT_RADIUS, l->right - POINT_RADIUS };
@@ -548,6 +563,48 @@ tm_history_chart_set_cooperations (TmHistoryChart *self,
   gtk_widget_queue_draw (GTK_WIDGET (self));
 }
 
+void
+tm_history_chart_set_common_range (TmHistoryChart *self,
+                                   gint64          max_gmv_fen,
+                                   double          max_return_rate,
+                                   TmDate          first,
+                                   TmDate          last)
+{
+  g_return_if_fail (TM_IS_HISTORY_CHART (self));
+  g_return_if_fail (first <= last);
+
+  self->common_max_gmv = (double) MAX (max_gmv_fen, 0);
+  self->common_max_rate = isnan (max_return_rate) ? 0 : max_return_rate;
+  self->common_first = first;
+  self->common_last = last;
+  layout_clear (&self->layout);
+  self->layout.width = -1;
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+gboolean
+tm_history_chart_get_axes (TmHistoryChart *self,
+                           double         *max_gmv_fen,
+                           double         *max_return_rate,
+                           double         *first_day,
+                           double         *last_day)
+{
+  Layout *l;
+
+  g_return_val_if_fail (TM_IS_HISTORY_CHART (self), FALSE);
+
+  if (n_points (self) == 0)
+    return FALSE;
+  l = ensure_layout (self);
+  if (!l->valid)
+    return FALSE;
+  *max_gmv_fen = l->y_gmv.domain_max;
+  *max_return_rate = l->y_rate.domain_max;
+  *first_day = l->x.domain_min;
+  *last_day = l->x.domain_max;
+  return TRUE;
+}
+
 guint
 tm_history_chart_get_n_points (TmHistoryChart *self)
 {
@@ -699,6 +756,7 @@ static void
 tm_history_chart_init (TmHistoryChart *self)
 {
   self->layout.width = -1;
+  self->common_max_gmv = -1;
   gtk_widget_set_has_tooltip (GTK_WIDGET (self), TRUE);
   g_signal_connect (self, "query-tooltip", G_CALLBACK (on_query_tooltip_cb), NULL);
   update_accessible_label (self);

@@ -25,6 +25,22 @@ GtkWidget           *tm_history_chart_new               (void);
 void                 tm_history_chart_set_cooperations  (TmHistoryChart *self,
                                                          GPtrArray      *cooperations,
                                                          GHashTable     *brand_names);
+/* Charts shown side by side (the compare window's) share their axes:
+ * this one's GMV and return-rate axes reach at least @max_gmv_fen and
+ * @max_return_rate, and its dates span at least @first to @last. */
+void                 tm_history_chart_set_common_range  (TmHistoryChart *self,
+                                                         gint64          max_gmv_fen,
+                                                         double          max_return_rate,
+                                                         TmDate          first,
+                                                         TmDate          last);
+/* The axes as drawn: the top of the GMV (fen) and return-rate axes and
+ * the first and last day of the time axis; FALSE before the widget has
+ * a size or without points. */
+gboolean             tm_history_chart_get_axes          (TmHistoryChart *self,
+                                                         double         *max_gmv_fen,
+                                                         double         *max_return_rate,
+                                                         double         *first_day,
+                                                         double         *last_day);
 guint                tm_history_chart_get_n_points      (TmHistoryChart *self);
 const TmCooperation *tm_history_chart_get_point         (TmHistoryChart *self,
                                                          guint           index);
