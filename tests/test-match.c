@@ -141,7 +141,7 @@ oracle_risks (const TmBrand *brand,
   if (!excluded && brand->min_credit_score > 0 && isfinite (s->credit_score)
       && s->credit_scale > 0
       && 100.0 * s->credit_score / s->credit_scale < brand->min_credit_score + TM_MATCH_CREDIT_MARGIN)
-    risks |= TM_MATCH_RISK_NEAR_LIMIT;
+    risks |= TM_MATCH_RISK_NEAR_CREDIT_LIMIT;
   return risks;
 }
 
@@ -207,14 +207,14 @@ test_risks_credit (void)
     brand->min_credit_score = pct - 2;
     r = tm_engine_rank (engine, brand, NULL);
     g_assert_cmpuint (tm_ranking_get_candidates (r, NULL)[index].exclusions, ==, 0);
-    g_assert_true (tm_match_get_risks (r, index) & TM_MATCH_RISK_NEAR_LIMIT);
+    g_assert_true (tm_match_get_risks (r, index) & TM_MATCH_RISK_NEAR_CREDIT_LIMIT);
   }
   {
     g_autoptr(TmRanking) r = NULL;
 
     brand->min_credit_score = pct - 10;
     r = tm_engine_rank (engine, brand, NULL);
-    g_assert_false (tm_match_get_risks (r, index) & TM_MATCH_RISK_NEAR_LIMIT);
+    g_assert_false (tm_match_get_risks (r, index) & TM_MATCH_RISK_NEAR_CREDIT_LIMIT);
   }
   {
     g_autoptr(TmRanking) r = NULL;
@@ -222,7 +222,7 @@ test_risks_credit (void)
     brand->min_credit_score = pct + 2;
     r = tm_engine_rank (engine, brand, NULL);
     g_assert_cmpuint (tm_ranking_get_candidates (r, NULL)[index].exclusions, !=, 0);
-    g_assert_false (tm_match_get_risks (r, index) & TM_MATCH_RISK_NEAR_LIMIT);
+    g_assert_false (tm_match_get_risks (r, index) & TM_MATCH_RISK_NEAR_CREDIT_LIMIT);
   }
 }
 
@@ -267,18 +267,18 @@ test_risks_exclusivity (void)
     brand->exclusivity_days = 90;
     r = tm_engine_rank (engine, brand, NULL);
     g_assert_cmpuint (tm_ranking_get_candidates (r, NULL)[streamer].exclusions, ==, 0);
-    g_assert_true (tm_match_get_risks (r, streamer) & TM_MATCH_RISK_NEAR_LIMIT);
+    g_assert_true (tm_match_get_risks (r, streamer) & TM_MATCH_RISK_NEAR_EXCLUSIVITY);
     tm_ranking_free (g_steal_pointer (&r));
 
     brand->exclusivity_days = 120;
     r = tm_engine_rank (engine, brand, NULL);
     g_assert_cmpuint (tm_ranking_get_candidates (r, NULL)[streamer].exclusions, ==, TM_EXCLUSION_COMPETITOR);
-    g_assert_false (tm_match_get_risks (r, streamer) & TM_MATCH_RISK_NEAR_LIMIT);
+    g_assert_false (tm_match_get_risks (r, streamer) & TM_MATCH_RISK_NEAR_EXCLUSIVITY);
     tm_ranking_free (g_steal_pointer (&r));
 
     brand->exclusivity_days = 30;
     r = tm_engine_rank (engine, brand, NULL);
-    g_assert_false (tm_match_get_risks (r, streamer) & TM_MATCH_RISK_NEAR_LIMIT);
+    g_assert_false (tm_match_get_risks (r, streamer) & TM_MATCH_RISK_NEAR_EXCLUSIVITY);
   }
 }
 

@@ -17,7 +17,8 @@ tm_match_risk_code (TmMatchRiskFlags risk)
     {
     case TM_MATCH_RISK_RECENT_INCIDENT: return "recent_incident";
     case TM_MATCH_RISK_FEW_RECORDS:     return "few_records";
-    case TM_MATCH_RISK_NEAR_LIMIT:      return "near_limit";
+    case TM_MATCH_RISK_NEAR_CREDIT_LIMIT: return "near_credit_limit";
+    case TM_MATCH_RISK_NEAR_EXCLUSIVITY: return "near_exclusivity";
     case TM_MATCH_RISK_NONE:
     default:                            return NULL;
     }
@@ -30,7 +31,12 @@ tm_match_risk_label (TmMatchRiskFlags risk)
     {
     case TM_MATCH_RISK_RECENT_INCIDENT: return _("Recent incident");
     case TM_MATCH_RISK_FEW_RECORDS:     return _("Few records");
-    case TM_MATCH_RISK_NEAR_LIMIT:      return _("Near a limit");
+    /* Translators: a risk flag in the match list: the credit score is
+     * only just above the brand's minimum */
+    case TM_MATCH_RISK_NEAR_CREDIT_LIMIT: return _("Credit near the minimum");
+    /* Translators: a risk flag in the match list: a cooperation with a
+     * competitor shortly before the brand's exclusivity window */
+    case TM_MATCH_RISK_NEAR_EXCLUSIVITY: return _("Competitor work just before the exclusivity window");
     case TM_MATCH_RISK_NONE:
     default:                            return NULL;
     }
@@ -115,7 +121,7 @@ tm_match_get_risks (TmRanking *ranking,
           double pct = 100.0 * s->credit_score / s->credit_scale;
 
           if (pct < brand->min_credit_score + TM_MATCH_CREDIT_MARGIN)
-            risks |= TM_MATCH_RISK_NEAR_LIMIT;
+            risks |= TM_MATCH_RISK_NEAR_CREDIT_LIMIT;
         }
 
       if (brand->exclusivity_days > 0
@@ -133,7 +139,7 @@ tm_match_get_risks (TmRanking *ranking,
                 break;
               if (coop->date < start && is_competitor (catalog, brand, coop))
                 {
-                  risks |= TM_MATCH_RISK_NEAR_LIMIT;
+                  risks |= TM_MATCH_RISK_NEAR_EXCLUSIVITY;
                   break;
                 }
             }

@@ -23,11 +23,14 @@ typedef enum {
   /* Fewer than TM_MATCH_FEW_RECORDS cooperations on record, with any
    * brand: the history component rests on little. */
   TM_MATCH_RISK_FEW_RECORDS     = 1 << 1,
-  /* An included candidate close to a constraint: its credit score within
-   * TM_MATCH_CREDIT_MARGIN percentage points above the brand's minimum,
-   * or a competitor cooperation up to TM_MATCH_EXCLUSIVITY_MARGIN_DAYS
-   * before the exclusivity window's start. */
-  TM_MATCH_RISK_NEAR_LIMIT      = 1 << 2,
+  /* An included candidate whose credit score is within
+   * TM_MATCH_CREDIT_MARGIN percentage points above the brand's minimum. */
+  TM_MATCH_RISK_NEAR_CREDIT_LIMIT = 1 << 2,
+  /* An included candidate with a competitor cooperation up to
+   * TM_MATCH_EXCLUSIVITY_MARGIN_DAYS before the exclusivity window's
+   * start. */
+  TM_MATCH_RISK_NEAR_EXCLUSIVITY  = 1 << 3,
+  TM_MATCH_RISK_LAST              = TM_MATCH_RISK_NEAR_EXCLUSIVITY,
 } TmMatchRiskFlags;
 
 #define TM_MATCH_RECENT_INCIDENT_DAYS     180
@@ -39,7 +42,8 @@ typedef enum {
  * the ranking's catalog) in @ranking. */
 guint     tm_match_get_risks        (TmRanking        *ranking,
                                      guint             streamer);
-/* "recent_incident", "few_records", "near_limit" for one flag. */
+/* "recent_incident", "few_records", "near_credit_limit",
+ * "near_exclusivity" for one flag. */
 const char *tm_match_risk_code      (TmMatchRiskFlags  risk);
 /* Translated short label: "Recent incident". */
 const char *tm_match_risk_label     (TmMatchRiskFlags  risk);

@@ -105,7 +105,7 @@ format_details (TmMatchRow *self,
       guint risks = tm_match_get_risks (ranking, streamer);
       gboolean first = TRUE;
 
-      for (guint flag = TM_MATCH_RISK_RECENT_INCIDENT; flag <= TM_MATCH_RISK_NEAR_LIMIT; flag <<= 1)
+      for (guint flag = TM_MATCH_RISK_RECENT_INCIDENT; flag <= TM_MATCH_RISK_LAST; flag <<= 1)
         if (risks & flag)
           {
             g_string_append (text, first ? " · ⚠ " : tm_gui_list_separator ());
