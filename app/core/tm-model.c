@@ -415,7 +415,7 @@ static const CodeLabel platforms[TM_N_PLATFORMS] = {
 };
 static const CodeLabel sources[TM_N_SOURCES] = {
   { "platform", N_("Platform") },
-  { "export", N_("Export") },
+  { "export", N_("Export file") },
   { "feed", N_("Feed") },
   { "manual", N_("Entered by hand") },
 };
