@@ -269,6 +269,58 @@ test_order_and_scores (Fixture *f, gconstpointer data)
 /* Moving the sliders as a user does re-orders as the CLI does with those
  * weights, and each row's rank change is its place under the default
  * weights minus its place now. */
+/* The text a slider shows for its value (the label GtkScale draws). */
+static const char *
+scale_text (GtkWidget *widget)
+{
+  for (GtkWidget *c = gtk_widget_get_first_child (widget); c != NULL; c = gtk_widget_get_next_sibling (c))
+    {
+      const char *text;
+
+      if (GTK_IS_LABEL (c))
+        return gtk_label_get_text (GTK_LABEL (c));
+      if ((text = scale_text (c)) != NULL)
+        return text;
+    }
+  return NULL;
+}
+
+/* The sliders show each component's share of the score, which is what
+ * the weights mean (they are normalised), and all three follow when one
+ * moves; the risk slider shows its factor. */
+static void
+test_weight_shares_shown (Fixture *f, gconstpointer data)
+{
+  GtkWidget *style = template_child (f->view, TM_TYPE_MATCH_VIEW, "style_scale");
+  GtkWidget *history = template_child (f->view, TM_TYPE_MATCH_VIEW, "history_scale");
+  GtkWidget *trust = template_child (f->view, TM_TYPE_MATCH_VIEW, "trust_scale");
+  GtkWidget *risk = template_child (f->view, TM_TYPE_MATCH_VIEW, "risk_scale");
+  const TmWeights w = { 0.6, 0.4, 0.25, 1.5 };
+  TmWeights now;
+  guint percent[3];
+
+  tm_match_view_set_weights (f->view, &w);
+  drain ();
+  g_assert_cmpstr (scale_text (style), ==, "48%");
+  g_assert_cmpstr (scale_text (history), ==, "32%");
+  g_assert_cmpstr (scale_text (trust), ==, "20%");
+  g_assert_cmpstr (scale_text (risk), ==, "×1.5");
+
+  /* Moving one slider changes the others' shares too. */
+  gtk_range_set_value (GTK_RANGE (trust), 100);
+  drain ();
+  tm_match_view_get_weights (f->view, &now);
+  g_assert_true (tm_weights_get_percentages (&now, percent));
+  g_assert_cmpuint (percent[2], >, 20);
+  for (guint i = 0; i < 3; i++)
+    {
+      GtkWidget *scales[] = { style, history, trust };
+      g_autofree char *want = g_strdup_printf ("%u%%", percent[i]);
+
+      g_assert_cmpstr (scale_text (scales[i]), ==, want);
+    }
+}
+
 static void
 test_weights_reorder (Fixture *f, gconstpointer data)
 {
@@ -913,6 +965,7 @@ main (int   argc,
   ADD ("/gui/match/save-weights-for-brand", test_save_weights);
   ADD ("/gui/match/order-and-scores", test_order_and_scores);
   ADD ("/gui/match/weights-reorder", test_weights_reorder);
+  ADD ("/gui/match/weight-shares-shown", test_weight_shares_shown);
   ADD ("/gui/match/explanation", test_explanation);
   ADD ("/gui/match/excluded", test_excluded);
   ADD ("/gui/match/filters", test_filters);

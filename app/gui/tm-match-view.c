@@ -98,6 +98,7 @@ struct _TmMatchView
 G_DEFINE_FINAL_TYPE (TmMatchView, tm_match_view, ADW_TYPE_BIN)
 
 static void tm_match_view_request (TmMatchView *self);
+static void update_shares (TmMatchView *self);
 static void tm_match_view_explain (TmMatchView *self);
 static void load_decisions (TmMatchView *self);
 static void update_decision_panel (TmMatchView *self);
@@ -366,6 +367,7 @@ write_weights (TmMatchView     *self,
   gtk_range_set_value (GTK_RANGE (self->trust_scale), sum > 0 ? 100 * w->trust / sum : 0);
   gtk_range_set_value (GTK_RANGE (self->risk_scale), w->risk);
   self->loading_weights = FALSE;
+  update_shares (self);
 }
 
 /* New weights on the ranking in hand: totals, order and ranks again.
@@ -400,11 +402,53 @@ apply_weights_idle_cb (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
+/* What a component slider shows: its share of the score, "48%", not its
+ * raw position, since the three are normalised (60 · 40 · 25 is 48 · 32
+ * · 20).  An all-zero set, which ranks nothing, shows a dash. */
+static char *
+format_share_cb (GtkScale *scale,
+                 double    value,
+                 gpointer  user_data)
+{
+  TmMatchView *self = user_data;
+  TmWeights w;
+  guint percent[3];
+
+  read_weights (self, &w);
+  if (!tm_weights_get_percentages (&w, percent))
+    return g_strdup ("–");
+  /* Translators: a weight's share of the score on its slider, "48%" */
+  return g_strdup_printf (_("%u%%"), percent[scale == self->style_scale ? 0
+                                              : scale == self->history_scale ? 1 : 2]);
+}
+
+static char *
+format_risk_cb (GtkScale *scale,
+                double    value,
+                gpointer  user_data)
+{
+  /* Translators: the risk weight on its slider: how many times the
+   * penalties count, "×1.0" */
+  return g_strdup_printf (_("×%.1f"), value);
+}
+
+/* A slider's label changes only with its own value: the other two shares
+ * are shown again by setting their function anew. */
+static void
+update_shares (TmMatchView *self)
+{
+  GtkScale *scales[] = { self->style_scale, self->history_scale, self->trust_scale };
+
+  for (guint i = 0; i < G_N_ELEMENTS (scales); i++)
+    gtk_scale_set_format_value_func (scales[i], format_share_cb, self, NULL);
+}
+
 static void
 on_weight_changed_cb (TmMatchView *self)
 {
   TmWeights w;
 
+  update_shares (self);
   if (self->loading_weights)
     return;
   read_weights (self, &w);
@@ -1458,6 +1502,7 @@ tm_match_view_init (TmMatchView *self)
   g_signal_connect_object (self->settings, "changed::" TM_SETTINGS_WEIGHT_RISK,
                            G_CALLBACK (on_default_weights_changed_cb), self, G_CONNECT_SWAPPED);
   get_defaults (self, &w);
+  gtk_scale_set_format_value_func (self->risk_scale, format_risk_cb, NULL, NULL);
   self->weights = w;
   write_weights (self, &w);
   read_weights (self, &self->weights);
