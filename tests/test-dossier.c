@@ -423,6 +423,77 @@ test_dossier_excluded (void)
   g_rmdir (out_dir);
 }
 
+/* Each candidate's section says the user's decision, with its day and
+ * note, so a dossier of the top N does not hide that one of them was
+ * already turned down; a candidate without one says nothing. */
+static void
+test_dossier_decisions (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TmRanking) ranking = NULL;
+  g_autofree char *out_dir = make_out_dir ();
+  g_autofree char *pdf = g_build_filename (out_dir, "d.pdf", NULL);
+  g_autofree char *text = NULL;
+  g_auto(GStrv) pages = NULL;
+  const TmBrand *brand = world->catalog->brands[tm_catalog_find_brand (world->catalog, "b-001")];
+  guint32 chosen[3];
+  TmDossierOptions options = { 0, };
+  TmWeights weights;
+  const char *ids[3];
+  g_autoptr(TmDecision) shortlisted = NULL;
+  g_autoptr(TmDecision) rejected = NULL;
+  g_autoptr(GDateTime) day = NULL;
+  g_autofree char *today = NULL, *want_shortlisted = NULL, *want_rejected = NULL;
+  g_autofree char *squeezed = NULL;
+
+  tm_weights_init_default (&weights);
+  ranking = tm_engine_rank (world->engine, brand, &weights);
+  g_assert_cmpuint (tm_ranking_top (ranking, 3, FALSE, chosen), ==, 3);
+  for (guint i = 0; i < 3; i++)
+    ids[i] = world->catalog->streamers[chosen[i]].id;
+
+  shortlisted = tm_decision_new (brand->id, ids[0], TM_DECISION_SHORTLISTED, "先寄样品，周一电话");
+  rejected = tm_decision_new (brand->id, ids[1], TM_DECISION_REJECTED, NULL);
+  g_assert_true (tm_store_set_decision (world->store, shortlisted, &error));
+  g_assert_true (tm_store_set_decision (world->store, rejected, &error));
+  g_assert_no_error (error);
+  day = g_date_time_new_from_unix_local (shortlisted->decided);
+  today = g_date_time_format (day, "%Y-%m-%d");
+
+  options.store = world->store;
+  g_assert_true (tm_dossier_write_pdf (ranking, chosen, 3, &options, pdf, &error));
+  g_assert_no_error (error);
+  text = run_tool ("pdftotext", "-enc", "UTF-8", pdf, "-", NULL);
+  pages = g_strsplit (text, "\f", -1);
+  /* The cover, then one section each (at least a page). */
+  g_assert_cmpuint (g_strv_length (pages) - 1, >=, 4);
+
+  want_shortlisted = g_strdup_printf ("Decision: Shortlisted on %s — 先寄样品，周一电话", today);
+  want_rejected = g_strdup_printf ("Decision: Rejected on %s", today);
+  squeezed = squeeze (text);
+  {
+    g_autofree char *a = squeeze (want_shortlisted);
+    g_autofree char *b = squeeze (want_rejected);
+
+    g_assert_nonnull (strstr (squeezed, a));
+    g_assert_nonnull (strstr (squeezed, b));
+  }
+  /* Two decisions, two lines: the third candidate has none. */
+  {
+    guint n = 0;
+
+    for (const char *p = text; (p = strstr (p, "Decision:")) != NULL; p++)
+      n++;
+    g_assert_cmpuint (n, ==, 2);
+  }
+
+  g_assert_true (tm_store_clear_decision (world->store, brand->id, ids[0], &error));
+  g_assert_true (tm_store_clear_decision (world->store, brand->id, ids[1], &error));
+  g_assert_no_error (error);
+  g_unlink (pdf);
+  g_rmdir (out_dir);
+}
+
 /* Writing again over an existing dossier replaces it in one step. */
 static void
 test_dossier_replace (void)
@@ -505,6 +576,7 @@ main (int argc, char **argv)
   world_load ();
   g_test_add_func ("/dossier/content", test_dossier_content);
   g_test_add_func ("/dossier/excluded", test_dossier_excluded);
+  g_test_add_func ("/dossier/decisions", test_dossier_decisions);
   g_test_add_func ("/dossier/replace", test_dossier_replace);
   g_test_add_func ("/dossier/unwritable", test_dossier_unwritable);
   status = g_test_run ();

@@ -84,6 +84,7 @@ typedef struct {
   TmStreamer    *record;         /* from the store, nullable */
   GHashTable    *cooperations;   /* id → TmCooperation*, nullable */
   GHashTable    *incidents;      /* id → TmIncident*, nullable */
+  TmDecision    *decision;       /* the user's, from the store, nullable */
   guint          page;           /* where the section starts */
 } Section;
 
@@ -942,6 +943,28 @@ draw_candidate_title (Doc     *doc,
   doc_paragraph (doc, sub->str, TEXT_BODY, &COLOR_MUTED, 6);
   g_string_free (sub, TRUE);
 
+  /* The reader sees where the candidate stands, rejected ones included:
+   * a dossier of the top N may hold someone already turned down. */
+  if (sec->decision != NULL)
+    {
+      g_autoptr(GDateTime) when = g_date_time_new_from_unix_local (sec->decision->decided);
+      g_autofree char *day = when != NULL ? g_date_time_format (when, "%Y-%m-%d") : g_strdup ("—");
+      g_autofree char *text = NULL;
+
+      if (sec->decision->note != NULL && sec->decision->note[0] != '\0')
+        /* Translators: the user's decision about a candidate in the PDF
+         * dossier: the decision, its day and the user's note,
+         * “Decision: Shortlisted on 2026-11-26 — call on Monday” */
+        text = g_strdup_printf (_("Decision: %s on %s — %s"), tm_decision_label (sec->decision->status),
+                                day, sec->decision->note);
+      else
+        /* Translators: the user's decision about a candidate in the PDF
+         * dossier, without a note: “Decision: Rejected on 2026-11-26” */
+        text = g_strdup_printf (_("Decision: %s on %s"), tm_decision_label (sec->decision->status), day);
+      doc_paragraph (doc, text, TEXT_BODY,
+                     sec->decision->status == TM_DECISION_REJECTED ? &COLOR_NEGATIVE : &COLOR_TEXT, 6);
+    }
+
   for (guint i = 0; i < s->n_accounts; i++)
     {
       const TmCatalogAccount *a = &d->catalog->accounts[s->first_account + i];
@@ -1750,6 +1773,7 @@ dossier_clear (Dossier *d)
       g_clear_pointer (&sec->record, tm_streamer_free);
       g_clear_pointer (&sec->cooperations, g_hash_table_unref);
       g_clear_pointer (&sec->incidents, g_hash_table_unref);
+      g_clear_pointer (&sec->decision, tm_decision_free);
     }
   g_clear_pointer (&d->sections, g_free);
   g_clear_pointer (&d->generated, g_date_time_unref);
@@ -1807,6 +1831,25 @@ tm_dossier_write_pdf (TmRanking              *ranking,
   d.n_sections = n;
   d.sections = g_new0 (Section, n);
   d.have_details = options != NULL && options->store != NULL;
+  if (d.have_details)
+    {
+      g_autoptr(GPtrArray) decisions = tm_store_load_decisions (options->store, d.brand->id, &store_error);
+
+      if (decisions == NULL)
+        {
+          g_debug ("No decisions for the dossier: %s", store_error->message);
+          g_clear_error (&store_error);
+        }
+      for (guint k = 0; decisions != NULL && k < decisions->len; k++)
+        {
+          TmDecision *decision = g_ptr_array_index (decisions, k);
+
+          for (guint i = 0; i < n; i++)
+            if (d.sections[i].decision == NULL
+                && g_strcmp0 (d.catalog->streamers[streamers[i]].id, decision->streamer_id) == 0)
+              d.sections[i].decision = g_steal_pointer (&decisions->pdata[k]);
+        }
+    }
   for (guint i = 0; i < n; i++)
     {
       Section *sec = &d.sections[i];
