@@ -397,8 +397,23 @@ test_explanation (Fixture *f, gconstpointer data)
       g_assert_cmpuint (tm_contribution_chart_get_n_bars (chart), >, 3);
       /* From the neutral start of 50, which the label states. */
       sum = 50;
-      for (guint i = 0; i < tm_contribution_chart_get_n_bars (chart); i++)
-        sum += tm_contribution_chart_get_value (chart, i);
+      {
+        double axis_min, axis_max;
+
+        tm_contribution_chart_get_axis (chart, &axis_min, &axis_max);
+        /* The axis holds every bar, and ±5 at least, so charts of
+         * candidates within that range share their scale. */
+        g_assert_cmpfloat (axis_min, <=, -5.0);
+        g_assert_cmpfloat (axis_max, >=, 5.0);
+        for (guint i = 0; i < tm_contribution_chart_get_n_bars (chart); i++)
+          {
+            double v = tm_contribution_chart_get_value (chart, i);
+
+            g_assert_cmpfloat (v, >=, axis_min);
+            g_assert_cmpfloat (v, <=, axis_max);
+            sum += v;
+          }
+      }
       /* The row shows one decimal. */
       g_assert_cmpfloat (fabs (sum - g_ascii_strtod (score_text, NULL)), <=, 0.05 + 1e-6);
       checked++;

@@ -7,6 +7,7 @@
 
 #include <glib/gi18n.h>
 
+#include "tm-chart-scale.h"
 #include "tm-contribution-chart.h"
 #include "tm-model.h"
 
@@ -14,6 +15,11 @@
 #define ROW_GAP     8
 #define LABEL_WIDTH 150
 #define VALUE_WIDTH 64
+/* The axis spans at least ±MIN_SPAN points, so that most candidates'
+ * charts share one scale and their bars compare when the user moves from
+ * one to the next. */
+#define MIN_SPAN    5.0
+#define MAX_TICKS   6
 
 struct _TmContributionChart
 {
@@ -21,6 +27,7 @@ struct _TmContributionChart
 
   GPtrArray *labels;   /* char* */
   GArray    *values;   /* double */
+  GArray    *ticks;    /* double: the axis, from its first to its last */
 };
 
 G_DEFINE_FINAL_TYPE (TmContributionChart, tm_contribution_chart, GTK_TYPE_WIDGET)
@@ -49,6 +56,22 @@ draw_layout (cairo_t       *cr,
 }
 
 static void
+update_ticks (TmContributionChart *self)
+{
+  double low = -MIN_SPAN, high = MIN_SPAN;
+
+  for (guint i = 0; i < self->values->len; i++)
+    {
+      double v = g_array_index (self->values, double, i);
+
+      low = MIN (low, v);
+      high = MAX (high, v);
+    }
+  g_clear_pointer (&self->ticks, g_array_unref);
+  self->ticks = tm_chart_nice_ticks (low, high, MAX_TICKS, NULL);
+}
+
+static void
 tm_contribution_chart_snapshot (GtkWidget   *widget,
                                 GtkSnapshot *snapshot)
 {
@@ -57,7 +80,7 @@ tm_contribution_chart_snapshot (GtkWidget   *widget,
   int width = gtk_widget_get_width (widget);
   int height = gtk_widget_get_height (widget);
   int rh = row_height (widget);
-  double largest = 1, left = 0, right = 0, zero, scale;
+  double left, right, zero, scale;
   int plot_x = LABEL_WIDTH + 8;
   int plot_w = width - plot_x - VALUE_WIDTH - 8;
   GdkRGBA color, positive, negative, axis;
@@ -74,18 +97,38 @@ tm_contribution_chart_snapshot (GtkWidget   *widget,
   axis = color;
   axis.alpha *= 0.5f;
 
-  for (guint i = 0; i < self->values->len; i++)
-    {
-      double v = g_array_index (self->values, double, i);
-
-      left = MIN (left, v);
-      right = MAX (right, v);
-    }
-  largest = MAX (right - left, 1e-9);
-  scale = plot_w / largest;
+  left = g_array_index (self->ticks, double, 0);
+  right = g_array_index (self->ticks, double, self->ticks->len - 1);
+  scale = plot_w / MAX (right - left, 1e-9);
   zero = plot_x + (-left) * scale;
 
   cr = gtk_snapshot_append_cairo (snapshot, &GRAPHENE_RECT_INIT (0, 0, width, height));
+
+  /* Faint lines at round values, labelled under the bars: the scale is
+   * readable, not only the zero line. */
+  for (guint t = 0; t < self->ticks->len; t++)
+    {
+      double v = g_array_index (self->ticks, double, t);
+      double x = floor (plot_x + (v - left) * scale) + 0.5;
+      /* A real minus, as the values beside the bars have. */
+      g_autofree char *text = v < 0 ? g_strdup_printf ("−%g", -v) : g_strdup_printf ("%g", v);
+      PangoLayout *tick = gtk_widget_create_pango_layout (widget, text);
+      GdkRGBA grid = color, dim = color;
+      int w;
+
+      grid.alpha *= 0.12f;
+      dim.alpha *= 0.6f;
+      gdk_cairo_set_source_rgba (cr, &grid);
+      cairo_set_line_width (cr, 1);
+      cairo_move_to (cr, x, 0);
+      cairo_line_to (cr, x, self->values->len * rh - ROW_GAP);
+      cairo_stroke (cr);
+      pango_layout_get_pixel_size (tick, &w, NULL);
+      draw_layout (cr, tick, CLAMP (x - w / 2.0, plot_x - w / 2.0, plot_x + plot_w - w / 2.0),
+                   self->values->len * rh, &dim);
+      g_object_unref (tick);
+    }
+
   for (guint i = 0; i < self->values->len; i++)
     {
       double v = g_array_index (self->values, double, i);
@@ -140,7 +183,8 @@ tm_contribution_chart_measure (GtkWidget      *widget,
       *natural = *minimum + 160;
     }
   else
-    *minimum = *natural = self->values->len * row_height (widget);
+    /* A row per bar, and one for the axis labels. */
+    *minimum = *natural = self->values->len > 0 ? (self->values->len + 1) * row_height (widget) : 0;
 }
 
 static void
@@ -150,6 +194,7 @@ tm_contribution_chart_finalize (GObject *object)
 
   g_clear_pointer (&self->labels, g_ptr_array_unref);
   g_clear_pointer (&self->values, g_array_unref);
+  g_clear_pointer (&self->ticks, g_array_unref);
 
   G_OBJECT_CLASS (tm_contribution_chart_parent_class)->finalize (object);
 }
@@ -173,6 +218,7 @@ tm_contribution_chart_init (TmContributionChart *self)
 {
   self->labels = g_ptr_array_new_with_free_func (g_free);
   self->values = g_array_new (FALSE, FALSE, sizeof (double));
+  update_ticks (self);
   gtk_accessible_update_property (GTK_ACCESSIBLE (self),
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, _("Contributions to the score"),
                                   -1);
@@ -210,10 +256,22 @@ tm_contribution_chart_set_bars (TmContributionChart *self,
         g_string_append_printf (description, C_("chart description", "%s: %s"), labels[i], points);
       }
     }
+  update_ticks (self);
   gtk_accessible_update_property (GTK_ACCESSIBLE (self),
                                   GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, description->str,
                                   -1);
   gtk_widget_queue_resize (GTK_WIDGET (self));
+}
+
+void
+tm_contribution_chart_get_axis (TmContributionChart *self,
+                                double              *min,
+                                double              *max)
+{
+  g_return_if_fail (TM_IS_CONTRIBUTION_CHART (self));
+
+  *min = g_array_index (self->ticks, double, 0);
+  *max = g_array_index (self->ticks, double, self->ticks->len - 1);
 }
 
 guint

@@ -23,6 +23,12 @@ void       tm_contribution_chart_set_bars  (TmContributionChart *self,
                                             const double        *values,
                                             guint                n);
 guint      tm_contribution_chart_get_n_bars (TmContributionChart *self);
+/* The axis the bars are drawn on, at round values: it holds every bar and
+ * at least ±5 points, so candidates whose factors stay within that share
+ * one scale. */
+void       tm_contribution_chart_get_axis   (TmContributionChart *self,
+                                             double              *min,
+                                             double              *max);
 double     tm_contribution_chart_get_value (TmContributionChart *self,
                                             guint                i);
 const char *tm_contribution_chart_get_label (TmContributionChart *self,
