@@ -299,8 +299,14 @@ test_weight_shares_shown (Fixture *f, gconstpointer data)
   TmWeights now;
   guint percent[3];
 
+  GtkLabel *count = template_child (f->view, TM_TYPE_MATCH_VIEW, "count_label");
+
+  /* At the brand's own weights there are no marks to explain. */
+  g_assert_null (strstr (gtk_label_get_text (count), "▲▼"));
   tm_match_view_set_weights (f->view, &w);
   drain ();
+  /* Moved: the count says what the ▲/▼ marks compare with. */
+  g_assert_nonnull (strstr (gtk_label_get_text (count), "▲▼ vs. saved weights"));
   g_assert_cmpstr (scale_text (style), ==, "48%");
   g_assert_cmpstr (scale_text (history), ==, "32%");
   g_assert_cmpstr (scale_text (trust), ==, "20%");
@@ -319,6 +325,11 @@ test_weight_shares_shown (Fixture *f, gconstpointer data)
 
       g_assert_cmpstr (scale_text (scales[i]), ==, want);
     }
+
+  /* Reset: back at the saved weights, no marks and no words about them. */
+  g_signal_emit_by_name (template_child (f->view, TM_TYPE_MATCH_VIEW, "reset_button"), "clicked");
+  drain ();
+  g_assert_null (strstr (gtk_label_get_text (count), "▲▼"));
 }
 
 static void

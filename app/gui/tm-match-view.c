@@ -98,6 +98,7 @@ struct _TmMatchView
 G_DEFINE_FINAL_TYPE (TmMatchView, tm_match_view, ADW_TYPE_BIN)
 
 static void tm_match_view_request (TmMatchView *self);
+static gboolean weights_moved (TmMatchView *self);
 static void update_shares (TmMatchView *self);
 static void tm_match_view_explain (TmMatchView *self);
 static void load_decisions (TmMatchView *self);
@@ -309,7 +310,23 @@ show_rows (TmMatchView *self)
   else
     /* Translators: "120 of 3,000 candidates". */
     text = g_strdup_printf (_("%s of %s candidates"), count, total);
-  gtk_label_set_text (self->count_label, text);
+  /* Once the sliders moved, say what the ▲/▼ marks compare with. */
+  if (!excluded && weights_moved (self))
+    {
+      /* Translators: after the candidate count when the weights differ
+       * from the brand's saved ones: what the rank-change marks mean */
+      g_autofree char *with_marks = g_strconcat (text, _(" · ▲▼ vs. saved weights"), NULL);
+
+      gtk_label_set_text (self->count_label, with_marks);
+      gtk_widget_set_tooltip_text (GTK_WIDGET (self->count_label),
+                                   _("▲ and ▼: how many places each candidate moved compared with "
+                                     "the brand's saved weights (Reset returns to them)"));
+    }
+  else
+    {
+      gtk_label_set_text (self->count_label, text);
+      gtk_widget_set_tooltip_text (GTK_WIDGET (self->count_label), NULL);
+    }
 
   gtk_stack_set_visible_child_name (self->list_stack, rows->len > 0 ? "list" : "empty");
   update_decision_panel (self);
@@ -368,6 +385,27 @@ write_weights (TmMatchView     *self,
   gtk_range_set_value (GTK_RANGE (self->risk_scale), w->risk);
   self->loading_weights = FALSE;
   update_shares (self);
+}
+
+/* Whether the weights in use rank differently from the brand's base
+ * weights, the ones the rank changes compare with: compared as shares,
+ * since the weights are normalised. */
+static gboolean
+weights_moved (TmMatchView *self)
+{
+  TmWeights base;
+  const TmWeights *now = &self->weights;
+  double sum_now, sum_base;
+
+  get_defaults (self, &base);
+  sum_now = now->style + now->history + now->trust;
+  sum_base = base.style + base.history + base.trust;
+  if (sum_now <= 0 || sum_base <= 0)
+    return FALSE;
+  return fabs (now->style / sum_now - base.style / sum_base) > 1e-9
+         || fabs (now->history / sum_now - base.history / sum_base) > 1e-9
+         || fabs (now->trust / sum_now - base.trust / sum_base) > 1e-9
+         || fabs (now->risk - base.risk) > 1e-9;
 }
 
 /* New weights on the ranking in hand: totals, order and ranks again.
