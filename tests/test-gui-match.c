@@ -492,7 +492,14 @@ test_excluded (Fixture *f, gconstpointer data)
                      json_object_get_string_member (json_array_get_object_element (excluded, i), "id"));
   rows = shown_rows (f);
   for (guint r = 0; r < rows->len; r++)
-    g_assert_nonnull (strstr (tm_match_row_get_text (g_ptr_array_index (rows, r), TM_MATCH_ROW_DETAILS), "⛔"));
+    {
+      TmMatchRow *row = g_ptr_array_index (rows, r);
+      const char *details = tm_match_row_get_text (row, TM_MATCH_ROW_DETAILS);
+
+      g_assert_nonnull (strstr (details, "⛔"));
+      /* The reasons make the line long: the whole of it on hover. */
+      g_assert_cmpstr (gtk_widget_get_tooltip_text (GTK_WIDGET (row)), ==, details);
+    }
 }
 
 /* The followers filter and the search narrow the list to the CLI's

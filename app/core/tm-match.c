@@ -36,7 +36,7 @@ tm_match_risk_label (TmMatchRiskFlags risk)
     case TM_MATCH_RISK_NEAR_CREDIT_LIMIT: return _("Credit near the minimum");
     /* Translators: a risk flag in the match list: a cooperation with a
      * competitor shortly before the brand's exclusivity window */
-    case TM_MATCH_RISK_NEAR_EXCLUSIVITY: return _("Competitor work just before the exclusivity window");
+    case TM_MATCH_RISK_NEAR_EXCLUSIVITY: return _("Competitor work near exclusivity");
     case TM_MATCH_RISK_NONE:
     default:                            return NULL;
     }

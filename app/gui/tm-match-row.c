@@ -146,6 +146,7 @@ refresh (TmMatchRow *self)
     {
       for (int i = 0; i < TM_MATCH_ROW_N_TEXTS; i++)
         set_text (self, i, g_strdup (""));
+      gtk_widget_set_tooltip_text (GTK_WIDGET (self), NULL);
       gtk_widget_queue_draw (GTK_WIDGET (self));
       return;
     }
@@ -162,6 +163,9 @@ refresh (TmMatchRow *self)
   set_text (self, TM_MATCH_ROW_NAME, g_strdup (catalog->streamers[streamer].name));
   set_text (self, TM_MATCH_ROW_SCORE, g_strdup_printf ("%.1f", c->score));
   set_text (self, TM_MATCH_ROW_DETAILS, format_details (self, streamer));
+  /* Flags and exclusion reasons make the line long enough to be cut: the
+   * whole of it on hover. */
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self), self->risky ? self->text[TM_MATCH_ROW_DETAILS] : NULL);
   gtk_widget_queue_draw (GTK_WIDGET (self));
 
   /* Translators: a candidate in the match results for a screen reader:
