@@ -135,7 +135,6 @@ main (int argc, char *argv[])
   };
   g_autoptr(GOptionContext) context = g_option_context_new ("[STORE]");
   g_autoptr(GError) error = NULL;
-  g_autoptr(TmStore) store = NULL;
   g_autoptr(TmCatalog) catalog = NULL;
   g_autoptr(TmDirectory) dir = NULL;
   const char *path = "/tmp/bs-100k/source.db";
@@ -155,23 +154,9 @@ main (int argc, char *argv[])
   repeats = CLAMP (repeats, 1, 64);
   if (argc > 1)
     path = argv[1];
-  if (!g_file_test (path, G_FILE_TEST_IS_REGULAR))
-    {
-      g_printerr ("%s: no such store\n", path);
-      return 1;
-    }
-
   start = g_get_monotonic_time ();
-  store = tm_store_open (path, &error);
-  if (store != NULL)
-    catalog = tm_catalog_load (store, &error);
-  if (catalog == NULL)
-    {
-      g_printerr ("%s\n", error->message);
-      return 1;
-    }
-  /* The catalog is all the directory needs. */
-  g_clear_object (&store);
+  if ((catalog = tm_bench_load_catalog (path)) == NULL)
+    return 1;
   if (catalog->n_streamers == 0)
     {
       g_printerr ("%s: no streamers\n", path);

@@ -54,7 +54,6 @@ main (int argc, char *argv[])
   };
   g_autoptr(GOptionContext) context = g_option_context_new ("[STORE]");
   g_autoptr(GError) error = NULL;
-  g_autoptr(TmStore) store = NULL;
   g_autoptr(TmCatalog) catalog = NULL;
   const char *path = "/tmp/lookalike-100k.db";
   double top20[10], all[10], explained[10];
@@ -68,21 +67,8 @@ main (int argc, char *argv[])
   if (argc > 1)
     path = argv[1];
   repeats = CLAMP (repeats, 1, 64);
-  if (!g_file_test (path, G_FILE_TEST_IS_REGULAR))
-    {
-      g_printerr ("%s: no such store\n", path);
-      return 1;
-    }
-
-  store = tm_store_open (path, &error);
-  if (store != NULL)
-    catalog = tm_catalog_load (store, &error);
-  if (catalog == NULL)
-    {
-      g_printerr ("%s\n", error->message);
-      return 1;
-    }
-  g_clear_object (&store);
+  if ((catalog = tm_bench_load_catalog (path)) == NULL)
+    return 1;
   printf ("%u streamers, %u tags, %u categories; median of %d runs\n",
           catalog->n_streamers, catalog->n_tags, catalog->n_categories, repeats);
   printf ("seed        top 20 ms   all ms   top 20 + explanations ms\n");

@@ -55,7 +55,6 @@ main (int argc, char *argv[])
   };
   g_autoptr(GOptionContext) context = g_option_context_new ("[STORE]");
   g_autoptr(GError) error = NULL;
-  g_autoptr(TmStore) store = NULL;
   g_autoptr(TmCatalog) catalog = NULL;
   g_autoptr(TmReview) review = NULL;
   const char *path = "/tmp/bs-100k/source.db";
@@ -71,21 +70,8 @@ main (int argc, char *argv[])
   if (argc > 1)
     path = argv[1];
   repeats = CLAMP (repeats, 1, 64);
-  if (!g_file_test (path, G_FILE_TEST_IS_REGULAR))
-    {
-      g_printerr ("%s: no such store\n", path);
-      return 1;
-    }
-
-  store = tm_store_open (path, &error);
-  if (store != NULL)
-    catalog = tm_catalog_load (store, &error);
-  if (catalog == NULL)
-    {
-      g_printerr ("%s\n", error->message);
-      return 1;
-    }
-  g_clear_object (&store);
+  if ((catalog = tm_bench_load_catalog (path)) == NULL)
+    return 1;
 
   start = g_get_monotonic_time ();
   review = tm_review_new (catalog);

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 
 #include "tm-bench.h"
+#include "tm-store.h"
 
 static int
 compare_doubles (const void *a,
@@ -23,4 +24,24 @@ tm_bench_median (double *v,
     return NAN;
   qsort (v, n, sizeof (double), compare_doubles);
   return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+}
+
+TmCatalog *
+tm_bench_load_catalog (const char *path)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TmStore) store = NULL;
+  TmCatalog *catalog = NULL;
+
+  if (!g_file_test (path, G_FILE_TEST_IS_REGULAR))
+    {
+      g_printerr ("%s: no such store\n", path);
+      return NULL;
+    }
+  store = tm_store_open (path, &error);
+  if (store != NULL)
+    catalog = tm_catalog_load (store, &error);
+  if (catalog == NULL)
+    g_printerr ("%s\n", error->message);
+  return catalog;
 }

@@ -6,6 +6,8 @@
 
 #include <glib.h>
 
+#include "tm-catalog.h"
+
 G_BEGIN_DECLS
 
 /* Sorts the @n values of @v in place (so that v[0] and v[n - 1] are the
@@ -13,5 +15,10 @@ G_BEGIN_DECLS
  * or the mean of the two middle ones for an even @n; NAN for none. */
 double tm_bench_median (double *v,
                         guint   n);
+
+/* The catalog of the store at @path, which must exist (a benchmark never
+ * makes an empty one by mistake); the store is closed again.  NULL after
+ * printing why on stderr. */
+TmCatalog *tm_bench_load_catalog (const char *path);
 
 G_END_DECLS
