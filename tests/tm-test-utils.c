@@ -159,17 +159,21 @@ tm_test_make_sample_feed (const char *sample_dir,
 }
 
 TmCatalog *
-tm_test_load_sample_catalog (const char *dir)
+tm_test_load_sample_catalog (void)
 {
   const char *sample = g_getenv ("TRUSTMATCH_SAMPLE_DIR");
   const char *names[] = { "brands.json", "streamers.json", "cooperations.json", "incidents.json" };
-  g_autofree char *db = g_build_filename (dir, "test.db", NULL);
+  g_autofree char *dir = NULL;
+  g_autofree char *db = NULL;
   g_auto(GStrv) files = g_new0 (char *, G_N_ELEMENTS (names) + 1);
   g_autoptr(TmStore) store = NULL;
   g_autoptr(GError) error = NULL;
   TmCatalog *catalog;
 
   g_assert_nonnull (sample);
+  dir = g_dir_make_tmp ("tm-sample-XXXXXX", &error);
+  g_assert_no_error (error);
+  db = g_build_filename (dir, "test.db", NULL);
   for (guint i = 0; i < G_N_ELEMENTS (names); i++)
     files[i] = g_build_filename (sample, names[i], NULL);
   store = tm_store_open (db, &error);
@@ -178,5 +182,8 @@ tm_test_load_sample_catalog (const char *dir)
   g_assert_no_error (error);
   catalog = tm_catalog_load (store, &error);
   g_assert_no_error (error);
+  g_assert_cmpuint (catalog->n_streamers, >, 100);
+  g_clear_object (&store);
+  tm_test_remove_tree (dir);
   return catalog;
 }

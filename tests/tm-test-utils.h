@@ -16,9 +16,10 @@ G_BEGIN_DECLS
  * links; what cannot be deleted is left. */
 void tm_test_remove_tree (const char *path);
 
-/* Imports the sample data ($TRUSTMATCH_SAMPLE_DIR) into a new store in
- * @dir and loads its catalog. */
-TmCatalog *tm_test_load_sample_catalog (const char *dir);
+/* Imports the sample data ($TRUSTMATCH_SAMPLE_DIR) into a new store in a
+ * temporary folder, loads its catalog (over 100 streamers) and deletes
+ * the folder again: the catalog lives in memory. */
+TmCatalog *tm_test_load_sample_catalog (void);
 
 /* Copies the files and folders below @from into @to (created if
  * missing); fails the test on any error. */
