@@ -18,6 +18,7 @@
 #include "tm-store.h"
 #include "tm-streamer-item.h"
 #include "tm-window.h"
+#include "tm-test-gui.h"
 #include "tm-test-utils.h"
 
 /* Three candidates picked in the match view and compared: the window's
@@ -29,20 +30,6 @@
 
 static char *scratch_dir;
 static const char *cli;
-
-static gboolean
-on_timeout_cb (gpointer user_data)
-{
-  *(gboolean *) user_data = TRUE;
-  return G_SOURCE_REMOVE;
-}
-
-static void
-drain (void)
-{
-  while (g_main_context_iteration (NULL, FALSE))
-    ;
-}
 
 typedef struct {
   char        *db_path;
@@ -73,12 +60,12 @@ fixture_set_up (Fixture *f, gconstpointer data)
       g_main_context_iteration (NULL, TRUE);
     }
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "win.match-brand", "s", BRAND));
-  timeout_id = g_timeout_add_seconds (60, on_timeout_cb, &timed_out);
+  timeout_id = g_timeout_add_seconds (60, tm_test_timeout_cb, &timed_out);
   while (!timed_out && (tm_match_view_is_busy (f->view) || tm_match_view_get_ranking (f->view) == NULL))
     g_main_context_iteration (NULL, TRUE);
   g_assert_false (timed_out);
   g_source_remove (timeout_id);
-  drain ();
+  tm_test_drain ();
 }
 
 static void
@@ -91,7 +78,7 @@ fixture_tear_down (Fixture *f, gconstpointer data)
       gtk_window_destroy (l->data);
   g_list_free (toplevels);
   gtk_window_destroy (GTK_WINDOW (f->window));
-  drain ();
+  tm_test_drain ();
   g_clear_object (&f->context);
   g_free (f->db_path);
 }
@@ -258,9 +245,9 @@ test_compare_three (Fixture *f, gconstpointer data)
 
       ids[i] = tm_streamer_item_get_streamer (item)->id;
       tm_match_view_select (f->view, positions[i]);
-      drain ();
+      tm_test_drain ();
       g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->view), "match.toggle-compare", NULL));
-      drain ();
+      tm_test_drain ();
       /* Compare needs two. */
       g_assert_cmpint (gtk_widget_get_sensitive (compare_button), ==, i >= 1);
     }
@@ -276,7 +263,7 @@ test_compare_three (Fixture *f, gconstpointer data)
 
   g_assert_null (find_compare_window ());
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->view), "match.compare", NULL));
-  drain ();
+  tm_test_drain ();
   win = find_compare_window ();
   g_assert_nonnull (win);
 
@@ -485,7 +472,7 @@ test_compare_three (Fixture *f, gconstpointer data)
     {
       double axes[3][4];
       gboolean timed_out = FALSE;
-      guint timeout_id = g_timeout_add_seconds (30, on_timeout_cb, &timed_out);
+      guint timeout_id = g_timeout_add_seconds (30, tm_test_timeout_cb, &timed_out);
       gboolean ready = FALSE;
 
       while (!timed_out && !ready)
@@ -522,12 +509,12 @@ test_compare_three (Fixture *f, gconstpointer data)
 
   /* Picks are toggled off again, and the window closes. */
   tm_match_view_select (f->view, positions[2]);
-  drain ();
+  tm_test_drain ();
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->view), "match.toggle-compare", NULL));
-  drain ();
+  tm_test_drain ();
   g_assert_cmpstr (gtk_button_get_label (GTK_BUTTON (compare_button)), ==, "C_ompare (2)");
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (win), "window.close", NULL));
-  drain ();
+  tm_test_drain ();
   g_assert_null (find_compare_window ());
 }
 

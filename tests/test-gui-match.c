@@ -21,6 +21,7 @@
 #include "tm-streamer-item.h"
 #include "tm-streamer-page.h"
 #include "tm-window.h"
+#include "tm-test-gui.h"
 #include "tm-test-utils.h"
 
 /* The match view in a window on the sample data, compared with
@@ -35,33 +36,6 @@ static const char *cli;
 
 /* Helpers --------------------------------------------------------------- */
 
-static gboolean
-on_timeout_cb (gpointer user_data)
-{
-  gboolean *timed_out = user_data;
-
-  *timed_out = TRUE;
-  return G_SOURCE_REMOVE;
-}
-
-static void
-drain (void)
-{
-  while (g_main_context_iteration (NULL, FALSE))
-    ;
-}
-
-static gpointer
-template_child (gpointer    widget,
-                GType       type,
-                const char *name)
-{
-  GObject *child = gtk_widget_get_template_child (GTK_WIDGET (widget), type, name);
-
-  g_assert_nonnull (child);
-  return child;
-}
-
 typedef struct {
   char        *db_path;
   TmContext   *context;
@@ -73,7 +47,7 @@ static void
 wait_for_ranking (Fixture *f)
 {
   gboolean timed_out = FALSE;
-  guint timeout_id = g_timeout_add_seconds (60, on_timeout_cb, &timed_out);
+  guint timeout_id = g_timeout_add_seconds (60, tm_test_timeout_cb, &timed_out);
 
   while (!timed_out
          && (tm_context_get_state (f->context) != TM_CONTEXT_STATE_READY
@@ -85,10 +59,10 @@ wait_for_ranking (Fixture *f)
   /* A few frames, so the list view makes and lays out its rows. */
   for (int i = 0; i < 10; i++)
     {
-      drain ();
+      tm_test_drain ();
       g_usleep (10000);
     }
-  drain ();
+  tm_test_drain ();
 }
 
 static void
@@ -102,7 +76,7 @@ fixture_set_up (Fixture *f, gconstpointer data)
   f->window = tm_window_new (NULL, f->context);
   gtk_window_set_default_size (GTK_WINDOW (f->window), 1200, 900);
   gtk_window_present (GTK_WINDOW (f->window));
-  f->view = template_child (f->window, TM_TYPE_WINDOW, "match_view");
+  f->view = tm_test_template_child (f->window, TM_TYPE_WINDOW, "match_view");
 
   /* As the brand editor's Find Streamers does. */
   while (tm_context_get_state (f->context) != TM_CONTEXT_STATE_READY)
@@ -119,7 +93,7 @@ static void
 fixture_tear_down (Fixture *f, gconstpointer data)
 {
   gtk_window_destroy (GTK_WINDOW (f->window));
-  drain ();
+  tm_test_drain ();
   g_clear_object (&f->context);
   g_free (f->db_path);
 }
@@ -182,7 +156,7 @@ shown_rows (Fixture *f)
 {
   GPtrArray *rows = g_ptr_array_new ();
 
-  collect_rows (template_child (f->view, TM_TYPE_MATCH_VIEW, "list_view"), rows);
+  collect_rows (tm_test_template_child (f->view, TM_TYPE_MATCH_VIEW, "list_view"), rows);
   g_assert_cmpuint (rows->len, >, 5);
   return rows;
 }
@@ -291,20 +265,20 @@ scale_text (GtkWidget *widget)
 static void
 test_weight_shares_shown (Fixture *f, gconstpointer data)
 {
-  GtkWidget *style = template_child (f->view, TM_TYPE_MATCH_VIEW, "style_scale");
-  GtkWidget *history = template_child (f->view, TM_TYPE_MATCH_VIEW, "history_scale");
-  GtkWidget *trust = template_child (f->view, TM_TYPE_MATCH_VIEW, "trust_scale");
-  GtkWidget *risk = template_child (f->view, TM_TYPE_MATCH_VIEW, "risk_scale");
+  GtkWidget *style = tm_test_template_child (f->view, TM_TYPE_MATCH_VIEW, "style_scale");
+  GtkWidget *history = tm_test_template_child (f->view, TM_TYPE_MATCH_VIEW, "history_scale");
+  GtkWidget *trust = tm_test_template_child (f->view, TM_TYPE_MATCH_VIEW, "trust_scale");
+  GtkWidget *risk = tm_test_template_child (f->view, TM_TYPE_MATCH_VIEW, "risk_scale");
   const TmWeights w = { 0.6, 0.4, 0.25, 1.5 };
   TmWeights now;
   guint percent[3];
 
-  GtkLabel *count = template_child (f->view, TM_TYPE_MATCH_VIEW, "count_label");
+  GtkLabel *count = tm_test_template_child (f->view, TM_TYPE_MATCH_VIEW, "count_label");
 
   /* At the brand's own weights there are no marks to explain. */
   g_assert_null (strstr (gtk_label_get_text (count), "▲▼"));
   tm_match_view_set_weights (f->view, &w);
-  drain ();
+  tm_test_drain ();
   /* Moved: the count says what the ▲/▼ marks compare with. */
   g_assert_nonnull (strstr (gtk_label_get_text (count), "▲▼ vs. saved weights"));
   g_assert_cmpstr (scale_text (style), ==, "48%");
@@ -314,7 +288,7 @@ test_weight_shares_shown (Fixture *f, gconstpointer data)
 
   /* Moving one slider changes the others' shares too. */
   gtk_range_set_value (GTK_RANGE (trust), 100);
-  drain ();
+  tm_test_drain ();
   tm_match_view_get_weights (f->view, &now);
   g_assert_true (tm_weights_get_percentages (&now, percent));
   g_assert_cmpuint (percent[2], >, 20);
@@ -327,8 +301,8 @@ test_weight_shares_shown (Fixture *f, gconstpointer data)
     }
 
   /* Reset: back at the saved weights, no marks and no words about them. */
-  g_signal_emit_by_name (template_child (f->view, TM_TYPE_MATCH_VIEW, "reset_button"), "clicked");
-  drain ();
+  g_signal_emit_by_name (tm_test_template_child (f->view, TM_TYPE_MATCH_VIEW, "reset_button"), "clicked");
+  tm_test_drain ();
   g_assert_null (strstr (gtk_label_get_text (count), "▲▼"));
 }
 
@@ -341,10 +315,10 @@ test_weights_reorder (Fixture *f, gconstpointer data)
   g_autoptr(GPtrArray) rows = NULL;
   guint moved = 0;
 
-  gtk_range_set_value (template_child (f->view, TM_TYPE_MATCH_VIEW, "style_scale"), 10);
-  gtk_range_set_value (template_child (f->view, TM_TYPE_MATCH_VIEW, "history_scale"), 10);
-  gtk_range_set_value (template_child (f->view, TM_TYPE_MATCH_VIEW, "trust_scale"), 80);
-  gtk_range_set_value (template_child (f->view, TM_TYPE_MATCH_VIEW, "risk_scale"), 2);
+  gtk_range_set_value (tm_test_template_child (f->view, TM_TYPE_MATCH_VIEW, "style_scale"), 10);
+  gtk_range_set_value (tm_test_template_child (f->view, TM_TYPE_MATCH_VIEW, "history_scale"), 10);
+  gtk_range_set_value (tm_test_template_child (f->view, TM_TYPE_MATCH_VIEW, "trust_scale"), 80);
+  gtk_range_set_value (tm_test_template_child (f->view, TM_TYPE_MATCH_VIEW, "risk_scale"), 2);
   wait_for_ranking (f);
 
   assert_list_is (f, after);
@@ -367,7 +341,7 @@ test_weights_reorder (Fixture *f, gconstpointer data)
   g_assert_cmpuint (moved, >, 0);
 
   /* Reset: the default order again, and no marks. */
-  g_signal_emit_by_name (template_child (f->view, TM_TYPE_MATCH_VIEW, "reset_button"), "clicked");
+  g_signal_emit_by_name (tm_test_template_child (f->view, TM_TYPE_MATCH_VIEW, "reset_button"), "clicked");
   wait_for_ranking (f);
   assert_list_is (f, before);
   g_clear_pointer (&rows, g_ptr_array_unref);
@@ -381,8 +355,8 @@ test_weights_reorder (Fixture *f, gconstpointer data)
 static void
 test_explanation (Fixture *f, gconstpointer data)
 {
-  TmContributionChart *chart = template_child (f->view, TM_TYPE_MATCH_VIEW, "chart");
-  GtkListBox *evidence = template_child (f->view, TM_TYPE_MATCH_VIEW, "evidence_list");
+  TmContributionChart *chart = tm_test_template_child (f->view, TM_TYPE_MATCH_VIEW, "chart");
+  GtkListBox *evidence = tm_test_template_child (f->view, TM_TYPE_MATCH_VIEW, "evidence_list");
   GListModel *model = tm_match_view_get_model (f->view);
   g_autoptr(GPtrArray) rows = shown_rows (f);
   GtkListBoxRow *opens = NULL;
@@ -395,7 +369,7 @@ test_explanation (Fixture *f, gconstpointer data)
       double sum = 0;
 
       tm_match_view_select (f->view, position);
-      drain ();
+      tm_test_drain ();
       for (guint r = 0; r < rows->len; r++)
         {
           TmMatchRow *row = g_ptr_array_index (rows, r);
@@ -435,8 +409,8 @@ test_explanation (Fixture *f, gconstpointer data)
           opens = GTK_LIST_BOX_ROW (c);
       if (opens != NULL)
         {
-          TmStreamerPage *page = template_child (f->window, TM_TYPE_WINDOW, "streamer_page");
-          AdwViewStack *stack = template_child (f->window, TM_TYPE_WINDOW, "view_stack");
+          TmStreamerPage *page = tm_test_template_child (f->window, TM_TYPE_WINDOW, "streamer_page");
+          AdwViewStack *stack = tm_test_template_child (f->window, TM_TYPE_WINDOW, "view_stack");
 
           const char *record = g_object_get_data (G_OBJECT (opens), "record-id");
           TmRanking *ranking = tm_match_view_get_ranking (f->view);
@@ -460,7 +434,7 @@ test_explanation (Fixture *f, gconstpointer data)
           g_assert_true (named);
 
           g_signal_emit_by_name (evidence, "row-activated", opens);
-          drain ();
+          tm_test_drain ();
           g_assert_cmpstr (adw_view_stack_get_visible_child_name (stack), ==, "streamers");
           g_assert_cmpstr (tm_streamer_page_get_streamer_id (page), ==, id);
           /* The page shows that cooperation or incident, marked. */
@@ -483,7 +457,7 @@ test_excluded (Fixture *f, gconstpointer data)
   g_autoptr(GPtrArray) rows = NULL;
 
   g_assert_cmpuint (json_array_get_length (excluded), >, 0);
-  gtk_toggle_button_set_active (template_child (f->view, TM_TYPE_MATCH_VIEW, "excluded_toggle"), TRUE);
+  gtk_toggle_button_set_active (tm_test_template_child (f->view, TM_TYPE_MATCH_VIEW, "excluded_toggle"), TRUE);
   wait_for_ranking (f);
 
   g_assert_cmpuint (g_list_model_get_n_items (model), ==, json_array_get_length (excluded));
@@ -512,14 +486,14 @@ test_filters (Fixture *f, gconstpointer data)
   g_autoptr(JsonArray) candidates = run_rank (f, weights, "candidates");
   TmCatalog *catalog = tm_context_get_catalog (f->context);
   GListModel *model = tm_match_view_get_model (f->view);
-  GtkSpinButton *min_spin = template_child (f->view, TM_TYPE_MATCH_VIEW, "followers_min_spin");
-  GtkEditable *search = template_child (f->view, TM_TYPE_MATCH_VIEW, "search_entry");
+  GtkSpinButton *min_spin = tm_test_template_child (f->view, TM_TYPE_MATCH_VIEW, "followers_min_spin");
+  GtkEditable *search = tm_test_template_child (f->view, TM_TYPE_MATCH_VIEW, "search_entry");
   const gint64 minimum = 200000;
   const char *name = NULL;
   guint j = 0;
 
   gtk_spin_button_set_value (min_spin, minimum);
-  drain ();
+  tm_test_drain ();
   for (guint i = 0; i < json_array_get_length (candidates); i++)
     {
       const char *id = json_object_get_string_member (json_array_get_object_element (candidates, i), "id");
@@ -544,7 +518,7 @@ test_filters (Fixture *f, gconstpointer data)
   gtk_editable_set_text (search, name);
   /* The entry waits a moment before it says the search changed. */
   g_signal_emit_by_name (search, "search-changed");
-  drain ();
+  tm_test_drain ();
   g_assert_cmpuint (g_list_model_get_n_items (model), >=, 1);
   for (guint i = 0; i < g_list_model_get_n_items (model); i++)
     {
@@ -569,11 +543,11 @@ test_save_weights (Fixture *f, gconstpointer data)
   double read[4];
   gboolean found = FALSE;
 
-  gtk_range_set_value (template_child (f->view, TM_TYPE_MATCH_VIEW, "style_scale"), 70);
-  gtk_range_set_value (template_child (f->view, TM_TYPE_MATCH_VIEW, "history_scale"), 20);
-  gtk_range_set_value (template_child (f->view, TM_TYPE_MATCH_VIEW, "trust_scale"), 10);
+  gtk_range_set_value (tm_test_template_child (f->view, TM_TYPE_MATCH_VIEW, "style_scale"), 70);
+  gtk_range_set_value (tm_test_template_child (f->view, TM_TYPE_MATCH_VIEW, "history_scale"), 20);
+  gtk_range_set_value (tm_test_template_child (f->view, TM_TYPE_MATCH_VIEW, "trust_scale"), 10);
   wait_for_ranking (f);
-  g_signal_emit_by_name (template_child (f->view, TM_TYPE_MATCH_VIEW, "save_weights_button"), "clicked");
+  g_signal_emit_by_name (tm_test_template_child (f->view, TM_TYPE_MATCH_VIEW, "save_weights_button"), "clicked");
   wait_for_ranking (f);
 
   store = tm_store_open (f->db_path, &error);
@@ -589,9 +563,9 @@ test_save_weights (Fixture *f, gconstpointer data)
     g_assert_cmpstr (tm_match_row_get_text (g_ptr_array_index (rows, r), TM_MATCH_ROW_CHANGE), ==, "");
 
   /* Moved away and reset: back to the saved weights, not the defaults. */
-  gtk_range_set_value (template_child (f->view, TM_TYPE_MATCH_VIEW, "trust_scale"), 90);
+  gtk_range_set_value (tm_test_template_child (f->view, TM_TYPE_MATCH_VIEW, "trust_scale"), 90);
   wait_for_ranking (f);
-  g_signal_emit_by_name (template_child (f->view, TM_TYPE_MATCH_VIEW, "reset_button"), "clicked");
+  g_signal_emit_by_name (tm_test_template_child (f->view, TM_TYPE_MATCH_VIEW, "reset_button"), "clicked");
   wait_for_ranking (f);
   assert_list_is (f, saved);
   defaults = run_rank (f, defaults_text, "candidates");
@@ -637,7 +611,7 @@ decide (Fixture    *f,
   GtkWidget *widget;
 
   tm_match_view_select (f->view, position);
-  drain ();
+  tm_test_drain ();
   if (note != NULL)
     {
       widget = find_named (GTK_WIDGET (f->view), "decision-note");
@@ -648,7 +622,7 @@ decide (Fixture    *f,
   g_assert_nonnull (widget);
   g_assert_true (gtk_widget_is_sensitive (widget));
   g_signal_emit_by_name (widget, "clicked");
-  drain ();
+  tm_test_drain ();
 }
 
 /* The brand's decisions as a fresh connection to the database reads
@@ -753,12 +727,12 @@ test_decisions (Fixture *f, gconstpointer data)
   only = find_named (GTK_WIDGET (f->view), "shortlist-only");
   g_assert_nonnull (only);
   gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (only), TRUE);
-  drain ();
+  tm_test_drain ();
   g_assert_cmpuint (g_list_model_get_n_items (tm_match_view_get_model (f->view)), ==, 2);
   g_assert_cmpstr (streamer_id_at (f, 0), ==, first);
   g_assert_cmpstr (streamer_id_at (f, 1), ==, third);
   gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (only), FALSE);
-  drain ();
+  tm_test_drain ();
 
   /* A reload (as after a sync) keeps them, in the store and the rows. */
   reload (f);
@@ -773,7 +747,7 @@ test_decisions (Fixture *f, gconstpointer data)
     g_autoptr(GPtrArray) list = NULL;
     g_autoptr(GError) error = NULL;
     gboolean timed_out = FALSE;
-    guint timeout_id = g_timeout_add_seconds (60, on_timeout_cb, &timed_out);
+    guint timeout_id = g_timeout_add_seconds (60, tm_test_timeout_cb, &timed_out);
 
     tm_context_load_async (context, NULL, NULL, NULL);
     while (!timed_out && tm_context_get_state (context) != TM_CONTEXT_STATE_READY)
@@ -805,7 +779,7 @@ test_decision_while_busy (Fixture *f, gconstpointer data)
 
   /* The reload holds the store: the click is kept and written after. */
   tm_match_view_select (f->view, 4);
-  drain ();
+  tm_test_drain ();
   tm_context_load_async (f->context, NULL, NULL, NULL);
   g_assert_cmpint (tm_context_get_state (f->context), ==, TM_CONTEXT_STATE_LOADING);
   {
@@ -936,7 +910,7 @@ collect_label_texts (GtkWidget *widget,
 static void
 test_decision_in_review (Fixture *f, gconstpointer data)
 {
-  TmPartnershipReview *review = template_child (f->window, TM_TYPE_WINDOW, "review");
+  TmPartnershipReview *review = tm_test_template_child (f->window, TM_TYPE_WINDOW, "review");
   g_autoptr(TmReviewRow) first = NULL;
   g_autoptr(GPtrArray) texts = g_ptr_array_new ();
   g_autoptr(GPtrArray) list = NULL;
@@ -947,9 +921,9 @@ test_decision_in_review (Fixture *f, gconstpointer data)
   TmCatalog *catalog;
   guint found = 0;
 
-  adw_view_stack_set_visible_child_name (template_child (f->window, TM_TYPE_WINDOW, "view_stack"), "review");
+  adw_view_stack_set_visible_child_name (tm_test_template_child (f->window, TM_TYPE_WINDOW, "view_stack"), "review");
   g_assert_true (tm_partnership_review_select_brand (review, BRAND));
-  drain ();
+  tm_test_drain ();
   first = g_list_model_get_item (tm_partnership_review_get_model (review), 0);
   g_assert_nonnull (first);
   catalog = tm_review_row_get_catalog (first);
@@ -960,7 +934,7 @@ test_decision_in_review (Fixture *f, gconstpointer data)
   g_assert_no_error (error);
   for (int i = 0; i < 10; i++)
     {
-      drain ();
+      tm_test_drain ();
       g_usleep (10000);
     }
   list = tm_context_load_decisions (f->context, BRAND, &error);
@@ -968,7 +942,7 @@ test_decision_in_review (Fixture *f, gconstpointer data)
   g_assert_cmpuint (list->len, ==, 1);
   badge = tm_match_row_format_decision (g_ptr_array_index (list, 0));
   want = g_strdup_printf ("%s [%s]", catalog->streamers[c->streamer].name, badge);
-  collect_label_texts (template_child (review, TM_TYPE_PARTNERSHIP_REVIEW, "cooperations_view"), texts);
+  collect_label_texts (tm_test_template_child (review, TM_TYPE_PARTNERSHIP_REVIEW, "cooperations_view"), texts);
   for (guint i = 0; i < texts->len; i++)
     {
       if (g_str_equal (g_ptr_array_index (texts, i), want))

@@ -20,6 +20,7 @@
 #include "tm-gui-utils.h"
 #include "tm-ranking-page.h"
 #include "tm-window.h"
+#include "tm-test-gui.h"
 #include "tm-test-utils.h"
 
 static char *scratch_dir;
@@ -32,26 +33,10 @@ static const char *weight_keys[] = {
 };
 
 static void
-drain (void)
-{
-  while (g_main_context_iteration (NULL, FALSE))
-    ;
-}
-
-static gboolean
-on_timeout_cb (gpointer user_data)
-{
-  gboolean *timed_out = user_data;
-
-  *timed_out = TRUE;
-  return G_SOURCE_REMOVE;
-}
-
-static void
 wait_for_load (TmContext *context)
 {
   gboolean timed_out = FALSE;
-  guint timeout_id = g_timeout_add_seconds (60, on_timeout_cb, &timed_out);
+  guint timeout_id = g_timeout_add_seconds (60, tm_test_timeout_cb, &timed_out);
 
   while (!timed_out &&
          (tm_context_get_state (context) == TM_CONTEXT_STATE_IDLE ||
@@ -59,18 +44,7 @@ wait_for_load (TmContext *context)
     g_main_context_iteration (NULL, TRUE);
   g_assert_false (timed_out);
   g_source_remove (timeout_id);
-  drain ();
-}
-
-static gpointer
-template_child (gpointer    widget,
-                GType       type,
-                const char *name)
-{
-  GObject *child = gtk_widget_get_template_child (GTK_WIDGET (widget), type, name);
-
-  g_assert_nonnull (child);
-  return child;
+  tm_test_drain ();
 }
 
 static TmPreferencesWindow *
@@ -121,8 +95,8 @@ fixture_set_up (Fixture       *f,
   f->window = tm_preferences_window_new (NULL, tm_context_get_sync_manager (f->context));
   adw_preferences_window_set_visible_page_name (ADW_PREFERENCES_WINDOW (f->window), "ranking");
   gtk_window_present (GTK_WINDOW (f->window));
-  drain ();
-  f->page = template_child (f->window, TM_TYPE_PREFERENCES_WINDOW, "ranking_page");
+  tm_test_drain ();
+  f->page = tm_test_template_child (f->window, TM_TYPE_PREFERENCES_WINDOW, "ranking_page");
   g_assert_true (adw_preferences_window_get_visible_page (ADW_PREFERENCES_WINDOW (f->window))
                  == ADW_PREFERENCES_PAGE (f->page));
 }
@@ -132,7 +106,7 @@ fixture_tear_down (Fixture       *f,
                    gconstpointer  data)
 {
   gtk_window_destroy (GTK_WINDOW (f->window));
-  drain ();
+  tm_test_drain ();
   reset_weights (f->settings);
   g_clear_object (&f->context);
   g_clear_object (&f->settings);
@@ -142,7 +116,7 @@ static gpointer
 page_child (Fixture    *f,
             const char *name)
 {
-  return template_child (f->page, TM_TYPE_RANKING_PAGE, name);
+  return tm_test_template_child (f->page, TM_TYPE_RANKING_PAGE, name);
 }
 
 /* What the user does: types a number and leaves the field. */
@@ -152,7 +126,7 @@ set_spin (Fixture    *f,
           double      value)
 {
   gtk_spin_button_set_value (page_child (f, name), value);
-  drain ();
+  tm_test_drain ();
 }
 
 static double
@@ -320,7 +294,7 @@ test_reset (Fixture       *f,
   g_assert_true (error_shown (f));
 
   g_signal_emit_by_name (page_child (f, "reset_button"), "clicked");
-  drain ();
+  tm_test_drain ();
   assert_keys_reset (f);
   g_assert_false (error_shown (f));
   g_assert_false (gtk_widget_has_css_class (page_child (f, "style_spin"), "error"));
@@ -341,7 +315,7 @@ test_follows_settings (Fixture       *f,
   TmWeights w = { 1, 2, 3, 0.5 };
 
   g_assert_true (tm_settings_set_default_weights (other, &w));
-  drain ();
+  tm_test_drain ();
   g_assert_cmpfloat (spin_value (f, "style_spin"), ==, 1);
   g_assert_cmpfloat (spin_value (f, "history_spin"), ==, 2);
   g_assert_cmpfloat (spin_value (f, "trust_spin"), ==, 3);
@@ -404,14 +378,14 @@ test_page_shows_defaults_for_invalid (void)
   page = TM_RANKING_PAGE (tm_ranking_page_new (settings));
   gtk_window_set_child (GTK_WINDOW (window), GTK_WIDGET (page));
   gtk_window_present (GTK_WINDOW (window));
-  drain ();
-  g_assert_cmpfloat (gtk_spin_button_get_value (template_child (page, TM_TYPE_RANKING_PAGE, "style_spin")),
+  tm_test_drain ();
+  g_assert_cmpfloat (gtk_spin_button_get_value (tm_test_template_child (page, TM_TYPE_RANKING_PAGE, "style_spin")),
                      ==, TM_WEIGHT_STYLE_DEFAULT);
-  g_assert_cmpfloat (gtk_spin_button_get_value (template_child (page, TM_TYPE_RANKING_PAGE, "trust_spin")),
+  g_assert_cmpfloat (gtk_spin_button_get_value (tm_test_template_child (page, TM_TYPE_RANKING_PAGE, "trust_spin")),
                      ==, TM_WEIGHT_TRUST_DEFAULT);
-  g_assert_false (gtk_widget_get_visible (template_child (page, TM_TYPE_RANKING_PAGE, "error_label")));
+  g_assert_false (gtk_widget_get_visible (tm_test_template_child (page, TM_TYPE_RANKING_PAGE, "error_label")));
   gtk_window_destroy (GTK_WINDOW (window));
-  drain ();
+  tm_test_drain ();
   reset_weights (settings);
 }
 
@@ -438,19 +412,19 @@ test_window_actions (void)
   prefs = find_preferences ();
   g_assert_nonnull (prefs);
   g_assert_true (gtk_window_get_transient_for (GTK_WINDOW (prefs)) == GTK_WINDOW (window));
-  drain ();
+  tm_test_drain ();
   gtk_window_destroy (GTK_WINDOW (prefs));
-  drain ();
+  tm_test_drain ();
 
   g_action_group_activate_action (G_ACTION_GROUP (window), "sync", NULL);
   prefs = find_preferences ();
   g_assert_nonnull (prefs);
   g_assert_cmpstr (adw_preferences_window_get_visible_page_name (ADW_PREFERENCES_WINDOW (prefs)), ==, "feed");
   gtk_window_destroy (GTK_WINDOW (prefs));
-  drain ();
+  tm_test_drain ();
 
   gtk_window_destroy (GTK_WINDOW (window));
-  drain ();
+  tm_test_drain ();
 }
 
 /* The application, registered but not run: its accelerators, and the
@@ -512,7 +486,7 @@ test_application (void)
         g_error ("%s has an accelerator but no action", actions[i]);
     }
   gtk_window_destroy (GTK_WINDOW (window));
-  drain ();
+  tm_test_drain ();
 
   g_action_group_activate_action (G_ACTION_GROUP (app), "about", NULL);
   toplevels = gtk_window_get_toplevels ();
@@ -537,7 +511,7 @@ test_application (void)
   g_assert_true (gtk_icon_theme_has_icon (theme, APP_ID));
   g_assert_true (gtk_icon_theme_has_icon (theme, APP_ID "-symbolic"));
   gtk_window_destroy (GTK_WINDOW (about));
-  drain ();
+  tm_test_drain ();
 }
 
 int

@@ -15,6 +15,7 @@
 #include "tm-partnership-review.h"
 #include "tm-review-row.h"
 #include "tm-window.h"
+#include "tm-test-gui.h"
 #include "tm-test-utils.h"
 
 /*
@@ -25,20 +26,11 @@
 
 static char *scratch_dir;
 
-static gboolean
-on_timeout_cb (gpointer user_data)
-{
-  gboolean *timed_out = user_data;
-
-  *timed_out = TRUE;
-  return G_SOURCE_REMOVE;
-}
-
 static void
 wait_for_load (TmContext *context)
 {
   gboolean timed_out = FALSE;
-  guint timeout_id = g_timeout_add_seconds (60, on_timeout_cb, &timed_out);
+  guint timeout_id = g_timeout_add_seconds (60, tm_test_timeout_cb, &timed_out);
 
   while (!timed_out &&
          (tm_context_get_state (context) == TM_CONTEXT_STATE_IDLE ||
@@ -58,21 +50,10 @@ iterate (void)
 }
 
 static gpointer
-template_child (gpointer    widget,
-                GType       type,
-                const char *name)
-{
-  GObject *child = gtk_widget_get_template_child (GTK_WIDGET (widget), type, name);
-
-  g_assert_nonnull (child);
-  return child;
-}
-
-static gpointer
 review_child (TmPartnershipReview *review,
               const char          *name)
 {
-  return template_child (review, TM_TYPE_PARTNERSHIP_REVIEW, name);
+  return tm_test_template_child (review, TM_TYPE_PARTNERSHIP_REVIEW, name);
 }
 
 static const char *
@@ -311,9 +292,9 @@ test_review_sample (void)
   /* Alt+3's action shows the page. */
   g_action_group_activate_action (G_ACTION_GROUP (window), "show-review", NULL);
   iterate ();
-  g_assert_cmpstr (adw_view_stack_get_visible_child_name (template_child (window, TM_TYPE_WINDOW, "view_stack")),
+  g_assert_cmpstr (adw_view_stack_get_visible_child_name (tm_test_template_child (window, TM_TYPE_WINDOW, "view_stack")),
                    ==, "review");
-  review = template_child (window, TM_TYPE_WINDOW, "review");
+  review = tm_test_template_child (window, TM_TYPE_WINDOW, "review");
   brands = review_child (review, "brand_dropdown");
   periods = review_child (review, "period_dropdown");
   platforms = review_child (review, "platform_dropdown");
@@ -466,7 +447,7 @@ test_review_empty_states (void)
   TmWindow *window;
 
   window = window_on_dataset ("with-brand.json", with_brand, &context);
-  review = template_child (window, TM_TYPE_WINDOW, "review");
+  review = tm_test_template_child (window, TM_TYPE_WINDOW, "review");
   g_assert_cmpstr (gtk_stack_get_visible_child_name (review_child (review, "state_stack")), ==, "review");
   g_assert_cmpstr (gtk_stack_get_visible_child_name (review_child (review, "content_stack")), ==, "no-cooperations");
   g_assert_nonnull (strstr (adw_status_page_get_description (review_child (review, "no_cooperations_page")),
@@ -476,7 +457,7 @@ test_review_empty_states (void)
   iterate ();
 
   window = window_on_dataset ("without-brands.json", without_brands, &other);
-  review = template_child (window, TM_TYPE_WINDOW, "review");
+  review = tm_test_template_child (window, TM_TYPE_WINDOW, "review");
   g_assert_cmpstr (gtk_stack_get_visible_child_name (review_child (review, "state_stack")), ==, "no-brands");
   gtk_window_destroy (GTK_WINDOW (window));
   iterate ();

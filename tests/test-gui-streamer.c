@@ -18,6 +18,7 @@
 #include "tm-streamer-item.h"
 #include "tm-streamer-page.h"
 #include "tm-window.h"
+#include "tm-test-gui.h"
 #include "tm-test-utils.h"
 
 /* The streamer page, opened from the directory as a user does, compared
@@ -27,27 +28,11 @@ static char *scratch_dir;
 
 /* Helpers --------------------------------------------------------------- */
 
-static gboolean
-on_timeout_cb (gpointer user_data)
-{
-  gboolean *timed_out = user_data;
-
-  *timed_out = TRUE;
-  return G_SOURCE_REMOVE;
-}
-
-static void
-drain (void)
-{
-  while (g_main_context_iteration (NULL, FALSE))
-    ;
-}
-
 static void
 wait_for_load (TmContext *context)
 {
   gboolean timed_out = FALSE;
-  guint timeout_id = g_timeout_add_seconds (60, on_timeout_cb, &timed_out);
+  guint timeout_id = g_timeout_add_seconds (60, tm_test_timeout_cb, &timed_out);
 
   while (!timed_out &&
          (tm_context_get_state (context) == TM_CONTEXT_STATE_IDLE ||
@@ -55,7 +40,7 @@ wait_for_load (TmContext *context)
     g_main_context_iteration (NULL, TRUE);
   g_assert_false (timed_out);
   g_source_remove (timeout_id);
-  drain ();
+  tm_test_drain ();
 }
 
 /* Runs the main loop until @widget has been given a size (the page slides
@@ -64,7 +49,7 @@ static void
 wait_for_size (GtkWidget *widget)
 {
   gboolean timed_out = FALSE;
-  guint timeout_id = g_timeout_add_seconds (30, on_timeout_cb, &timed_out);
+  guint timeout_id = g_timeout_add_seconds (30, tm_test_timeout_cb, &timed_out);
 
   while (!timed_out && (gtk_widget_get_width (widget) <= 0 || gtk_widget_get_height (widget) <= 0))
     g_main_context_iteration (NULL, TRUE);
@@ -73,21 +58,10 @@ wait_for_size (GtkWidget *widget)
 }
 
 static gpointer
-template_child (gpointer    widget,
-                GType       type,
-                const char *name)
-{
-  GObject *child = gtk_widget_get_template_child (GTK_WIDGET (widget), type, name);
-
-  g_assert_nonnull (child);
-  return child;
-}
-
-static gpointer
 page_child (TmStreamerPage *page,
             const char     *name)
 {
-  return template_child (page, TM_TYPE_STREAMER_PAGE, name);
+  return tm_test_template_child (page, TM_TYPE_STREAMER_PAGE, name);
 }
 
 typedef struct {
@@ -121,7 +95,7 @@ fixture_tear_down (Fixture *f, gconstpointer data)
 {
   if (f->window != NULL)
     gtk_window_destroy (GTK_WINDOW (f->window));
-  drain ();
+  tm_test_drain ();
   g_clear_object (&f->context);
   g_clear_pointer (&f->dump, tm_dataset_free);
   g_free (f->db_path);
@@ -130,13 +104,13 @@ fixture_tear_down (Fixture *f, gconstpointer data)
 static TmStreamerPage *
 get_page (Fixture *f)
 {
-  return template_child (f->window, TM_TYPE_WINDOW, "streamer_page");
+  return tm_test_template_child (f->window, TM_TYPE_WINDOW, "streamer_page");
 }
 
 static const char *
 visible_streamers_child (Fixture *f)
 {
-  return gtk_stack_get_visible_child_name (template_child (f->window, TM_TYPE_WINDOW, "streamers_stack"));
+  return gtk_stack_get_visible_child_name (tm_test_template_child (f->window, TM_TYPE_WINDOW, "streamers_stack"));
 }
 
 static int
@@ -230,9 +204,9 @@ static void
 activate_row (Fixture    *f,
               const char *id)
 {
-  TmStreamerDirectory *directory = template_child (f->window, TM_TYPE_WINDOW, "directory");
+  TmStreamerDirectory *directory = tm_test_template_child (f->window, TM_TYPE_WINDOW, "directory");
   GListModel *model = tm_streamer_directory_get_model (directory);
-  GtkWidget *list = template_child (directory, TM_TYPE_STREAMER_DIRECTORY, "list_view");
+  GtkWidget *list = tm_test_template_child (directory, TM_TYPE_STREAMER_DIRECTORY, "list_view");
   guint n = g_list_model_get_n_items (model);
   guint position = G_MAXUINT;
 
@@ -247,7 +221,7 @@ activate_row (Fixture    *f,
   g_assert_cmpuint (position, <, n);
   /* What a double click or Enter on the row does. */
   g_assert_true (gtk_widget_activate_action (list, "list.activate-item", "u", position));
-  drain ();
+  tm_test_drain ();
 }
 
 static void
@@ -431,7 +405,7 @@ test_open_shows_store (Fixture *f, gconstpointer data)
 
   /* Back to the directory. */
   gtk_widget_activate_action (GTK_WIDGET (page), "streamer-page.back", NULL);
-  drain ();
+  tm_test_drain ();
   g_assert_cmpstr (visible_streamers_child (f), ==, "directory");
 }
 
@@ -456,7 +430,7 @@ test_notes_saved (Fixture *f, gconstpointer data)
 
   /* Typing, then a pause: saved without leaving the page. */
   set_view_text (page, "首次合作前先要样品。");
-  timeout_id = g_timeout_add_seconds (30, on_timeout_cb, &timed_out);
+  timeout_id = g_timeout_add_seconds (30, tm_test_timeout_cb, &timed_out);
   while (!timed_out && text == NULL)
     {
       g_main_context_iteration (NULL, TRUE);
@@ -473,7 +447,7 @@ test_notes_saved (Fixture *f, gconstpointer data)
   text = get_notes (store, s->id);
   g_assert_cmpstr (text, ==, "Asks for samples first.");
   g_clear_pointer (&text, g_free);
-  drain ();
+  tm_test_drain ();
   g_assert_cmpstr (visible_streamers_child (f), ==, "directory");
 
   /* Another streamer's page shows its own (empty) notes, this one's come
@@ -501,7 +475,7 @@ test_notes_saved (Fixture *f, gconstpointer data)
   /* Typing, then closing the window. */
   set_view_text (page, "Closed the window right after typing.");
   gtk_window_destroy (GTK_WINDOW (g_steal_pointer (&f->window)));
-  drain ();
+  tm_test_drain ();
   text = get_notes (store, s->id);
   g_assert_cmpstr (text, ==, "Closed the window right after typing.");
 }
@@ -543,7 +517,7 @@ test_notes_save_fails (Fixture *f, gconstpointer data)
 
   set_view_text (page, "样品先寄到上海仓。");
   gtk_widget_activate_action (GTK_WIDGET (page), "streamer-page.back", NULL);
-  drain ();
+  tm_test_drain ();
   /* Still on the page, with the text and the word that it is not saved. */
   g_assert_cmpstr (visible_streamers_child (f), ==, "streamer");
   g_assert_cmpstr (gtk_label_get_text (status), ==, "Not saved");
@@ -555,7 +529,7 @@ test_notes_save_fails (Fixture *f, gconstpointer data)
 
   exec_sql (f, "DROP TRIGGER test_refuse_notes;");
   gtk_widget_activate_action (GTK_WIDGET (page), "streamer-page.back", NULL);
-  drain ();
+  tm_test_drain ();
   g_assert_cmpstr (visible_streamers_child (f), ==, "directory");
   text = get_notes (store, s->id);
   g_assert_cmpstr (text, ==, "样品先寄到上海仓。");
@@ -659,13 +633,13 @@ test_find_similar (Fixture *f, gconstpointer data)
   activate_row (f, id);
   g_assert_null (find_lookalike_dialog ());
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "streamer-page.find-similar", NULL));
-  drain ();
+  tm_test_drain ();
   dialog = find_lookalike_dialog ();
   g_assert_nonnull (dialog);
 
   expected = tm_lookalike_find (catalog, tm_catalog_find_streamer (catalog, id), 20);
   g_assert_cmpuint (expected->len, ==, 20);
-  list = template_child (dialog, TM_TYPE_LOOKALIKE_DIALOG, "list");
+  list = tm_test_template_child (dialog, TM_TYPE_LOOKALIKE_DIALOG, "list");
   for (guint r = 0; r < expected->len; r++)
     {
       const TmLookalike *l = &g_array_index (expected, TmLookalike, r);
@@ -684,7 +658,7 @@ test_find_similar (Fixture *f, gconstpointer data)
   first = gtk_list_box_get_row_at_index (list, 0);
   first_id = catalog->streamers[g_array_index (expected, TmLookalike, 0).streamer].id;
   g_signal_emit_by_name (list, "row-activated", first);
-  drain ();
+  tm_test_drain ();
   g_assert_cmpstr (tm_streamer_page_get_streamer_id (page), ==, first_id);
   g_assert_null (find_lookalike_dialog ());
 }

@@ -21,6 +21,7 @@
 #include "tm-streamer-directory.h"
 #include "tm-sync-manager.h"
 #include "tm-window.h"
+#include "tm-test-gui.h"
 #include "tm-test-utils.h"
 
 /* The sync as the user sees it in the window: the sync bar, the error
@@ -343,21 +344,12 @@ dead_url (void)
 /* The main loop                                                      */
 /* ------------------------------------------------------------------ */
 
-static gboolean
-on_timeout_cb (gpointer user_data)
-{
-  gboolean *timed_out = user_data;
-
-  *timed_out = TRUE;
-  return G_SOURCE_REMOVE;
-}
-
 /* Runs the main loop until @cond holds; fails the test (which goes on:
  * assertions are not fatal) if it does not within WAIT_SECONDS. */
 #define WAIT_FOR(cond)                                                          \
   G_STMT_START {                                                                \
     gboolean timed_out_ = FALSE;                                                \
-    guint timeout_id_ = g_timeout_add_seconds (WAIT_SECONDS, on_timeout_cb,     \
+    guint timeout_id_ = g_timeout_add_seconds (WAIT_SECONDS, tm_test_timeout_cb,     \
                                                &timed_out_);                    \
     while (!(cond) && !timed_out_)                                              \
       g_main_context_iteration (NULL, TRUE);                                    \
@@ -367,14 +359,6 @@ on_timeout_cb (gpointer user_data)
       g_test_fail_printf ("%s:%d: waited %d s in vain for %s", __FILE__,        \
                           __LINE__, WAIT_SECONDS, #cond);                       \
   } G_STMT_END
-
-/* Lets the widgets catch up with what just happened. */
-static void
-drain (void)
-{
-  while (g_main_context_iteration (NULL, FALSE))
-    ;
-}
 
 /* ------------------------------------------------------------------ */
 /* The keyring                                                        */
@@ -472,7 +456,7 @@ start_keyring (void)
                                G_BUS_NAME_WATCHER_FLAGS_NONE, on_name_appeared, NULL,
                                &appeared, NULL);
   g_subprocess_wait_async (keyring, NULL, on_keyring_exited, NULL);
-  timeout_id = g_timeout_add_seconds (WAIT_SECONDS, on_timeout_cb, &timed_out);
+  timeout_id = g_timeout_add_seconds (WAIT_SECONDS, tm_test_timeout_cb, &timed_out);
   while (!appeared && !keyring_exited && !timed_out)
     g_main_context_iteration (NULL, TRUE);
   g_bus_unwatch_name (watch_id);
@@ -610,7 +594,7 @@ keyring_comes_to_hold (const char *url,
       tm_secret_token_free (token);
       if (same)
         return TRUE;
-      g_timeout_add (100, on_timeout_cb, &timed_out);
+      g_timeout_add (100, tm_test_timeout_cb, &timed_out);
       while (!timed_out)
         g_main_context_iteration (NULL, TRUE);
     }
@@ -741,7 +725,7 @@ fixture_set_up (Fixture       *f,
   f->window = tm_window_new (NULL, f->context);
   gtk_window_present (GTK_WINDOW (f->window));
   WAIT_FOR (context_ready (f));
-  drain ();
+  tm_test_drain ();
 
   f->manager = tm_context_get_sync_manager (f->context);
   g_signal_connect (f->manager, "finished", G_CALLBACK (on_finished), f);
@@ -760,15 +744,15 @@ fixture_tear_down (Fixture       *f,
    * when it goes. */
   while ((dialog = find_feed_settings ()) != NULL)
     gtk_window_destroy (GTK_WINDOW (dialog));
-  drain ();
+  tm_test_drain ();
   gtk_window_destroy (GTK_WINDOW (f->window));
-  drain ();
+  tm_test_drain ();
 
   g_signal_handlers_disconnect_by_data (f->manager, f);
   g_clear_object (&f->context);
   server_stop (f->server);
   /* The connections' last callbacks, before the files go. */
-  drain ();
+  tm_test_drain ();
   g_clear_object (&f->source);
   tm_test_remove_tree (f->dir);
   g_free (f->dir);
@@ -789,7 +773,7 @@ sync_and_wait (Fixture *f)
   activate (f, "sync");
   WAIT_FOR (f->n_finished > n);
   WAIT_FOR (context_ready (f));
-  drain ();
+  tm_test_drain ();
   return f->error;
 }
 
@@ -942,7 +926,7 @@ test_success_empty (Fixture       *f,
   g_assert_no_error (f->error);
   assert_has (f->summary, "added");
   WAIT_FOR (context_ready (f));
-  drain ();
+  tm_test_drain ();
 
   g_assert_false (tm_sync_manager_get_running (f->manager));
   g_assert_false (sync_bar_shown (f));
@@ -1097,7 +1081,7 @@ test_http_404 (Fixture       *f,
   g_assert_false (error_bar_shown (f));
   WAIT_FOR (f->n_finished == 3);
   WAIT_FOR (context_ready (f));
-  drain ();
+  tm_test_drain ();
   g_assert_no_error (f->error);
   g_assert_false (error_bar_shown (f));
   assert_shows_feed (f);
@@ -1198,7 +1182,7 @@ test_cancel (Fixture       *f,
   activate (f, "cancel-sync");
   WAIT_FOR (f->n_finished == 2);
   g_assert_error (f->error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
-  drain ();
+  tm_test_drain ();
   g_assert_false (tm_sync_manager_get_running (f->manager));
   g_assert_false (sync_bar_shown (f));
   g_assert_false (error_bar_shown (f));
@@ -1296,7 +1280,7 @@ test_cancel_buttons (Fixture       *f,
   WAIT_FOR (f->n_finished == 1);
   g_assert_error (f->error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
   WAIT_FOR (shows_label_with (GTK_WIDGET (f->window), "Sync cancelled"));
-  drain ();
+  tm_test_drain ();
   g_assert_false (tm_sync_manager_get_running (f->manager));
   g_assert_false (sync_bar_shown (f));
   g_assert_false (error_bar_shown (f));
@@ -1315,7 +1299,7 @@ test_cancel_buttons (Fixture       *f,
   gtk_widget_activate (sync_button);
   WAIT_FOR (f->n_finished == 2);
   WAIT_FOR (context_ready (f));
-  drain ();
+  tm_test_drain ();
   g_assert_no_error (f->error);
   assert_shows_feed (f);
   g_assert_true (list_box_has_row_titled (window_child (f, "brands_list"), "取消后才来的名字"));
@@ -1394,7 +1378,7 @@ test_settings (Fixture       *f,
     return;
   g_assert_false (tm_sync_manager_get_running (f->manager));
   g_assert_false (sync_bar_shown (f));
-  drain ();
+  tm_test_drain ();
 
   url_row = settings_child (dialog, "url_row");
   sync_button = settings_child (dialog, "sync_button");
@@ -1440,11 +1424,11 @@ test_settings (Fixture       *f,
   /* Sync Now */
   g_signal_emit_by_name (sync_button, "clicked");
   g_assert_true (tm_sync_manager_get_running (f->manager));
-  drain ();
+  tm_test_drain ();
   g_assert_null (find_feed_settings ());
   WAIT_FOR (f->n_finished == 1);
   WAIT_FOR (context_ready (f));
-  drain ();
+  tm_test_drain ();
   g_assert_no_error (f->error);
   assert_shows_feed (f);
   assert_footer_synced_from (f, f->server);
@@ -1471,11 +1455,11 @@ test_settings_sync_now_clears_error (Fixture       *f,
   g_assert_nonnull (dialog);
   if (dialog == NULL)
     return;
-  drain ();
+  tm_test_drain ();
   g_signal_emit_by_name (settings_child (dialog, "sync_button"), "clicked");
   WAIT_FOR (f->n_finished == 2);
   WAIT_FOR (context_ready (f));
-  drain ();
+  tm_test_drain ();
   g_assert_no_error (f->error);
   assert_shows_feed (f);
   if (error_bar_shown (f))

@@ -18,20 +18,12 @@
 #include "tm-streamer-item.h"
 #include "tm-streamer-row.h"
 #include "tm-window.h"
+#include "tm-test-gui.h"
 #include "tm-test-utils.h"
 
 /* One scratch directory for the whole run; XDG_DATA_HOME points into it
  * before GLib first reads it. */
 static char *scratch_dir;
-
-static gboolean
-on_timeout_cb (gpointer user_data)
-{
-  gboolean *timed_out = user_data;
-
-  *timed_out = TRUE;
-  return G_SOURCE_REMOVE;
-}
 
 /* Runs the main loop until the context's worker has finished (or a
  * minute has passed). */
@@ -41,7 +33,7 @@ wait_for_load (TmContext *context)
   gboolean timed_out = FALSE;
   guint timeout_id;
 
-  timeout_id = g_timeout_add_seconds (60, on_timeout_cb, &timed_out);
+  timeout_id = g_timeout_add_seconds (60, tm_test_timeout_cb, &timed_out);
   while (!timed_out &&
          (tm_context_get_state (context) == TM_CONTEXT_STATE_IDLE ||
           tm_context_get_state (context) == TM_CONTEXT_STATE_LOADING))
@@ -67,23 +59,11 @@ show_window_and_wait (TmContext *context)
   return window;
 }
 
-/* A named child of @widget's template, made by class @type. */
-static gpointer
-template_child (gpointer    widget,
-                GType       type,
-                const char *name)
-{
-  GObject *child = gtk_widget_get_template_child (GTK_WIDGET (widget), type, name);
-
-  g_assert_nonnull (child);
-  return child;
-}
-
 static gpointer
 get_child (TmWindow   *window,
            const char *name)
 {
-  return template_child (window, TM_TYPE_WINDOW, name);
+  return tm_test_template_child (window, TM_TYPE_WINDOW, name);
 }
 
 static guint
@@ -373,7 +353,7 @@ static gpointer
 get_directory_child (TmStreamerDirectory *directory,
                      const char          *name)
 {
-  return template_child (directory, TM_TYPE_STREAMER_DIRECTORY, name);
+  return tm_test_template_child (directory, TM_TYPE_STREAMER_DIRECTORY, name);
 }
 
 /* The documented search rule, written out again over the catalog's
@@ -479,7 +459,7 @@ wait_for_n_items (GListModel *model,
                   guint       n)
 {
   gboolean timed_out = FALSE;
-  guint timeout_id = g_timeout_add_seconds (5, on_timeout_cb, &timed_out);
+  guint timeout_id = g_timeout_add_seconds (5, tm_test_timeout_cb, &timed_out);
 
   while (!timed_out && g_list_model_get_n_items (model) != n)
     g_main_context_iteration (NULL, TRUE);
@@ -494,7 +474,7 @@ run_for (guint ms)
 {
   gboolean timed_out = FALSE;
 
-  g_timeout_add (ms, on_timeout_cb, &timed_out);
+  g_timeout_add (ms, tm_test_timeout_cb, &timed_out);
   while (!timed_out)
     g_main_context_iteration (NULL, TRUE);
 }
@@ -725,7 +705,7 @@ test_directory_search_and_filter (void)
         gtk_widget_activate (title);
         {
           gboolean timed_out = FALSE;
-          guint timeout_id = g_timeout_add_seconds (5, on_timeout_cb, &timed_out);
+          guint timeout_id = g_timeout_add_seconds (5, tm_test_timeout_cb, &timed_out);
 
           while (!timed_out && (tm_streamer_header_get_sort (header, &shown_descending) != TM_STREAMER_COLUMN_FOLLOWERS
                                 || shown_descending != descending))
@@ -842,11 +822,11 @@ test_brands_create_edit_delete (void)
   TmWindow *window = show_window_and_wait (context);
   GtkListBox *list = get_child (window, "brands_list");
   TmBrandEditor *editor = get_child (window, "brand_editor");
-  GtkEditable *name_row = template_child (editor, TM_TYPE_BRAND_EDITOR, "name_row");
-  GtkWidget *error_label = template_child (editor, TM_TYPE_BRAND_EDITOR, "error_label");
-  GtkListBox *tags_list = template_child (editor, TM_TYPE_BRAND_EDITOR, "tags_list");
-  GtkSpinButton *price_spin = template_child (editor, TM_TYPE_BRAND_EDITOR, "price_spin");
-  GtkSwitch *audience_switch = template_child (editor, TM_TYPE_BRAND_EDITOR, "audience_switch");
+  GtkEditable *name_row = tm_test_template_child (editor, TM_TYPE_BRAND_EDITOR, "name_row");
+  GtkWidget *error_label = tm_test_template_child (editor, TM_TYPE_BRAND_EDITOR, "error_label");
+  GtkListBox *tags_list = tm_test_template_child (editor, TM_TYPE_BRAND_EDITOR, "tags_list");
+  GtkSpinButton *price_spin = tm_test_template_child (editor, TM_TYPE_BRAND_EDITOR, "price_spin");
+  GtkSwitch *audience_switch = tm_test_template_child (editor, TM_TYPE_BRAND_EDITOR, "audience_switch");
   TmCatalog *catalog = tm_context_get_catalog (context);
   const char *blacklisted = catalog->streamers[0].id;
   guint n_brands = count_stored_brands (context);
@@ -907,7 +887,7 @@ test_brands_create_edit_delete (void)
   brand = find_stored_brand (context, &stored, id);
   g_assert_true (brand->audience.present);
   g_assert_cmpfloat_with_epsilon (sum_shares (brand->audience.age, TM_N_AGES), 1, 1e-9);
-  collect_descendants (template_child (editor, TM_TYPE_BRAND_EDITOR, "age_row"), GTK_TYPE_SCALE, scales);
+  collect_descendants (tm_test_template_child (editor, TM_TYPE_BRAND_EDITOR, "age_row"), GTK_TYPE_SCALE, scales);
   g_assert_cmpuint (scales->len, ==, TM_N_AGES);
   gtk_range_set_value (g_ptr_array_index (scales, 1), 60);
   brand = find_stored_brand (context, &stored, id);
@@ -931,7 +911,7 @@ test_brands_create_edit_delete (void)
     GtkWidget *picker = NULL;
     GtkWidget *entry;
 
-    collect_descendants (template_child (editor, TM_TYPE_BRAND_EDITOR, "blacklist_row"),
+    collect_descendants (tm_test_template_child (editor, TM_TYPE_BRAND_EDITOR, "blacklist_row"),
                          GTK_TYPE_BUTTON, buttons);
     for (guint i = 0; i < buttons->len; i++)
       if (g_strcmp0 (gtk_widget_get_tooltip_text (g_ptr_array_index (buttons, i)), "Add to Blacklist") == 0)
@@ -1092,7 +1072,7 @@ test_brands_survive_a_kill (void)
       GtkListBox *list = get_child (window, "brands_list");
 
       gtk_list_box_select_row (list, gtk_list_box_get_row_at_index (list, 0));
-      gtk_editable_set_text (template_child (editor, TM_TYPE_BRAND_EDITOR, "name_row"), "改名后被杀");
+      gtk_editable_set_text (tm_test_template_child (editor, TM_TYPE_BRAND_EDITOR, "name_row"), "改名后被杀");
       gtk_list_box_select_row (list, gtk_list_box_get_row_at_index (list, 1));
       g_action_group_activate_action (G_ACTION_GROUP (window), "delete-brand", NULL);
       /* No flush, no close: the process dies here. */
@@ -1152,7 +1132,7 @@ test_brands_rename_shows_in_review (void)
   TmWindow *window = show_window_and_wait (context);
   GtkListBox *list = get_child (window, "brands_list");
   TmBrandEditor *editor = get_child (window, "brand_editor");
-  GtkDropDown *brands = template_child (get_child (window, "review"), TM_TYPE_PARTNERSHIP_REVIEW,
+  GtkDropDown *brands = tm_test_template_child (get_child (window, "review"), TM_TYPE_PARTNERSHIP_REVIEW,
                                         "brand_dropdown");
   TmCatalog *catalog = tm_context_get_catalog (context);
   const char *id;
@@ -1170,7 +1150,7 @@ test_brands_rename_shows_in_review (void)
   g_assert_cmpstr (gtk_string_list_get_string (GTK_STRING_LIST (gtk_drop_down_get_model (brands)), index),
                    ==, catalog->brands[index]->name);
 
-  gtk_editable_set_text (template_child (editor, TM_TYPE_BRAND_EDITOR, "name_row"), "复盘里的新名字");
+  gtk_editable_set_text (tm_test_template_child (editor, TM_TYPE_BRAND_EDITOR, "name_row"), "复盘里的新名字");
   g_assert_cmpstr (gtk_string_list_get_string (GTK_STRING_LIST (gtk_drop_down_get_model (brands)), index),
                    ==, "复盘里的新名字");
   destroy_window (window);
@@ -1245,7 +1225,7 @@ test_brands_two_deletes_undo (void)
   /* The user clicks Undo on the toast on screen: the second brand's. */
   {
     gboolean timed_out = FALSE;
-    g_timeout_add (1000, on_timeout_cb, &timed_out);
+    g_timeout_add (1000, tm_test_timeout_cb, &timed_out);
     while (!timed_out)
       g_main_context_iteration (NULL, TRUE);
   }
@@ -1383,7 +1363,7 @@ test_brands_typed_price_on_close (void)
   TmWindow *window = show_window_and_wait (context);
   GtkListBox *list = get_child (window, "brands_list");
   TmBrandEditor *editor = get_child (window, "brand_editor");
-  GtkSpinButton *price_spin = template_child (editor, TM_TYPE_BRAND_EDITOR, "price_spin");
+  GtkSpinButton *price_spin = tm_test_template_child (editor, TM_TYPE_BRAND_EDITOR, "price_spin");
   g_autofree char *id = NULL;
 
   gtk_list_box_select_row (list, gtk_list_box_get_row_at_index (list, 0));
