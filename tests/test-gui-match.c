@@ -744,22 +744,26 @@ test_decisions (Fixture *f, gconstpointer data)
   /* And a restart: a new context on the same database. */
   {
     g_autoptr(TmContext) context = tm_context_new (f->db_path, g_getenv ("TRUSTMATCH_SAMPLE_DIR"));
-    g_autoptr(GPtrArray) list = NULL;
+    g_autoptr(GHashTable) list = g_hash_table_new_full (g_str_hash, g_str_equal, NULL,
+                                                        (GDestroyNotify) tm_decision_free);
     g_autoptr(GError) error = NULL;
     gboolean timed_out = FALSE;
     guint timeout_id = g_timeout_add_seconds (60, tm_test_timeout_cb, &timed_out);
+    GHashTableIter iter;
+    gpointer value;
 
     tm_context_load_async (context, NULL, NULL, NULL);
     while (!timed_out && tm_context_get_state (context) != TM_CONTEXT_STATE_READY)
       g_main_context_iteration (NULL, TRUE);
     g_assert_false (timed_out);
     g_source_remove (timeout_id);
-    list = tm_context_load_decisions (context, BRAND, &error);
+    g_assert_true (tm_context_load_decisions (context, BRAND, list, &error));
     g_assert_no_error (error);
-    g_assert_cmpuint (list->len, ==, 3);
-    for (guint i = 0; i < list->len; i++)
+    g_assert_cmpuint (g_hash_table_size (list), ==, 3);
+    g_hash_table_iter_init (&iter, list);
+    while (g_hash_table_iter_next (&iter, NULL, &value))
       {
-        const TmDecision *got = g_ptr_array_index (list, i);
+        const TmDecision *got = value;
         const TmDecision *want = g_hash_table_lookup (stored, got->streamer_id);
 
         g_assert_nonnull (want);
@@ -913,7 +917,8 @@ test_decision_in_review (Fixture *f, gconstpointer data)
   TmPartnershipReview *review = tm_test_template_child (f->window, TM_TYPE_WINDOW, "review");
   g_autoptr(TmReviewRow) first = NULL;
   g_autoptr(GPtrArray) texts = g_ptr_array_new ();
-  g_autoptr(GPtrArray) list = NULL;
+  g_autoptr(GHashTable) list = g_hash_table_new_full (g_str_hash, g_str_equal, NULL,
+                                                      (GDestroyNotify) tm_decision_free);
   g_autoptr(GError) error = NULL;
   g_autofree char *badge = NULL;
   g_autofree char *want = NULL;
@@ -937,10 +942,10 @@ test_decision_in_review (Fixture *f, gconstpointer data)
       tm_test_drain ();
       g_usleep (10000);
     }
-  list = tm_context_load_decisions (f->context, BRAND, &error);
+  g_assert_true (tm_context_load_decisions (f->context, BRAND, list, &error));
   g_assert_no_error (error);
-  g_assert_cmpuint (list->len, ==, 1);
-  badge = tm_match_row_format_decision (g_ptr_array_index (list, 0));
+  g_assert_cmpuint (g_hash_table_size (list), ==, 1);
+  badge = tm_match_row_format_decision (g_hash_table_lookup (list, catalog->streamers[c->streamer].id));
   want = g_strdup_printf ("%s [%s]", catalog->streamers[c->streamer].name, badge);
   collect_label_texts (tm_test_template_child (review, TM_TYPE_PARTNERSHIP_REVIEW, "cooperations_view"), texts);
   for (guint i = 0; i < texts->len; i++)

@@ -1870,7 +1870,7 @@ select_shortlist (Match     *m,
     {
       const TmDecision *d = g_ptr_array_index (decisions, i);
 
-      if (d->status == TM_DECISION_SHORTLISTED || d->status == TM_DECISION_CONTACTED)
+      if (tm_decision_is_on_shortlist (d))
         g_hash_table_add (chosen, d->streamer_id);
     }
 

@@ -764,6 +764,14 @@ tm_decision_new (const char       *brand_id,
   return decision;
 }
 
+gboolean
+tm_decision_is_on_shortlist (const TmDecision *decision)
+{
+  g_return_val_if_fail (decision != NULL, FALSE);
+
+  return decision->status == TM_DECISION_SHORTLISTED || decision->status == TM_DECISION_CONTACTED;
+}
+
 void
 tm_decision_free (TmDecision *decision)
 {

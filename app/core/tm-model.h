@@ -251,6 +251,10 @@ TmDecision    *tm_decision_new      (const char       *brand_id,
                                      TmDecisionStatus  status,
                                      const char       *note);
 void           tm_decision_free     (TmDecision    *decision);
+/* Whether @decision puts its streamer on the brand's shortlist: the
+ * "Shortlist Only" filter and `export --shortlist` take shortlisted and
+ * contacted streamers, not rejected ones. */
+gboolean       tm_decision_is_on_shortlist (const TmDecision *decision);
 
 TmBrand       *tm_brand_new         (void);
 void           tm_brand_free        (TmBrand       *brand);

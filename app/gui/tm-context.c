@@ -607,58 +607,57 @@ decision_copy (const TmDecision *d)
   return copy;
 }
 
-static gint
-decision_newer_first (gconstpointer a,
-                      gconstpointer b)
-{
-  const TmDecision *da = *(TmDecision **) a, *db = *(TmDecision **) b;
-
-  return (da->decided < db->decided) - (da->decided > db->decided);
-}
-
-GPtrArray *
+gboolean
 tm_context_load_decisions (TmContext   *self,
                            const char  *brand_id,
+                           GHashTable  *by_streamer,
                            GError     **error)
 {
   g_autoptr(GPtrArray) stored = NULL;
-  GPtrArray *result;
   GHashTableIter iter;
   gpointer value;
 
-  g_return_val_if_fail (TM_IS_CONTEXT (self), NULL);
-  g_return_val_if_fail (brand_id != NULL, NULL);
+  g_return_val_if_fail (TM_IS_CONTEXT (self), FALSE);
+  g_return_val_if_fail (brand_id != NULL, FALSE);
+  g_return_val_if_fail (by_streamer != NULL, FALSE);
 
   if (self->store == NULL)
     {
       g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_PENDING,
                            _("The data is still loading; try again in a moment."));
-      return NULL;
+      return FALSE;
     }
   stored = tm_store_load_decisions (self->store, brand_id, error);
   if (stored == NULL)
-    return NULL;
+    return FALSE;
 
-  /* What still waits for the store wins over what it has. */
-  result = g_ptr_array_new_with_free_func ((GDestroyNotify) tm_decision_free);
+  g_hash_table_remove_all (by_streamer);
   for (guint i = 0; i < stored->len; i++)
     {
-      const TmDecision *d = g_ptr_array_index (stored, i);
-      g_autofree char *key = g_strconcat (d->brand_id, "\x1f", d->streamer_id, NULL);
+      TmDecision *d = g_ptr_array_index (stored, i);
 
-      if (!g_hash_table_contains (self->pending_decisions, key))
-        g_ptr_array_add (result, decision_copy (d));
+      stored->pdata[i] = NULL;
+      g_hash_table_replace (by_streamer, d->streamer_id, d);
     }
+  /* What still waits for the store wins over what it has; a pending
+   * clear (TM_N_DECISIONS) takes the stored one away. */
   g_hash_table_iter_init (&iter, self->pending_decisions);
   while (g_hash_table_iter_next (&iter, NULL, &value))
     {
       const TmDecision *d = value;
 
-      if (d->status != TM_N_DECISIONS && strcmp (d->brand_id, brand_id) == 0)
-        g_ptr_array_add (result, decision_copy (d));
+      if (strcmp (d->brand_id, brand_id) != 0)
+        continue;
+      if (d->status == TM_N_DECISIONS)
+        g_hash_table_remove (by_streamer, d->streamer_id);
+      else
+        {
+          TmDecision *copy = decision_copy (d);
+
+          g_hash_table_replace (by_streamer, copy->streamer_id, copy);
+        }
     }
-  g_ptr_array_sort (result, decision_newer_first);
-  return result;
+  return TRUE;
 }
 
 gboolean

@@ -118,8 +118,14 @@ gboolean        tm_context_clear_decision  (TmContext           *self,
                                             const char          *streamer_id,
                                             gboolean            *out_deferred,
                                             GError             **error);
-GPtrArray      *tm_context_load_decisions  (TmContext           *self,
+/* Replaces what @by_streamer holds with the decisions about streamers for
+ * @brand_id, the ones still waiting for the store included: streamer id
+ * (owned by its decision) → TmDecision*.  Make it with
+ * g_hash_table_new_full (g_str_hash, g_str_equal, NULL, tm_decision_free).
+ * On failure (e.g. while a reload holds the store) it is left as it was. */
+gboolean        tm_context_load_decisions  (TmContext           *self,
                                             const char          *brand_id,
+                                            GHashTable          *by_streamer,
                                             GError             **error);
 
 /* Deleting in two steps, for an undo toast: remove_brand takes the item

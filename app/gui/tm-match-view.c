@@ -1059,26 +1059,13 @@ add_toast (TmMatchView *self,
 static void
 load_decisions (TmMatchView *self)
 {
-  g_autoptr(GPtrArray) list = NULL;
-  g_autoptr(GError) error = NULL;
-
   if (self->context == NULL || self->brand == NULL)
     {
       g_hash_table_remove_all (self->decisions);
       return;
     }
-  list = tm_context_load_decisions (self->context, tm_brand_object_get_id (self->brand), &error);
   /* While a reload holds the store, what is shown stays. */
-  if (list == NULL)
-    return;
-  g_hash_table_remove_all (self->decisions);
-  g_ptr_array_set_free_func (list, NULL);
-  for (guint i = 0; i < list->len; i++)
-    {
-      TmDecision *d = g_ptr_array_index (list, i);
-
-      g_hash_table_replace (self->decisions, d->streamer_id, d);
-    }
+  tm_context_load_decisions (self->context, tm_brand_object_get_id (self->brand), self->decisions, NULL);
 }
 
 static gboolean
@@ -1087,7 +1074,7 @@ is_shortlisted (TmMatchView *self,
 {
   const TmDecision *d = g_hash_table_lookup (self->decisions, self->catalog->streamers[streamer].id);
 
-  return d != NULL && (d->status == TM_DECISION_SHORTLISTED || d->status == TM_DECISION_CONTACTED);
+  return d != NULL && tm_decision_is_on_shortlist (d);
 }
 
 static GArray *
@@ -1301,7 +1288,7 @@ tm_match_view_export_to_file_async (TmMatchView         *self,
     {
       const TmDecision *d = value;
 
-      if (d->status == TM_DECISION_SHORTLISTED || d->status == TM_DECISION_CONTACTED)
+      if (tm_decision_is_on_shortlist (d))
         g_hash_table_add (job->chosen, g_strdup (d->streamer_id));
     }
   g_task_set_task_data (task, job, (GDestroyNotify) export_job_free);

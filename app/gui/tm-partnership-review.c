@@ -679,22 +679,10 @@ set_result (TmPartnershipReview *self,
 static void
 load_decisions (TmPartnershipReview *self)
 {
-  g_autoptr(GPtrArray) list = NULL;
-
   if (self->context == NULL || self->brand_id == NULL)
     return;
-  list = tm_context_load_decisions (self->context, self->brand_id, NULL);
   /* While a reload holds the store, what is shown stays. */
-  if (list == NULL)
-    return;
-  g_hash_table_remove_all (self->decisions);
-  g_ptr_array_set_free_func (list, NULL);
-  for (guint i = 0; i < list->len; i++)
-    {
-      TmDecision *d = g_ptr_array_index (list, i);
-
-      g_hash_table_replace (self->decisions, d->streamer_id, d);
-    }
+  tm_context_load_decisions (self->context, self->brand_id, self->decisions, NULL);
 }
 
 /* Computes the review of the brand and filter chosen and shows it. */
