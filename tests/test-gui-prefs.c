@@ -32,21 +32,6 @@ static const char *weight_keys[] = {
   TM_SETTINGS_WEIGHT_RISK,
 };
 
-static void
-wait_for_load (TmContext *context)
-{
-  gboolean timed_out = FALSE;
-  guint timeout_id = g_timeout_add_seconds (60, tm_test_timeout_cb, &timed_out);
-
-  while (!timed_out &&
-         (tm_context_get_state (context) == TM_CONTEXT_STATE_IDLE ||
-          tm_context_get_state (context) == TM_CONTEXT_STATE_LOADING))
-    g_main_context_iteration (NULL, TRUE);
-  g_assert_false (timed_out);
-  g_source_remove (timeout_id);
-  tm_test_drain ();
-}
-
 static TmPreferencesWindow *
 find_preferences (void)
 {
@@ -405,7 +390,7 @@ test_window_actions (void)
   context = tm_context_new (db_path, scratch_dir);
   window = tm_window_new (NULL, context);
   gtk_window_present (GTK_WINDOW (window));
-  wait_for_load (context);
+  tm_test_wait_for_load (context);
 
   g_assert_null (find_preferences ());
   g_action_group_activate_action (G_ACTION_GROUP (window), "preferences", NULL);

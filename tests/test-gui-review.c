@@ -26,29 +26,6 @@
 
 static char *scratch_dir;
 
-static void
-wait_for_load (TmContext *context)
-{
-  gboolean timed_out = FALSE;
-  guint timeout_id = g_timeout_add_seconds (60, tm_test_timeout_cb, &timed_out);
-
-  while (!timed_out &&
-         (tm_context_get_state (context) == TM_CONTEXT_STATE_IDLE ||
-          tm_context_get_state (context) == TM_CONTEXT_STATE_LOADING))
-    g_main_context_iteration (NULL, TRUE);
-  g_assert_false (timed_out);
-  g_source_remove (timeout_id);
-  while (g_main_context_iteration (NULL, FALSE))
-    ;
-}
-
-static void
-iterate (void)
-{
-  while (g_main_context_iteration (NULL, FALSE))
-    ;
-}
-
 static gpointer
 review_child (TmPartnershipReview *review,
               const char          *name)
@@ -283,7 +260,7 @@ test_review_sample (void)
   int year;
 
   gtk_window_present (GTK_WINDOW (window));
-  wait_for_load (context);
+  tm_test_wait_for_load (context);
   catalog = tm_context_get_catalog (context);
   store = tm_context_get_store (context);
   g_assert_nonnull (catalog);
@@ -291,7 +268,7 @@ test_review_sample (void)
 
   /* Alt+3's action shows the page. */
   g_action_group_activate_action (G_ACTION_GROUP (window), "show-review", NULL);
-  iterate ();
+  tm_test_drain ();
   g_assert_cmpstr (adw_view_stack_get_visible_child_name (tm_test_template_child (window, TM_TYPE_WINDOW, "view_stack")),
                    ==, "review");
   review = tm_test_template_child (window, TM_TYPE_WINDOW, "review");
@@ -316,7 +293,7 @@ test_review_sample (void)
 
   /* The brand, all time, all platforms. */
   gtk_drop_down_set_selected (brands, brand);
-  iterate ();
+  tm_test_drain ();
   {
     g_autoptr(Expected) e = expected_new (store, brand_id, TM_DATE_NONE, TM_DATE_NONE, -1);
 
@@ -329,7 +306,7 @@ test_review_sample (void)
 
   /* One platform: the first one the drop-down lists after "All". */
   gtk_drop_down_set_selected (platforms, 1 + TM_PLATFORM_DOUYIN);
-  iterate ();
+  tm_test_drain ();
   {
     g_autoptr(Expected) e = expected_new (store, brand_id, TM_DATE_NONE, TM_DATE_NONE, TM_PLATFORM_DOUYIN);
 
@@ -349,7 +326,7 @@ test_review_sample (void)
         position = i;
     g_assert_cmpuint (position, >=, 4);
     gtk_drop_down_set_selected (periods, position);
-    iterate ();
+    tm_test_drain ();
     {
       g_autoptr(Expected) e = expected_new (store, brand_id, date (year, 1, 1), date (year, 12, 31),
                                             TM_PLATFORM_DOUYIN);
@@ -363,11 +340,11 @@ test_review_sample (void)
   /* No sample cooperation lacks a platform: the empty state, whose
    * button brings everything back. */
   gtk_drop_down_set_selected (platforms, TM_N_PLATFORMS + 1);
-  iterate ();
+  tm_test_drain ();
   g_assert_cmpstr (gtk_stack_get_visible_child_name (review_child (review, "content_stack")), ==, "filtered-out");
   g_assert_cmpuint (g_list_model_get_n_items (tm_partnership_review_get_model (review)), ==, 0);
   g_signal_emit_by_name (adw_status_page_get_child (review_child (review, "filtered_out_page")), "clicked");
-  iterate ();
+  tm_test_drain ();
   g_assert_cmpuint (gtk_drop_down_get_selected (platforms), ==, 0);
   g_assert_cmpuint (gtk_drop_down_get_selected (periods), ==, 0);
   g_assert_false (gtk_widget_get_visible (review_child (review, "clear_button")));
@@ -379,7 +356,7 @@ test_review_sample (void)
 
   /* A reload keeps the brand. */
   g_action_group_activate_action (G_ACTION_GROUP (window), "reload", NULL);
-  wait_for_load (context);
+  tm_test_wait_for_load (context);
   store = tm_context_get_store (context);
   g_assert_cmpuint (gtk_drop_down_get_selected (brands), ==, brand);
   {
@@ -389,7 +366,7 @@ test_review_sample (void)
   }
 
   gtk_window_destroy (GTK_WINDOW (window));
-  iterate ();
+  tm_test_drain ();
 }
 
 #define PROV "\"provenance\": {\"source\": \"manual\", \"observed\": \"2026-01-01\", \"basis\": \"observed\"}"
@@ -420,9 +397,9 @@ window_on_dataset (const char  *name,
   *out_context = tm_context_new (db, empty);
   window = tm_window_new (NULL, *out_context);
   gtk_window_present (GTK_WINDOW (window));
-  wait_for_load (*out_context);
+  tm_test_wait_for_load (*out_context);
   g_action_group_activate_action (G_ACTION_GROUP (window), "show-review", NULL);
-  iterate ();
+  tm_test_drain ();
   return window;
 }
 
@@ -454,13 +431,13 @@ test_review_empty_states (void)
                             "新品牌"));
   g_assert_cmpuint (g_list_model_get_n_items (tm_partnership_review_get_model (review)), ==, 0);
   gtk_window_destroy (GTK_WINDOW (window));
-  iterate ();
+  tm_test_drain ();
 
   window = window_on_dataset ("without-brands.json", without_brands, &other);
   review = tm_test_template_child (window, TM_TYPE_WINDOW, "review");
   g_assert_cmpstr (gtk_stack_get_visible_child_name (review_child (review, "state_stack")), ==, "no-brands");
   gtk_window_destroy (GTK_WINDOW (window));
-  iterate ();
+  tm_test_drain ();
 }
 
 int

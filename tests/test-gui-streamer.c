@@ -28,21 +28,6 @@ static char *scratch_dir;
 
 /* Helpers --------------------------------------------------------------- */
 
-static void
-wait_for_load (TmContext *context)
-{
-  gboolean timed_out = FALSE;
-  guint timeout_id = g_timeout_add_seconds (60, tm_test_timeout_cb, &timed_out);
-
-  while (!timed_out &&
-         (tm_context_get_state (context) == TM_CONTEXT_STATE_IDLE ||
-          tm_context_get_state (context) == TM_CONTEXT_STATE_LOADING))
-    g_main_context_iteration (NULL, TRUE);
-  g_assert_false (timed_out);
-  g_source_remove (timeout_id);
-  tm_test_drain ();
-}
-
 /* Runs the main loop until @widget has been given a size (the page slides
  * in over a few frames). */
 static void
@@ -83,7 +68,7 @@ fixture_set_up (Fixture *f, gconstpointer data)
   f->window = tm_window_new (NULL, f->context);
   gtk_window_set_default_size (GTK_WINDOW (f->window), 1100, 900);
   gtk_window_present (GTK_WINDOW (f->window));
-  wait_for_load (f->context);
+  tm_test_wait_for_load (f->context);
   g_assert_cmpint (tm_context_get_state (f->context), ==, TM_CONTEXT_STATE_READY);
 
   f->dump = tm_store_dump (tm_context_get_store (f->context), &error);
@@ -573,7 +558,7 @@ test_reload (Fixture *f, gconstpointer data)
   g_assert_no_error (error);
 
   g_action_group_activate_action (G_ACTION_GROUP (f->window), "reload", NULL);
-  wait_for_load (f->context);
+  tm_test_wait_for_load (f->context);
   g_assert_cmpstr (visible_streamers_child (f), ==, "streamer");
   g_assert_cmpstr (tm_streamer_page_get_streamer_id (page), ==, id);
   gmv = tm_format_fen (newest->gmv_fen, FALSE);
@@ -593,7 +578,7 @@ test_reload (Fixture *f, gconstpointer data)
   sqlite3_close (db);
 
   g_action_group_activate_action (G_ACTION_GROUP (f->window), "reload", NULL);
-  wait_for_load (f->context);
+  tm_test_wait_for_load (f->context);
   g_assert_cmpstr (visible_streamers_child (f), ==, "directory");
   g_assert_null (tm_streamer_page_get_streamer_id (page));
   notes = get_notes (tm_context_get_store (f->context), id);

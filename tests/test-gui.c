@@ -25,27 +25,6 @@
  * before GLib first reads it. */
 static char *scratch_dir;
 
-/* Runs the main loop until the context's worker has finished (or a
- * minute has passed). */
-static void
-wait_for_load (TmContext *context)
-{
-  gboolean timed_out = FALSE;
-  guint timeout_id;
-
-  timeout_id = g_timeout_add_seconds (60, tm_test_timeout_cb, &timed_out);
-  while (!timed_out &&
-         (tm_context_get_state (context) == TM_CONTEXT_STATE_IDLE ||
-          tm_context_get_state (context) == TM_CONTEXT_STATE_LOADING))
-    g_main_context_iteration (NULL, TRUE);
-  g_assert_false (timed_out);
-  g_source_remove (timeout_id);
-
-  /* Let the window lay out and draw what it now shows. */
-  while (g_main_context_iteration (NULL, FALSE))
-    ;
-}
-
 /* Creates and shows a window on @context, then waits for the data. */
 static TmWindow *
 show_window_and_wait (TmContext *context)
@@ -54,7 +33,7 @@ show_window_and_wait (TmContext *context)
 
   window = tm_window_new (NULL, context);
   gtk_window_present (GTK_WINDOW (window));
-  wait_for_load (context);
+  tm_test_wait_for_load (context);
 
   return window;
 }
@@ -104,8 +83,7 @@ static void
 destroy_window (TmWindow *window)
 {
   gtk_window_destroy (GTK_WINDOW (window));
-  while (g_main_context_iteration (NULL, FALSE))
-    ;
+  tm_test_drain ();
 }
 
 /* First run: the default database is created under XDG_DATA_HOME, filled
@@ -250,7 +228,7 @@ test_empty_store_reload_after_import (void)
 
   g_action_group_activate_action (G_ACTION_GROUP (window), "reload", NULL);
   g_assert_cmpint (tm_context_get_state (context), ==, TM_CONTEXT_STATE_LOADING);
-  wait_for_load (context);
+  tm_test_wait_for_load (context);
 
   g_assert_cmpint (tm_context_get_state (context), ==, TM_CONTEXT_STATE_READY);
   g_assert_cmpstr (gtk_stack_get_visible_child_name (get_child (window, "state_stack")), ==, "data");
@@ -595,8 +573,7 @@ test_directory_search_and_filter (void)
 
   /* Ctrl+F (win.search) puts the focus in the search entry. */
   gtk_widget_activate_action (GTK_WIDGET (window), "win.search", NULL);
-  while (g_main_context_iteration (NULL, FALSE))
-    ;
+  tm_test_drain ();
   g_assert_true (gtk_widget_is_ancestor (gtk_root_get_focus (GTK_ROOT (window)), GTK_WIDGET (entry))
                  || gtk_root_get_focus (GTK_ROOT (window)) == GTK_WIDGET (entry));
 
@@ -801,8 +778,7 @@ activate_window_action (TmWindow   *window,
                         GVariant   *parameter)
 {
   g_action_group_activate_action (G_ACTION_GROUP (window), name, parameter);
-  while (g_main_context_iteration (NULL, FALSE))
-    ;
+  tm_test_drain ();
 }
 
 /* A brand created, edited field by field, duplicated and deleted through
@@ -931,8 +907,7 @@ test_brands_create_edit_delete (void)
     entry = g_ptr_array_index (buttons, 0);
     gtk_editable_set_text (GTK_EDITABLE (entry), wanted->id);
     g_signal_emit_by_name (entry, "activate");
-    while (g_main_context_iteration (NULL, FALSE))
-      ;
+    tm_test_drain ();
     brand = find_stored_brand (context, &stored, id);
     g_assert_cmpuint (brand->blacklist->len, ==, 2);
     g_assert_cmpstr (g_ptr_array_index (brand->blacklist, 1), ==, wanted->id);
@@ -963,8 +938,7 @@ test_brands_create_edit_delete (void)
   /* Deleted for good when the window closes. */
   activate_window_action (window, "delete-brand", NULL);
   gtk_window_close (GTK_WINDOW (window));
-  while (g_main_context_iteration (NULL, FALSE))
-    ;
+  tm_test_drain ();
   g_assert_cmpuint (count_stored_brands (context), ==, n_brands + 1);
   g_assert_null (find_stored_brand (context, &stored, copy_id));
   g_clear_object (&context);
@@ -1031,7 +1005,7 @@ test_brands_edit_during_reload_is_kept (void)
   g_assert_true (tm_context_flush_delete (context, deleted_id, &error));
   g_assert_no_error (error);
 
-  wait_for_load (context);
+  tm_test_wait_for_load (context);
   g_assert_cmpstr (find_stored_brand (context, &stored, edited->id)->name, ==, "重载时改的名字");
   g_assert_null (find_stored_brand (context, &stored, deleted_id));
   /* The reloaded catalog, read before the delete, does not bring it back. */
@@ -1140,8 +1114,7 @@ test_brands_rename_shows_in_review (void)
 
   /* The review shows a catalog only once it is on screen. */
   g_action_group_activate_action (G_ACTION_GROUP (window), "show-review", NULL);
-  while (g_main_context_iteration (NULL, FALSE))
-    ;
+  tm_test_drain ();
   g_action_group_activate_action (G_ACTION_GROUP (window), "show-brands", NULL);
   gtk_list_box_select_row (list, gtk_list_box_get_row_at_index (list, 2));
   id = tm_brand_editor_get_brand (editor)->id;
@@ -1173,7 +1146,7 @@ test_brands_selection_survives_reload (void)
   id = g_strdup (tm_brand_editor_get_brand (editor)->id);
 
   tm_context_load_async (context, NULL, NULL, NULL);
-  wait_for_load (context);
+  tm_test_wait_for_load (context);
 
   g_assert_cmpstr (gtk_stack_get_visible_child_name (get_child (window, "brand_stack")), ==, "editor");
   g_assert_nonnull (tm_brand_editor_get_brand (editor));
@@ -1223,17 +1196,11 @@ test_brands_two_deletes_undo (void)
   g_assert_cmpuint (count_list_box_rows (list), ==, n - 2);
 
   /* The user clicks Undo on the toast on screen: the second brand's. */
-  {
-    gboolean timed_out = FALSE;
-    g_timeout_add (1000, tm_test_timeout_cb, &timed_out);
-    while (!timed_out)
-      g_main_context_iteration (NULL, TRUE);
-  }
+  run_for (1000);
   collect_undo_buttons (get_child (window, "toast_overlay"), buttons);
   g_assert_cmpuint (buttons->len, ==, 1);
   g_signal_emit_by_name (g_ptr_array_index (buttons, 0), "clicked");
-  while (g_main_context_iteration (NULL, FALSE))
-    ;
+  tm_test_drain ();
   g_assert_nonnull (find_stored_brand (context, &stored, second));
   g_assert_cmpuint (count_list_box_rows (list), ==, n - 1);
 
@@ -1265,7 +1232,7 @@ test_brands_quit_during_reload (void)
       gboolean deferred = FALSE;
 
       tm_context_load_async (context, NULL, NULL, NULL);
-      wait_for_load (context);
+      tm_test_wait_for_load (context);
       edited = tm_brand_copy (tm_brand_object_get_brand (tm_context_find_brand (context, g_getenv ("TM_TEST_EDITED_ID"))));
       g_free (edited->name);
       edited->name = g_strdup ("退出前改的名字");
@@ -1289,7 +1256,7 @@ test_brands_quit_during_reload (void)
     g_autoptr(TmBrandObject) second = NULL;
 
     tm_context_load_async (context, NULL, NULL, NULL);
-    wait_for_load (context);
+    tm_test_wait_for_load (context);
     first = g_list_model_get_item (tm_context_get_brands (context), 0);
     second = g_list_model_get_item (tm_context_get_brands (context), 1);
     g_setenv ("TM_TEST_EDITED_ID", tm_brand_object_get_id (first), TRUE);
@@ -1332,7 +1299,7 @@ test_brands_reload_changed_brand (void)
   guint n;
 
   tm_context_load_async (context, NULL, NULL, NULL);
-  wait_for_load (context);
+  tm_test_wait_for_load (context);
   n = g_list_model_get_n_items (tm_context_get_brands (context));
   item = g_list_model_get_item (tm_context_get_brands (context), 0);
   g_object_unref (item);
@@ -1345,7 +1312,7 @@ test_brands_reload_changed_brand (void)
   g_assert_no_error (error);
 
   tm_context_load_async (context, NULL, NULL, NULL);
-  wait_for_load (context);
+  tm_test_wait_for_load (context);
   g_assert_cmpuint (g_list_model_get_n_items (tm_context_get_brands (context)), ==, n);
   g_assert_true (tm_context_find_brand (context, changed->id) == item);
   g_assert_cmpstr (tm_brand_object_get_brand (item)->name, ==, "别处改的");
@@ -1371,8 +1338,7 @@ test_brands_typed_price_on_close (void)
   gtk_widget_grab_focus (GTK_WIDGET (price_spin));
   gtk_editable_set_text (GTK_EDITABLE (price_spin), "4321.00");
   gtk_window_close (GTK_WINDOW (window));
-  while (g_main_context_iteration (NULL, FALSE))
-    ;
+  tm_test_drain ();
   g_assert_cmpint (find_stored_brand (context, &stored, id)->typical_order_price_fen, ==, 432100);
 }
 

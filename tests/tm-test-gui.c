@@ -27,3 +27,18 @@ tm_test_template_child (gpointer    widget,
   g_assert_nonnull (child);
   return child;
 }
+
+void
+tm_test_wait_for_load (TmContext *context)
+{
+  gboolean timed_out = FALSE;
+  guint timeout_id = g_timeout_add_seconds (60, tm_test_timeout_cb, &timed_out);
+
+  while (!timed_out
+         && (tm_context_get_state (context) == TM_CONTEXT_STATE_IDLE
+             || tm_context_get_state (context) == TM_CONTEXT_STATE_LOADING))
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_false (timed_out);
+  g_source_remove (timeout_id);
+  tm_test_drain ();
+}

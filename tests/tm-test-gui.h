@@ -6,6 +6,8 @@
 
 #include <gtk/gtk.h>
 
+#include "tm-context.h"
+
 G_BEGIN_DECLS
 
 /* Runs the main loop until nothing is pending: the widgets catch up with
@@ -21,5 +23,9 @@ gboolean  tm_test_timeout_cb     (gpointer    timed_out);
 gpointer  tm_test_template_child (gpointer    widget,
                                   GType       type,
                                   const char *name);
+
+/* Runs the main loop until @context has loaded (or failed to), at most a
+ * minute, then lets the widgets catch up. */
+void      tm_test_wait_for_load  (TmContext  *context);
 
 G_END_DECLS
