@@ -190,6 +190,35 @@ test_nearest_point (void)
   g_assert_cmpint (tm_chart_nearest_point (NULL, NULL, 0, 30, 30, 8), ==, -1);
 }
 
+/* Ticks are round numbers and read as such: no ".00" or ".0" they do
+ * not need, the unit kept; a tick between round ones keeps its digit. */
+static void
+test_money_and_rate_ticks (void)
+{
+  const struct { double fen; const char *shown; } money[] = {
+    { 0, "¥0" },
+    { 500000, "¥5,000" },
+    { 40000000, "¥400K" },
+    { 25000000, "¥250K" },
+    { 250000000, "¥2.5M" },
+    { 500000000, "¥5M" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (money); i++)
+    {
+      g_autofree char *shown = tm_chart_format_money_tick (money[i].fen);
+
+      g_assert_cmpstr (shown, ==, money[i].shown);
+    }
+  {
+    g_autofree char *whole = tm_chart_format_rate_tick (0.2, 0.05);
+    g_autofree char *fine = tm_chart_format_rate_tick (0.005, 0.005);
+
+    g_assert_cmpstr (whole, ==, "20%");
+    g_assert_cmpstr (fine, ==, "0.5%");
+  }
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -200,6 +229,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/chart-scale/map", test_scale_map);
   g_test_add_func ("/chart-scale/date-ticks", test_date_ticks);
   g_test_add_func ("/chart-scale/nearest-point", test_nearest_point);
+  g_test_add_func ("/chart-scale/money-and-rate-ticks", test_money_and_rate_ticks);
 
   return g_test_run ();
 }

@@ -4,8 +4,10 @@
 #include "config.h"
 
 #include <math.h>
+#include <string.h>
 
 #include "tm-chart-scale.h"
+#include "tm-model.h"
 
 double
 tm_chart_scale_map (const TmChartScale *scale,
@@ -262,4 +264,38 @@ tm_chart_nearest_point (const double *xs,
         }
     }
   return found;
+}
+
+char *
+tm_chart_format_money_tick (double fen)
+{
+  char *text = tm_format_fen ((gint64) llround (fen), TRUE);
+  char *point = strchr (text, '.');
+  char *end;
+
+  if (point == NULL)
+    return text;
+  /* Drop the zeros ending the decimals, and the point if none is left;
+   * what follows them (a unit such as "M" or "万") stays. */
+  end = point + 1;
+  while (g_ascii_isdigit (*end))
+    end++;
+  {
+    char *last = end;
+
+    while (last > point + 1 && last[-1] == '0')
+      last--;
+    if (last == point + 1)
+      last = point;
+    memmove (last, end, strlen (end) + 1);
+  }
+  return text;
+}
+
+char *
+tm_chart_format_rate_tick (double rate,
+                           double step)
+{
+  return step >= 0.01 - 1e-9 ? g_strdup_printf ("%.0f%%", rate * 100)
+                             : g_strdup_printf ("%.1f%%", rate * 100);
 }

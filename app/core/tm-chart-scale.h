@@ -49,6 +49,15 @@ GArray   *tm_chart_date_ticks       (TmDate              first,
                                      guint               max_ticks,
                                      TmChartDateUnit    *out_unit);
 
+/* A money tick from fen, as round as it is: "¥5,000" (not "¥5,000.00"),
+ * "¥5M", "¥2.5M", "¥500万" (no ".0" a tick does not need). */
+char     *tm_chart_format_money_tick (double             fen);
+
+/* A return-rate tick (a share, 0.2 for 20%) on an axis of @step: "20%",
+ * or "0.5%" when the step is under one percent. */
+char     *tm_chart_format_rate_tick  (double             rate,
+                                      double             step);
+
 /* "03-14" (days), "2024-03" (months), "2024" (years). */
 char     *tm_chart_format_date_tick (TmDate              date,
                                      TmChartDateUnit     unit);

@@ -79,25 +79,6 @@ point (TmHistoryChart *self,
 
 /* Axis labels ----------------------------------------------------------- */
 
-static char *
-format_money_tick (double fen)
-{
-  char *text = tm_format_fen ((gint64) llround (fen), TRUE);
-
-  /* Ticks are whole yuan: "¥5,000", not "¥5,000.00". */
-  if (g_str_has_suffix (text, ".00"))
-    text[strlen (text) - 3] = '\0';
-  return text;
-}
-
-static char *
-format_rate_tick (double rate,
-                  double step)
-{
-  return step >= 0.01 - 1e-9 ? g_strdup_printf ("%.0f%%", rate * 100)
-                             : g_strdup_printf ("%.1f%%", rate * 100);
-}
-
 static PangoLayout *
 create_label_layout (TmHistoryChart *self,
                      const char     *text)
@@ -171,7 +152,7 @@ compute_layout (TmHistoryChart *self,
   l->rate_ticks = tm_chart_nice_ticks (0, MAX (max_rate, 0.05), max_intervals, &l->rate_step);
   for (guint i = 0; i < l->gmv_ticks->len; i++)
     {
-      g_autofree char *text = format_money_tick (g_array_index (l->gmv_ticks, double, i));
+      g_autofree char *text = tm_chart_format_money_tick (g_array_index (l->gmv_ticks, double, i));
       int w;
 
       label_size (self, text, &w, NULL);
@@ -179,7 +160,7 @@ compute_layout (TmHistoryChart *self,
     }
   for (guint i = 0; i < l->rate_ticks->len; i++)
     {
-      g_autofree char *text = format_rate_tick (g_array_index (l->rate_ticks, double, i), l->rate_step);
+      g_autofree char *text = tm_chart_format_rate_tick (g_array_index (l->rate_ticks, double, i), l->rate_step);
       int w;
 
       label_size (self, text, &w, NULL);
@@ -408,7 +389,7 @@ draw_chart (TmHistoryChart *self,
     {
       double v = g_array_index (l->gmv_ticks, double, i);
       double y = round (tm_chart_scale_map (&l->y_gmv, v)) + 0.5;
-      g_autofree char *text = format_money_tick (v);
+      g_autofree char *text = tm_chart_format_money_tick (v);
 
       set_color (cr, &colors->fg, i == 0 ? 0.35 : 0.1);
       cairo_move_to (cr, l->left, y);
@@ -421,7 +402,7 @@ draw_chart (TmHistoryChart *self,
   for (guint i = 0; i < l->rate_ticks->len; i++)
     {
       double v = g_array_index (l->rate_ticks, double, i);
-      g_autofree char *text = format_rate_tick (v, l->rate_step);
+      g_autofree char *text = tm_chart_format_rate_tick (v, l->rate_step);
 
       draw_label (self, cr, text, l->right + TICK_GAP, tm_chart_scale_map (&l->y_rate, v), 0, 0.5);
     }

@@ -1231,24 +1231,6 @@ draw_explanation (Doc     *doc,
  * return rate on a second axis, as the streamer page draws it. */
 #define CHART_HEIGHT 170.0
 
-static char *
-format_money_tick (double fen)
-{
-  char *text = tm_format_fen ((gint64) llround (fen), TRUE);
-
-  if (g_str_has_suffix (text, ".00"))
-    text[strlen (text) - 3] = '\0';
-  return text;
-}
-
-static char *
-format_rate_tick (double rate,
-                  double step)
-{
-  return step >= 0.01 - 1e-9 ? g_strdup_printf ("%.0f%%", rate * 100)
-                             : g_strdup_printf ("%.1f%%", rate * 100);
-}
-
 static void
 draw_marker (cairo_t  *cr,
              double    x,
@@ -1337,12 +1319,12 @@ draw_history_chart (Doc     *doc,
   rate_ticks = tm_chart_nice_ticks (0, MAX (max_rate, 0.05), 5, &rate_step);
   for (guint i = 0; i < gmv_ticks->len; i++)
     {
-      g_autofree char *text = format_money_tick (g_array_index (gmv_ticks, double, i));
+      g_autofree char *text = tm_chart_format_money_tick (g_array_index (gmv_ticks, double, i));
       widest_left = MAX (widest_left, text_width (doc, text, TEXT_SMALL));
     }
   for (guint i = 0; i < rate_ticks->len; i++)
     {
-      g_autofree char *text = format_rate_tick (g_array_index (rate_ticks, double, i), rate_step);
+      g_autofree char *text = tm_chart_format_rate_tick (g_array_index (rate_ticks, double, i), rate_step);
       widest_right = MAX (widest_right, text_width (doc, text, TEXT_SMALL));
     }
   left = MARGIN + widest_left + 5;
@@ -1357,7 +1339,7 @@ draw_history_chart (Doc     *doc,
     {
       double v = g_array_index (gmv_ticks, double, i);
       double y = tm_chart_scale_map (&y_gmv, v);
-      g_autofree char *text = format_money_tick (v);
+      g_autofree char *text = tm_chart_format_money_tick (v);
 
       set_color (doc->cr, i == 0 ? &COLOR_RULE : &COLOR_GRID);
       cairo_move_to (doc->cr, left, y);
@@ -1368,7 +1350,7 @@ draw_history_chart (Doc     *doc,
   for (guint i = 0; i < rate_ticks->len; i++)
     {
       double v = g_array_index (rate_ticks, double, i);
-      g_autofree char *text = format_rate_tick (v, rate_step);
+      g_autofree char *text = tm_chart_format_rate_tick (v, rate_step);
 
       draw_text (doc, right + 5, tm_chart_scale_map (&y_rate, v) - 5, widest_right + 2, text,
                  TEXT_SMALL, &COLOR_RATE, PANGO_ALIGN_LEFT);
