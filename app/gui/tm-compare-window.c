@@ -676,7 +676,7 @@ tm_compare_window_new (TmEngine        *engine,
     tm_weights_get_percentages (weights, percent);
     /* Translators: subtitle of the compare window: the weights in percent,
      * the risk factor and the day the scores are computed for */
-    subtitle = g_strdup_printf (_("Style %u%% · history %u%% · trust %u%% · risk %.1f · as of %s"),
+    subtitle = g_strdup_printf (_("Style %u%% · history %u%% · trust %u%% · risk ×%.1f · as of %s"),
                                 percent[0], percent[1], percent[2], weights->risk, as_of);
     adw_header_bar_set_title_widget (ADW_HEADER_BAR (header), adw_window_title_new (title, subtitle));
   }
