@@ -77,13 +77,11 @@ format_percent (double rate)
 static char *
 format_provenance (const TmProvenance *p)
 {
-  g_autofree char *date = tm_date_format (p->observed);
+  g_autofree char *provenance = tm_provenance_format (p);
 
-  /* Translators: where a figure comes from: its source ("Platform",
-   * "Export", …), the day it was true, and how it was obtained
-   * ("Observed", "Measured", "Estimated"). */
-  return g_strdup_printf (_("Source: %s · as of %s · %s"),
-                          tm_source_label (p->source), date, tm_basis_label (p->basis));
+  /* Translators: where a figure comes from, as the compare window's
+   * tooltips say it: "Source: Platform · 2026-10-15 · Observed" */
+  return g_strdup_printf (_("Source: %s"), provenance);
 }
 
 static const char *
