@@ -11,20 +11,6 @@
 #include "tm-match.h"
 
 const char *
-tm_match_risk_code (TmMatchRiskFlags risk)
-{
-  switch (risk)
-    {
-    case TM_MATCH_RISK_RECENT_INCIDENT: return "recent_incident";
-    case TM_MATCH_RISK_FEW_RECORDS:     return "few_records";
-    case TM_MATCH_RISK_NEAR_CREDIT_LIMIT: return "near_credit_limit";
-    case TM_MATCH_RISK_NEAR_EXCLUSIVITY: return "near_exclusivity";
-    case TM_MATCH_RISK_NONE:
-    default:                            return NULL;
-    }
-}
-
-const char *
 tm_match_risk_label (TmMatchRiskFlags risk)
 {
   switch (risk)

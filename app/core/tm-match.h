@@ -42,9 +42,6 @@ typedef enum {
  * the ranking's catalog) in @ranking. */
 guint     tm_match_get_risks        (TmRanking        *ranking,
                                      guint             streamer);
-/* "recent_incident", "few_records", "near_credit_limit",
- * "near_exclusivity" for one flag. */
-const char *tm_match_risk_code      (TmMatchRiskFlags  risk);
 /* Translated short label: "Recent incident". */
 const char *tm_match_risk_label     (TmMatchRiskFlags  risk);
 

@@ -291,13 +291,3 @@ tm_contribution_chart_get_value (TmContributionChart *self,
 
   return g_array_index (self->values, double, i);
 }
-
-const char *
-tm_contribution_chart_get_label (TmContributionChart *self,
-                                 guint                i)
-{
-  g_return_val_if_fail (TM_IS_CONTRIBUTION_CHART (self), NULL);
-  g_return_val_if_fail (i < self->labels->len, NULL);
-
-  return g_ptr_array_index (self->labels, i);
-}

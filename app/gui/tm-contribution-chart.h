@@ -31,7 +31,5 @@ void       tm_contribution_chart_get_axis   (TmContributionChart *self,
                                              double              *max);
 double     tm_contribution_chart_get_value (TmContributionChart *self,
                                             guint                i);
-const char *tm_contribution_chart_get_label (TmContributionChart *self,
-                                             guint                i);
 
 G_END_DECLS
